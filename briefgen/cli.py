@@ -1,0 +1,182 @@
+"""The briefgen command line: init, new, build, check. Exit 0 ok, 1 content errors, 2 usage."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from briefgen import __version__
+from briefgen.build import BuildOptions, BuildResult, build
+from briefgen.config import CONFIG_FILE
+from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostics, format_json
+from briefgen.registry import load_categories
+from briefgen.scaffold import init_site, new_briefing
+from briefgen.schema import did_you_mean
+
+__all__ = ["main"]
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_diagnostics(diags: Diagnostics, fmt: str) -> None:
+    """Every diagnostic, one line each, sorted; or the JSON list on stdout."""
+    if fmt == "json":
+        click.echo(format_json(diags))
+        return
+    console = _console()
+    for d in diags:
+        line = Text(d.format())
+        start = line.plain.find(f": {d.severity}:") + 2
+        line.stylize(_STYLE[d.severity], start, start + len(d.severity))
+        console.print(line)
+
+
+def _site_root(ctx: click.Context) -> Path:
+    root: Path = ctx.obj["site"]
+    if not (root / CONFIG_FILE).is_file():
+        raise click.UsageError(f"no {CONFIG_FILE} in {root.resolve()}; run this in a site "
+                               "folder, pass --site DIR, or create one with 'briefgen init'")
+    return root
+
+
+def _check_base_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise click.BadParameter("must be an http(s) URL like https://example.org/brief/")
+    return value
+
+
+def _summary(result: BuildResult, verbose: bool, published: bool) -> None:
+    console = _console()
+    total = sum(seconds for _, seconds in result.timings)
+    if verbose:
+        for name, seconds in result.timings:
+            console.print(f"  {name:<10} {seconds * 1000:8.1f} ms")
+    counts = result.counts
+    where = f" into {result.output}" if published else " (nothing written)"
+    console.print(f"{counts.get('briefings', 0)} briefings, {counts.get('pages', 0)} pages, "
+                  f"{counts.get('feeds', 0)} feeds{where} in {total:.2f} s")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefgen")
+@click.option("--site", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="The site folder (where briefgen.yaml is).")
+@click.pass_context
+def cli(ctx: click.Context, site: Path) -> None:
+    """briefgen: publish cited briefings as a static site."""
+    ctx.obj = {"site": site}
+
+
+def _build_options(func: click.decorators.FC) -> click.decorators.FC:
+    for option in reversed([
+        click.option("--drafts", is_flag=True, help="Include briefings with draft: true."),
+        click.option("--future", is_flag=True, help="Include briefings dated in the future."),
+        click.option("--base-url", callback=_check_base_url,
+                     help="Override base_url from briefgen.yaml."),
+        click.option("--strict", is_flag=True, help="Treat warnings as errors."),
+        click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                     help="How to print problems."),
+        click.option("-v", "--verbose", is_flag=True, help="Print each step's time."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _run(ctx: click.Context, options: BuildOptions, fmt: str, verbose: bool) -> None:
+    try:
+        result = build(options)
+    except BuildFailed as failed:
+        print_diagnostics(failed.diagnostics, fmt)
+        if fmt == "text":
+            _console().print(f"{len(failed.diagnostics.errors)} error(s), "
+                             f"{len(failed.diagnostics.warnings)} warning(s); "
+                             + ("nothing was published, the previous site is unchanged"
+                                if options.write else "check failed"))
+        ctx.exit(1)
+    except BriefgenError as exc:
+        _console().print(f"error: {exc}", markup=False)
+        ctx.exit(1)
+    print_diagnostics(result.diagnostics, fmt)
+    if fmt == "text":
+        _summary(result, verbose, options.write)
+
+
+@cli.command("build")
+@_build_options
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: 'output' in briefgen.yaml, or site/).")
+@click.pass_context
+def build_command(ctx: click.Context, drafts: bool, future: bool, base_url: str | None,
+                  strict: bool, fmt: str, verbose: bool, output: Path | None) -> None:
+    """Build the site into site/; on any error publish nothing and keep the old site."""
+    root = _site_root(ctx)
+    _run(ctx, BuildOptions(root, drafts=drafts, future=future, base_url=base_url, strict=strict,
+                           output=output.resolve() if output else None), fmt, verbose)
+
+
+@cli.command("check")
+@_build_options
+@click.pass_context
+def check_command(ctx: click.Context, drafts: bool, future: bool, base_url: str | None,
+                  strict: bool, fmt: str, verbose: bool) -> None:
+    """Run every validation of the build without writing the site."""
+    root = _site_root(ctx)
+    _run(ctx, BuildOptions(root, drafts=True, future=True, base_url=base_url, strict=strict,
+                           write=False), fmt, verbose)
+
+
+@cli.command("init")
+@click.argument("directory", type=click.Path(path_type=Path))
+def init_command(directory: Path) -> None:
+    """Create a new site in DIRECTORY, ready for 'briefgen build'."""
+    try:
+        made = init_site(directory, datetime.now().astimezone())
+    except BriefgenError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created a site in {directory} ({len(made)} files). Next:\n"
+               f"  cd {directory} && briefgen build")
+
+
+@cli.command("new")
+@click.argument("title")
+@click.option("--category", help="Category id from content/categories.yaml.")
+@click.option("--author", help="Author id from content/authors.yaml.")
+@click.pass_context
+def new_command(ctx: click.Context, title: str, category: str | None, author: str | None) -> None:
+    """Write a new briefing file dated now, with its front matter filled in."""
+    root = _site_root(ctx)
+    diags = Diagnostics()
+    if category is not None:
+        known = load_categories(root, diags)
+        if category not in known:
+            raise click.BadParameter(f"unknown category '{category}'"
+                                     f"{did_you_mean(category, known)}", param_hint="--category")
+    from briefgen.config import load_config
+
+    config = load_config(root, diags)
+    if config is None:
+        print_diagnostics(diags, "text")
+        ctx.exit(1)
+    now = datetime.now(config.tz).replace(second=0, microsecond=0)
+    try:
+        path = new_briefing(root, title, now, category, author)
+    except BriefgenError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Wrote {path.relative_to(root)} (draft: true until you set it to false)")
+
+
+def main() -> None:
+    """Console entry point."""
+    sys.exit(cli.main(standalone_mode=True))

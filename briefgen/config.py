@@ -1,0 +1,178 @@
+"""briefgen.yaml: the declared options of a site, each validated with its line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from briefgen.diagnostics import Diagnostics
+from briefgen.frontmatter import decode
+from briefgen.schema import INVALID, Bool, Ctx, DictOf, Field, Int, LDict, Record, Str, Url
+from briefgen.yamlnodes import YamlSyntaxError, compose
+
+__all__ = ["CONFIG_FILE", "DEFAULT_PERMALINKS", "SCHEMA", "Config", "load_config"]
+
+CONFIG_FILE = "briefgen.yaml"
+SLUG = r"[a-z0-9][a-z0-9_-]*"
+
+DEFAULT_PERMALINKS = {
+    "briefing": "/briefings/{year}/{month}/{slug}/",
+    "page": "/{slug}/",
+    "category": "/categories/{id}/",
+    "tag": "/tags/{id}/",
+    "author": "/authors/{id}/",
+}
+_PLACEHOLDERS = {
+    "briefing": {"year", "month", "day", "slug", "category"},
+    "page": {"slug"},
+    "category": {"id"},
+    "tag": {"id"},
+    "author": {"id"},
+}
+
+
+def _check_permalinks(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
+    for kind, pattern in value.items():
+        line, col = value.pos[kind]
+        if not (pattern.startswith("/") and pattern.endswith("/")):
+            ctx.diags.error(ctx.path, line, col,
+                            f"permalink '{kind}' must start and end with '/', got {pattern!r}")
+            continue
+        used = set(re.findall(r"\{([^{}]*)\}", pattern))
+        unknown = used - _PLACEHOLDERS[kind]
+        if unknown:
+            allowed = ", ".join("{" + p + "}" for p in sorted(_PLACEHOLDERS[kind]))
+            ctx.diags.error(ctx.path, line, col,
+                            f"permalink '{kind}' uses unknown placeholder "
+                            f"{{{sorted(unknown)[0]}}}; allowed: {allowed}")
+        elif "slug" in _PLACEHOLDERS[kind] and "{slug}" not in pattern:
+            ctx.diags.error(ctx.path, line, col, f"permalink '{kind}' must contain {{slug}}")
+        elif "id" in _PLACEHOLDERS[kind] and "{id}" not in pattern:
+            ctx.diags.error(ctx.path, line, col, f"permalink '{kind}' must contain {{id}}")
+
+
+def _check_timezone(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
+    zone = value.get("timezone")
+    if zone is None:
+        return
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        line, col = value.pos["timezone"]
+        ctx.diags.error(ctx.path, line, col,
+                        f"unknown timezone {zone!r} (use an IANA name like 'Europe/Berlin' or 'UTC')")
+
+
+SCHEMA = Record(
+    "briefgen.yaml",
+    {
+        "title": Field(Str(), required=True, doc="The site's name, in the header and feeds."),
+        "description": Field(Str(), doc="One sentence about the site, for meta tags and feeds."),
+        "base_url": Field(Url(("http", "https"), relative=False), required=True,
+                          doc="Where the site is published, e.g. https://example.org/brief/."),
+        "language": Field(Str(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", "a language code like 'en'"),
+                          doc="The site language (default en)."),
+        "timezone": Field(Str(), doc="IANA timezone for bare dates and display (default UTC)."),
+        "theme": Field(Str(SLUG, "a theme folder name"), doc="Theme name (default 'default')."),
+        "output": Field(Str(), doc="Output folder, relative to the site (default 'site')."),
+        "permalinks": Field(Record("permalinks", {
+            kind: Field(Str(), doc=f"URL pattern of a {kind}.") for kind in DEFAULT_PERMALINKS
+        }, check=_check_permalinks), doc="URL patterns."),
+        "pagination": Field(Int(1, 1000), doc="Briefings per list page (default 10)."),
+        "feeds": Field(Record("feeds", {
+            "items": Field(Int(1, 10_000), doc="Items per feed (default 20)."),
+            "full_content": Field(Bool(), doc="Full text in feeds, else the summary (default true)."),
+        }), doc="Feed settings."),
+        "author": Field(Record("author", {
+            "name": Field(Str(), required=True),
+            "email": Field(Str(r"[^@\s]+@[^@\s]+", "an e-mail address")),
+            "url": Field(Url(("http", "https"), relative=False)),
+        }), doc="The site's author (feeds)."),
+        "copyright": Field(Str(), doc="Copyright or licence line for the footer and feeds."),
+        "social": Field(DictOf("social", Url(("http", "https", "mailto"), relative=False)),
+                        doc="Label -> URL links for the footer."),
+        "markdown": Field(Record("markdown", {
+            "raw_html": Field(Bool(), doc="Allow raw HTML in Markdown (default true)."),
+        }), doc="Markdown settings."),
+    },
+    check=_check_timezone,
+)
+
+
+@dataclass
+class Config:
+    """A validated site configuration with every default filled in."""
+
+    root: Path
+    title: str
+    base_url: str
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    theme: str = "default"
+    output: str = "site"
+    permalinks: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PERMALINKS))
+    pagination: int = 10
+    feed_items: int = 20
+    feed_full_content: bool = True
+    author: dict[str, str] = field(default_factory=dict)
+    copyright: str = ""
+    social: dict[str, str] = field(default_factory=dict)
+    raw_html: bool = True
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Everything in the config that changes rendered output (for caches)."""
+        data = dict(self.__dict__)
+        data.pop("root")
+        return data
+
+
+def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> Config | None:
+    """Read and validate root/briefgen.yaml; None (with diagnostics) when it is unusable."""
+    path = root / CONFIG_FILE
+    label = CONFIG_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        diags.error(label, 0, 0, f"no {CONFIG_FILE} in {root} (create a site with 'briefgen init')")
+        return None
+    text = decode(label, raw, diags)
+    if text is None:
+        return None
+    try:
+        node = compose(text)
+    except YamlSyntaxError as exc:
+        diags.error(label, exc.line + 1, exc.col + 1, exc.message)
+        return None
+    if node is None:
+        diags.error(label, 1, 1, "briefgen.yaml is empty; it needs at least title and base_url")
+        return None
+    values = SCHEMA.convert(node, Ctx(label, diags), "")
+    if values is INVALID:
+        return None
+    config = Config(root=root, title=values["title"], base_url=values["base_url"])
+    for key in ("description", "language", "timezone", "theme", "output", "pagination",
+                "copyright"):
+        if key in values:
+            setattr(config, key, values[key])
+    config.permalinks.update(values.get("permalinks", {}))
+    feeds = values.get("feeds", {})
+    config.feed_items = feeds.get("items", config.feed_items)
+    config.feed_full_content = feeds.get("full_content", config.feed_full_content)
+    config.author = dict(values.get("author", {}))
+    config.social = dict(values.get("social", {}))
+    config.raw_html = values.get("markdown", {}).get("raw_html", True)
+    if base_url is not None:
+        config.base_url = base_url
+    if not config.base_url.endswith("/"):
+        config.base_url += "/"
+    return config

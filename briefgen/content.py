@@ -1,0 +1,270 @@
+"""Parsing content files into Briefing, Page and Source objects: one pure function per kind."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+
+from briefgen.config import Config
+from briefgen.diagnostics import Diagnostics
+from briefgen.frontmatter import Document, decode, split
+from briefgen.markdown import render
+from briefgen.models import Briefing, Page, Source
+from briefgen.schema import (
+    INVALID,
+    Bool,
+    Ctx,
+    DateTime,
+    Field,
+    Int,
+    LDict,
+    ListOf,
+    Record,
+    Str,
+    Type,
+    Url,
+)
+from briefgen.slugs import is_slug, slugify
+
+__all__ = [
+    "BRIEFING_SCHEMA",
+    "PAGE_SCHEMA",
+    "SOURCE_SCHEMA",
+    "GUID_NAMESPACE",
+    "ParseContext",
+    "parse_briefing",
+    "parse_page",
+    "parse_source",
+]
+
+GUID_NAMESPACE = uuid.UUID("5b0f4d0e-5f43-4b8a-9c59-1f6c2b1e0b7a")
+SOURCE_ID = r"[a-z0-9][a-z0-9._-]*"
+SOURCE_ID_HINT = "a source id (lowercase letters, digits, '.', '_' and '-')"
+LANG = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
+UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
+def _source_fields(inline: bool) -> dict[str, Field]:
+    fields = {
+        "title": Field(Str(), required=True, doc="Headline of the article."),
+        "outlet": Field(Str(), required=True, doc="Who published it."),
+        "url": Field(Url(("http", "https"), relative=False), required=True),
+        "author": Field(Str(), doc="One author."),
+        "authors": Field(ListOf(Str()), doc="Several authors."),
+        "published": Field(DateTime(), doc="When the article was published."),
+        "accessed": Field(DateTime(), doc="When we read it."),
+        "language": Field(Str(LANG, "a language code like 'en'")),
+        "archive_url": Field(Url(("http", "https"), relative=False)),
+        "publish_text": Field(Bool(), doc="Publish the clipped text (default false)."),
+    }
+    if inline:
+        fields = {"id": Field(Str(SOURCE_ID, SOURCE_ID_HINT), required=True), **fields}
+    return fields
+
+
+SOURCE_SCHEMA = Record("source front matter", _source_fields(inline=False))
+INLINE_SOURCE_SCHEMA = Record("inline source", _source_fields(inline=True))
+
+
+class SourceRef(Type):
+    """A source in a briefing: a library id, or an inline source mapping with an id."""
+
+    label = "a source id or a source mapping"
+
+    def convert(self, node: yaml.Node, ctx: Ctx, key: str) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            values = INLINE_SOURCE_SCHEMA.convert(node, ctx, key)
+            if values is INVALID:
+                return values
+            return _make_source(values, ctx.path, ctx.at(node)[0], inline=True)
+        return Str(SOURCE_ID, SOURCE_ID_HINT).convert(node, ctx, key)
+
+
+BRIEFING_SCHEMA = Record("briefing front matter", {
+    "id": Field(Str(UUID_RE, "a UUID like 3f1c2a9e-6b7d-4c1e-9a55-0d2f4e8b7c61"),
+                doc="Permanent id: the feed guid. Written by 'briefgen new'."),
+    "title": Field(Str(), required=True),
+    "kicker": Field(Str(), doc="Overline above the title."),
+    "summary": Field(Str(), doc="One or two sentences for lists, feeds and meta tags."),
+    "date": Field(DateTime(), required=True),
+    "updated": Field(DateTime()),
+    "slug": Field(Str(), doc="URL slug (default: the file name)."),
+    "authors": Field(ListOf(Str())),
+    "category": Field(Str()),
+    "tags": Field(ListOf(Str())),
+    "lang": Field(Str(LANG, "a language code like 'en'")),
+    "translation_key": Field(Str()),
+    "draft": Field(Bool()),
+    "image": Field(Url(("http", "https"), relative=True)),
+    "sources": Field(ListOf(SourceRef())),
+})
+
+PAGE_SCHEMA = Record("page front matter", {
+    "title": Field(Str(), required=True),
+    "summary": Field(Str()),
+    "slug": Field(Str()),
+    "lang": Field(Str(LANG, "a language code like 'en'")),
+    "translation_key": Field(Str()),
+    "draft": Field(Bool()),
+    "menu": Field(Int(0, 1000), doc="Position in the header navigation; absent = not listed."),
+})
+
+
+@dataclass
+class ParseContext:
+    """What parsing needs besides the file: the config and the Markdown renderer."""
+
+    config: Config
+    md: MarkdownIt
+    base_path: str = "/"
+
+
+def _front(path: str, raw: bytes, what: str, schema: Record, ctx: ParseContext,
+           diags: Diagnostics) -> tuple[LDict | None, Document | None]:
+    text = decode(path, raw, diags)
+    if text is None:
+        return None, None
+    doc = split(path, text, diags)
+    if not doc.has_front_matter:
+        diags.error(path, 1, 1, f"a {what} must start with front matter: a line '---', "
+                    "YAML such as 'title: ...', and another '---'")
+        return None, doc
+    if doc.front is None:
+        if not diags.has_errors():
+            diags.error(path, 1, 1, f"{what} front matter is empty")
+        return None, doc
+    values = schema.convert(doc.front, Ctx(path, diags, doc.front_offset, ctx.config.tz), "")
+    return (None if values is INVALID else values), doc
+
+
+def _check_slug(values: LDict, path: str, diags: Diagnostics) -> str | None:
+    stem = PurePosixPath(path).stem
+    slug = values.get("slug")
+    if slug is None:
+        result = slugify(stem)
+        if not result:
+            diags.error(path, 1, 1, f"cannot make a URL slug from the file name {stem!r}; "
+                        "add 'slug:' to the front matter")
+            return None
+        return result
+    if not is_slug(slug):
+        line, col = values.pos["slug"]
+        suggestion = slugify(slug)
+        hint = f" like '{suggestion}'" if suggestion else ""
+        diags.error(path, line, col, f"'slug' must be lowercase words joined by hyphens{hint}, "
+                    f"got {slug!r}")
+        return None
+    return str(slug)
+
+
+def _located(values: LDict, key: str) -> list[tuple[Any, tuple[int, int]]]:
+    items = values.get(key)
+    return list(zip(items, items.pos, strict=True)) if items else []
+
+
+def parse_briefing(path: str, raw: bytes, ctx: ParseContext) -> tuple[Briefing | None, Diagnostics]:
+    """A briefing from its file's bytes, or None with the diagnostics that explain why."""
+    diags = Diagnostics()
+    values, doc = _front(path, raw, "briefing", BRIEFING_SCHEMA, ctx, diags)
+    if values is None or doc is None:
+        return None, diags
+    slug = _check_slug(values, path, diags)
+    tags: list[tuple[str, str]] = []
+    for name, (line, col) in _located(values, "tags"):
+        tag = slugify(name)
+        if not tag:
+            diags.error(path, line, col, f"tag {name!r} has no letters or digits")
+        elif tag not in {t for t, _ in tags}:
+            tags.append((tag, name))
+    if slug is None or diags.has_errors():
+        return None, diags
+    rendered = render(ctx.md, doc.body, ctx.base_path)
+    guid = values.get("id") or str(uuid.uuid5(GUID_NAMESPACE, str(PurePosixPath(path)
+                                                                  .with_suffix(""))))
+    briefing = Briefing(
+        path=path,
+        guid=f"urn:uuid:{guid.lower()}",
+        title=values["title"],
+        slug=slug,
+        date=values["date"],
+        updated=values.get("updated"),
+        body_html=rendered.html,
+        summary=values.get("summary") or rendered.first_paragraph,
+        kicker=values.get("kicker", ""),
+        author_refs=_located(values, "authors"),
+        category_ref=(values["category"], values.pos["category"]) if "category" in values
+        else None,
+        tags=tags,
+        lang=values.get("lang", ctx.config.language),
+        translation_key=values.get("translation_key", ""),
+        draft=values.get("draft", False),
+        image=values.get("image", ""),
+        source_refs=_located(values, "sources"),
+        headings=rendered.headings,
+    )
+    return briefing, diags
+
+
+def parse_page(path: str, raw: bytes, ctx: ParseContext) -> tuple[Page | None, Diagnostics]:
+    """A standalone page from its file's bytes."""
+    diags = Diagnostics()
+    values, doc = _front(path, raw, "page", PAGE_SCHEMA, ctx, diags)
+    if values is None or doc is None:
+        return None, diags
+    slug = _check_slug(values, path, diags)
+    if slug is None:
+        return None, diags
+    rendered = render(ctx.md, doc.body, ctx.base_path)
+    page = Page(
+        path=path,
+        title=values["title"],
+        slug=slug,
+        body_html=rendered.html,
+        summary=values.get("summary") or rendered.first_paragraph,
+        lang=values.get("lang", ctx.config.language),
+        translation_key=values.get("translation_key", ""),
+        draft=values.get("draft", False),
+        menu=values.get("menu"),
+    )
+    return page, diags
+
+
+def _make_source(values: LDict, path: str, line: int, inline: bool,
+                 source_id: str | None = None, text: str = "") -> Source:
+    authors = list(values.get("authors", []))
+    if "author" in values:
+        authors.insert(0, values["author"])
+    return Source(
+        id=source_id or values["id"],
+        title=values["title"],
+        outlet=values["outlet"],
+        url=values["url"],
+        path=path,
+        line=line,
+        authors=authors,
+        published=values.get("published"),
+        accessed=values.get("accessed"),
+        language=values.get("language", ""),
+        archive_url=values.get("archive_url", ""),
+        publish_text=values.get("publish_text", False),
+        text=text,
+        inline=inline,
+    )
+
+
+def parse_source(path: str, raw: bytes, ctx: ParseContext) -> tuple[Source | None, Diagnostics]:
+    """A library source from content/sources/<id>.md; its body is the clipped text."""
+    diags = Diagnostics()
+    source_id = PurePosixPath(path).stem
+    if not Str(SOURCE_ID).pattern.fullmatch(source_id):  # type: ignore[union-attr]
+        diags.error(path, 1, 1, f"source file name {source_id!r} is not a valid id: use "
+                    "lowercase letters, digits, '.', '_' and '-'")
+    values, doc = _front(path, raw, "source", SOURCE_SCHEMA, ctx, diags)
+    if values is None or doc is None or diags.has_errors():
+        return None, diags
+    return _make_source(values, path, 1, False, source_id, doc.body.strip()), diags

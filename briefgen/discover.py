@@ -1,0 +1,67 @@
+"""Finding content files: sorted, dotfiles skipped, symlinks out of the site or in loops refused."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.diagnostics import Diagnostics
+
+__all__ = ["ContentFiles", "discover", "relative_label", "walk_files"]
+
+
+@dataclass
+class ContentFiles:
+    """Site-relative paths of every content file, in a stable order."""
+
+    briefings: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+
+def relative_label(root: Path, path: Path) -> str:
+    """The path as printed in diagnostics: relative to the site, with forward slashes."""
+    return path.relative_to(root).as_posix()
+
+
+def _markdown_files(root: Path, folder: Path, diags: Diagnostics) -> list[str]:
+    return [p for p in walk_files(root, folder, diags) if p.endswith(".md")]
+
+
+def walk_files(root: Path, folder: Path, diags: Diagnostics) -> list[str]:
+    """Site-relative paths of the files under folder, sorted; dotfiles and unsafe links skipped."""
+    if not folder.is_dir():
+        return []
+    real_root = root.resolve()
+    found = []
+    for current, dirs, files in os.walk(folder, followlinks=False):
+        here = Path(current)
+        for name in list(dirs):
+            if name.startswith(".") or (here / name).is_symlink():
+                if (here / name).is_symlink():
+                    diags.warning(relative_label(root, here / name), 0, 0,
+                                  "symbolic link to a folder is not followed")
+                dirs.remove(name)
+        for name in files:
+            path = here / name
+            if name.startswith("."):
+                continue
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_file() or not target.is_relative_to(real_root):
+                    diags.warning(relative_label(root, path), 0, 0,
+                                  "symbolic link to a file outside the site is not read")
+                    continue
+            found.append(relative_label(root, path))
+    return sorted(found)
+
+
+def discover(root: Path, diags: Diagnostics) -> ContentFiles:
+    """Every briefing, page and source file under root/content."""
+    content = root / "content"
+    return ContentFiles(
+        briefings=_markdown_files(root, content / "briefings", diags),
+        pages=_markdown_files(root, content / "pages", diags),
+        sources=_markdown_files(root, content / "sources", diags),
+    )

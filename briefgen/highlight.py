@@ -1,0 +1,41 @@
+"""Code highlighting for fenced blocks with Pygments, and the stylesheet that goes with it."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it.common.utils import escapeHtml
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+__all__ = ["highlight", "pygments_css"]
+
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+@lru_cache(maxsize=64)
+def _lexer(name: str) -> Lexer | None:
+    try:
+        return get_lexer_by_name(name, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
+
+
+def highlight(code: str, lang: str, attrs: str) -> str:
+    """HTML for a fenced block, or '' to let markdown-it escape it plainly."""
+    lexer = _lexer(lang.lower()) if lang else None
+    if lexer is None:
+        return ""
+    body = pygments_highlight(code, lexer, _FORMATTER)
+    return (f'<pre class="highlight"><code class="language-{escapeHtml(lang)}">'
+            f"{body}</code></pre>\n")
+
+
+def pygments_css(style: str = "default", dark_style: str = "monokai") -> str:
+    """Stylesheet for highlighted code, light by default and dark under [data-theme=dark]."""
+    light = HtmlFormatter(style=style).get_style_defs(".highlight")
+    dark = HtmlFormatter(style=dark_style).get_style_defs('[data-theme="dark"] .highlight')
+    return f"{light}\n{dark}\n"

@@ -1,0 +1,98 @@
+"""The one configured Markdown renderer: CommonMark, tables, strikethrough, footnotes, heading ids."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from briefgen.highlight import highlight
+
+__all__ = ["CLOBBER_NAMES", "Rendered", "create_markdown", "heading_slug", "render"]
+
+# Names a heading id must not take: they would shadow globals or prototype properties for scripts
+# that read window.<name> or document.<name> (DOM clobbering).
+CLOBBER_NAMES = frozenset({
+    "__proto__", "constructor", "prototype", "hasownproperty", "tostring", "valueof",
+    "location", "document", "window", "self", "top", "parent", "frames", "opener", "name",
+    "cookie", "domain", "forms", "images", "links", "scripts", "body", "head", "anchors",
+    "embeds", "plugins", "history", "navigator", "origin", "alert", "fetch", "localstorage",
+    "sessionstorage", "defaultview", "documentelement", "currentscript", "length", "status",
+    "event", "external", "closed", "content", "performance", "crypto", "config", "site",
+})
+SUMMARY_CHARS = 240
+
+
+def heading_slug(text: str) -> str:
+    """A heading id: lowercase words joined by '-', prefixed when it could clobber the DOM."""
+    slug = re.sub(r"[^\w\- ]", "", text.strip().lower(), flags=re.UNICODE)
+    slug = re.sub(r"[\s-]+", "-", slug).strip("-") or "section"
+    if slug in CLOBBER_NAMES or slug.startswith("__") or slug[0].isdigit():
+        slug = "h-" + slug
+    return slug
+
+
+def _prefix_root_links(state: StateCore) -> None:
+    """Root-relative links and images get the site's base path, so sub-path deploys work."""
+    base_path = state.env.get("base_path", "/")
+    if base_path == "/":
+        return
+    for token in state.tokens:
+        for child in token.children or ():
+            for attr in ("href", "src"):
+                value = child.attrGet(attr)
+                if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+                    child.attrSet(attr, base_path.rstrip("/") + value)
+
+
+def create_markdown(raw_html: bool = True) -> MarkdownIt:
+    """The Markdown parser every page is rendered with."""
+    md = MarkdownIt("commonmark", {"html": raw_html, "highlight": highlight})
+    md.enable(["table", "strikethrough"])
+    footnote_plugin(md)
+    anchors_plugin(md, min_level=2, max_level=4, slug_func=heading_slug)
+    md.core.ruler.push("base_path", _prefix_root_links)
+    return md
+
+
+@dataclass
+class Rendered:
+    """A Markdown body as HTML, with its first paragraph as plain text and its headings."""
+
+    html: str
+    first_paragraph: str = ""
+    headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
+
+
+def render(md: MarkdownIt, text: str, base_path: str = "/") -> Rendered:
+    """Render a body; collect what lists and feeds need without parsing twice."""
+    env: dict[str, object] = {"base_path": base_path}
+    tokens = md.parse(text, env)
+    html = md.renderer.render(tokens, md.options, env)
+    first = ""
+    headings = []
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and not first and token.level == 0:
+            first = _plain(tokens[index + 1])
+        elif token.type == "heading_open":
+            headings.append((int(token.tag[1]), str(token.attrGet("id") or ""),
+                             _plain(tokens[index + 1])))
+    return Rendered(html, _shorten(first), headings)
+
+
+def _plain(token: object) -> str:
+    children = getattr(token, "children", None) or []
+    parts = [c.content for c in children if c.type in ("text", "code_inline")]
+    parts += [" " for c in children if c.type in ("softbreak", "hardbreak")]
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= SUMMARY_CHARS:
+        return text
+    cut = text[:SUMMARY_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"

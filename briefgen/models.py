@@ -1,0 +1,116 @@
+"""The content model: authors, categories, sources, briefings and pages as plain dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+__all__ = ["Author", "Briefing", "Category", "Page", "Source", "Term"]
+
+Pos = tuple[int, int]
+
+
+@dataclass
+class Author:
+    """A person who writes briefings: from authors.yaml, or a plain name in front matter."""
+
+    id: str
+    name: str
+    bio: str = ""
+    links: dict[str, str] = field(default_factory=dict)
+    url: str = ""
+
+
+@dataclass
+class Category:
+    """A section of the site (Opinion, Analysis...), from categories.yaml."""
+
+    id: str
+    name: str
+    description: str = ""
+    disclaimer: str = ""
+    url: str = ""
+
+
+@dataclass
+class Source:
+    """An article somebody else published, from content/sources/<id>.md or inline."""
+
+    id: str
+    title: str
+    outlet: str
+    url: str
+    path: str
+    line: int = 1
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    accessed: datetime | None = None
+    language: str = ""
+    archive_url: str = ""
+    publish_text: bool = False
+    text: str = ""
+    inline: bool = False
+
+
+@dataclass
+class Briefing:
+    """One briefing: front matter values, its rendered body, and what the site model resolves."""
+
+    path: str
+    guid: str
+    title: str
+    slug: str
+    date: datetime
+    body_html: str
+    summary: str
+    kicker: str = ""
+    updated: datetime | None = None
+    author_refs: list[tuple[str, Pos]] = field(default_factory=list)
+    category_ref: tuple[str, Pos] | None = None
+    tags: list[tuple[str, str]] = field(default_factory=list)  # (slug, display name)
+    lang: str = ""
+    translation_key: str = ""
+    draft: bool = False
+    image: str = ""
+    source_refs: list[tuple[str | Source, Pos]] = field(default_factory=list)
+    headings: list[tuple[int, str, str]] = field(default_factory=list)
+    # resolved by the site model
+    url: str = ""
+    future: bool = False
+    authors: list[Author] = field(default_factory=list)
+    category: Category | None = None
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def sort_key(self) -> tuple[float, str]:
+        """Newest first, then by path: a total order whatever the file system lists first."""
+        return (-self.date.timestamp(), self.path)
+
+
+@dataclass
+class Page:
+    """A standalone page from content/pages/ (about, methodology)."""
+
+    path: str
+    title: str
+    slug: str
+    body_html: str
+    summary: str = ""
+    lang: str = ""
+    translation_key: str = ""
+    draft: bool = False
+    menu: int | None = None
+    url: str = ""
+
+
+@dataclass
+class Term:
+    """A taxonomy value (category, tag or author) with the briefings filed under it."""
+
+    kind: str
+    id: str
+    name: str
+    url: str
+    briefings: list[Briefing] = field(default_factory=list)
+    description: str = ""
+    obj: Author | Category | None = None

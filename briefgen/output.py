@@ -1,0 +1,90 @@
+"""Publishing: build into a staging folder, then swap it in; refuse folders that are not ours.
+
+A failed build removes its staging folder and leaves the published folder exactly as it was. The
+swap is two renames on the same file system (old out of the way, new in), so the published path is
+missing for at most the instant between them and never holds a mix of two builds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+
+from briefgen.diagnostics import BriefgenError
+
+__all__ = ["Output", "check_output_dir"]
+
+
+def check_output_dir(root: Path, out: Path) -> None:
+    """Raise BriefgenError when replacing `out` could destroy something that is not a build."""
+    root, out = root.resolve(), out.resolve()
+    home = Path.home().resolve()
+    reason = None
+    if out == Path(out.anchor):
+        reason = "it is the root of the file system"
+    elif root.is_relative_to(out):
+        reason = "it is the site folder or contains it"
+    elif home.is_relative_to(out):
+        reason = "it is your home folder or contains it"
+    elif any(out.is_relative_to(root / name) for name in ("content", "themes", "static")):
+        reason = "it is inside the site's content/, themes/ or static/"
+    elif out.exists() and not out.is_dir():
+        reason = "it exists and is not a folder"
+    elif out.is_dir() and any((out / name).exists() for name in ("briefgen.yaml", "content",
+                                                                  ".git")):
+        reason = "it holds a site or a git repository, not a build"
+    if reason:
+        raise BriefgenError(f"refusing to publish into {out}: {reason}; choose another output "
+                            "folder ('output:' in briefgen.yaml or --output)")
+
+
+class Output:
+    """One build's files: written to staging, published all at once by commit()."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        check_output_dir(root, out)
+        self.out = out.resolve()
+        self.staging = self.out.with_name(self.out.name + ".briefgen-staging")
+        self.old = self.out.with_name(self.out.name + ".briefgen-old")
+        self.written: set[str] = set()
+
+    def begin(self) -> None:
+        """Start a fresh staging folder (removing one a crashed build left behind)."""
+        for leftover in (self.staging, self.old):
+            if leftover.exists():
+                shutil.rmtree(leftover)
+        self.staging.mkdir(parents=True)
+
+    def _target(self, rel: str) -> Path:
+        parts = PurePosixPath(rel).parts
+        if not parts or rel.startswith("/") or any(p in ("..", ".", "") for p in parts):
+            raise BriefgenError(f"refusing to write {rel!r}: it would leave the output folder")
+        if rel in self.written:
+            raise BriefgenError(f"two things were written to {rel}; check permalinks and slugs")
+        self.written.add(rel)
+        target = self.staging.joinpath(*parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def write(self, rel: str, data: str | bytes) -> None:
+        """Write one output file (site-relative, forward slashes)."""
+        target = self._target(rel)
+        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+    def copy(self, source: Path, rel: str) -> None:
+        """Copy one file into the output."""
+        shutil.copyfile(source, self._target(rel))
+
+    def commit(self) -> None:
+        """Swap the staging folder in for the published one."""
+        if self.out.exists():
+            os.replace(self.out, self.old)
+        os.replace(self.staging, self.out)
+        if self.old.exists():
+            shutil.rmtree(self.old)
+
+    def abort(self) -> None:
+        """Throw the staging folder away; the published folder is untouched."""
+        if self.staging.exists():
+            shutil.rmtree(self.staging)

@@ -1,0 +1,102 @@
+"""The Jinja environment: a site's theme folder over the bundled one, autoescape always on."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date, format_datetime
+
+from briefgen.config import Config
+from briefgen.urls import Urls
+
+__all__ = ["Theme", "bundled_themes_dir", "template_error_location"]
+
+
+def bundled_themes_dir() -> Path:
+    """Where the bundled themes are: inside the wheel, or the repository's themes/ folder."""
+    packaged = Path(__file__).parent / "_themes"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).parent.parent / "themes"
+
+
+class Theme:
+    """A theme by name: template and static folders, site first, then bundled."""
+
+    def __init__(self, config: Config, urls: Urls) -> None:
+        self.name = config.theme
+        candidates = [config.root / "themes" / self.name, bundled_themes_dir() / self.name]
+        self.dirs = [d for d in candidates if d.is_dir()]
+        self.config = config
+        self.urls = urls
+        loaders: list[jinja2.BaseLoader] = [
+            jinja2.FileSystemLoader(str(d / "templates")) for d in self.dirs
+        ]
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(
+            date=self.format_date,
+            datetime=self.format_datetime,
+            isodate=lambda value: value.isoformat(),
+            rel=urls.rel,
+            abs_url=urls.abs,
+        )
+        self.env.globals.update(config=config, urls=urls)
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.dirs)
+
+    def static_dirs(self) -> list[Path]:
+        """Static folders, lowest priority first (bundled, then the site's own theme)."""
+        return [d / "static" for d in reversed(self.dirs) if (d / "static").is_dir()]
+
+    def _local(self, value: datetime) -> datetime:
+        return value.astimezone(self.config.tz)
+
+    def format_date(self, value: datetime, fmt: str = "long") -> str:
+        """A date in the site language, e.g. '4 February 2026'."""
+        return format_date(self._local(value).date(), format=fmt, locale=self.config.language)
+
+    def format_datetime(self, value: datetime, fmt: str = "d MMMM y, HH:mm") -> str:
+        """A date and time in the site language and timezone."""
+        return format_datetime(self._local(value), format=fmt, tzinfo=self.config.tz,
+                               locale=self.config.language)
+
+    def render(self, template: str, **context: Any) -> str:
+        return self.env.get_template(template).render(**context)
+
+    def label(self, filename: str | None) -> str:
+        """A template file as shown in diagnostics: relative to the site or the bundled themes."""
+        if not filename:
+            return "templates"
+        path = Path(filename)
+        for base in (self.config.root, bundled_themes_dir().parent):
+            try:
+                return path.resolve().relative_to(base.resolve()).as_posix()
+            except ValueError:
+                continue
+        return path.name
+
+
+def template_error_location(exc: BaseException) -> tuple[str | None, int]:
+    """The template file and line an exception was raised at (Jinja rewrites the traceback)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return exc.filename, exc.lineno
+    frames = traceback.extract_tb(sys.exc_info()[2] if exc.__traceback__ is None
+                                  else exc.__traceback__)
+    for frame in reversed(frames):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".j2", ".jinja")):
+            return frame.filename, frame.lineno or 0
+    return None, 0

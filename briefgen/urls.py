@@ -1,0 +1,47 @@
+"""URLs of the site: permalink patterns, the base path for sub-path deploys, and output files."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+__all__ = ["Urls"]
+
+
+class Urls:
+    """Turns site paths ('/briefings/2026/02/x/') into links, absolute URLs and output files."""
+
+    def __init__(self, base_url: str, permalinks: dict[str, str]) -> None:
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        parts = urlsplit(self.base_url)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.base_path = parts.path or "/"
+        self.permalinks = permalinks
+
+    def permalink(self, kind: str, **values: str) -> str:
+        """The site path of a thing from its kind's pattern, e.g. /tags/energy/."""
+        return self.permalinks[kind].format(**values)
+
+    def rel(self, path: str) -> str:
+        """A link usable in pages: the site path under the base path, percent-encoded."""
+        if "://" in path or path.startswith(("mailto:", "#")):
+            return path
+        return quote(self.base_path.rstrip("/") + path, safe="/#?=&%:@!$'()*+,;~-._")
+
+    def abs(self, path: str) -> str:
+        """An absolute URL for feeds, sitemaps and canonical links."""
+        if "://" in path or path.startswith("mailto:"):
+            return path
+        return self.origin + self.rel(path)
+
+    @staticmethod
+    def output_file(path: str) -> str:
+        """The file a site path is written to: '/a/b/' -> 'a/b/index.html', '/feed.xml' as is."""
+        clean = path.lstrip("/")
+        if not clean or clean.endswith("/"):
+            return clean + "index.html"
+        return clean
+
+    @staticmethod
+    def paginated(path: str, page: int) -> str:
+        """Page n of a list: '/tags/x/' -> '/tags/x/page/2/'."""
+        return path if page == 1 else f"{path}page/{page}/"

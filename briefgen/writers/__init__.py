@@ -1,0 +1,1 @@
+"""Writers: each turns the site model into one kind of output file."""

@@ -1,0 +1,143 @@
+"""Feeds: RSS 2.0, Atom and JSON Feed 1.1 for the site and for each category, tag and author.
+
+Every date comes from the briefings (never the clock), every link is absolute, and each item's
+guid/atom:id is the briefing's permanent `urn:uuid:` id, so renaming or moving it changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from urllib.parse import urljoin
+
+import lxml.etree  # noqa: F401  (feedgen uses lxml.etree without importing it)
+from feedgen.feed import FeedGenerator
+
+from briefgen import __version__
+from briefgen.diagnostics import Diagnostics
+from briefgen.models import Briefing
+from briefgen.output import Output
+from briefgen.site import Site
+from briefgen.urls import Urls
+
+__all__ = ["absolutize", "render_feeds"]
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ATTR = re.compile(r"""(\s(?:href|src)=)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+
+
+def absolutize(html: str, page_url: str) -> str:
+    """Make every href/src in HTML absolute, relative to the page's absolute URL."""
+    def fix(match: re.Match[str]) -> str:
+        value = match.group(3)
+        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+            return match.group(0)
+        return f"{match.group(1)}{match.group(2)}{urljoin(page_url, value)}{match.group(2)}"
+    return _ATTR.sub(fix, html)
+
+
+def _content(site: Site, b: Briefing) -> str:
+    return absolutize(b.body_html, site.urls.abs(b.url))
+
+
+def _generator(site: Site, title: str, home: str, self_url: str,
+               items: list[Briefing]) -> FeedGenerator:
+    urls: Urls = site.urls
+    config = site.config
+    newest = max((b.updated or b.date for b in items), default=EPOCH)
+    fg = FeedGenerator()
+    fg.id(urls.abs(home))
+    fg.title(title)
+    fg.subtitle(config.description or title)
+    fg.link(href=self_url, rel="self")
+    fg.link(href=urls.abs(home), rel="alternate")
+    fg.language(config.language)
+    fg.author({"name": config.author.get("name") or config.title,
+               **({"email": config.author["email"]} if "email" in config.author else {})})
+    fg.generator("briefgen", __version__)
+    if config.copyright:
+        fg.rights(config.copyright)
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
+    for b in items:
+        fe = fg.add_entry(order="append")
+        fe.id(b.guid)
+        fe.guid(b.guid, permalink=False)
+        fe.title(b.title)
+        fe.link(href=urls.abs(b.url))
+        fe.published(b.date)
+        fe.updated(b.updated or b.date)
+        fe.description(b.summary or b.title)
+        if config.feed_full_content:
+            fe.content(_content(site, b), type="html")
+        for author in b.authors:
+            fe.author({"name": author.name})
+        if b.category:
+            fe.category(term=b.category.id, label=b.category.name)
+        for tag, name in b.tags:
+            fe.category(term=tag, label=name)
+    return fg
+
+
+def _json_feed(site: Site, title: str, home: str, self_url: str, items: list[Briefing]) -> str:
+    config, urls = site.config, site.urls
+    feed: dict[str, object] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "home_page_url": urls.abs(home),
+        "feed_url": self_url,
+        "description": config.description or title,
+        "language": config.language,
+        "authors": [{"name": config.author.get("name") or config.title}],
+        "items": [],
+    }
+    for b in items:
+        item: dict[str, object] = {
+            "id": b.guid,
+            "url": urls.abs(b.url),
+            "title": b.title,
+            "summary": b.summary,
+            "date_published": b.date.isoformat(),
+        }
+        if config.feed_full_content:
+            item["content_html"] = _content(site, b)
+        else:
+            item["content_text"] = b.summary or b.title
+        if b.updated:
+            item["date_modified"] = b.updated.isoformat()
+        if b.authors:
+            item["authors"] = [{"name": a.name, "url": urls.abs(a.url)} for a in b.authors]
+        if b.tags:
+            item["tags"] = [name for _, name in b.tags]
+        feed["items"].append(item)  # type: ignore[attr-defined]
+    return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_feed_set(site: Site, output: Output, title: str, home: str,
+                   items: list[Briefing]) -> None:
+    """feed.xml, atom.xml and feed.json under the site path `home`."""
+    items = items[:site.config.feed_items]
+    urls = site.urls
+    rss = _generator(site, title, home, urls.abs(home + "feed.xml"), items)
+    output.write(urls.output_file(home + "feed.xml"), rss.rss_str(pretty=True))
+    atom = _generator(site, title, home, urls.abs(home + "atom.xml"), items)
+    output.write(urls.output_file(home + "atom.xml"), atom.atom_str(pretty=True))
+    output.write(urls.output_file(home + "feed.json"),
+                 _json_feed(site, title, home, urls.abs(home + "feed.json"), items))
+
+
+def render_feeds(site: Site, output: Output, diags: Diagnostics) -> int:
+    """Every feed of the site; returns how many files were written."""
+    count = 0
+    sets = [(site.config.title, "/", site.briefings)]
+    for terms in (site.categories, site.tags, site.authors):
+        sets += [(f"{site.config.title}: {t.name}", t.url, t.briefings) for t in terms.values()]
+    for title, home, items in sets:
+        try:
+            write_feed_set(site, output, title, home, items)
+        except ValueError as exc:  # feedgen/lxml refusing a value: say which feed, keep going
+            diags.error(output.out.name + home, 0, 0, f"could not write feeds: {exc}")
+            continue
+        count += 3
+    return count
