@@ -65,7 +65,7 @@ def _check_timezone(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         line, col = value.pos["timezone"]
         ctx.diags.error(ctx.path, line, col,
-                        f"unknown timezone {zone!r} (use an IANA name like 'Europe/Berlin' or 'UTC')")
+                        f"unknown timezone {zone!r} (use an IANA name like 'Europe/Berlin')")
 
 
 SCHEMA = Record(
@@ -86,7 +86,7 @@ SCHEMA = Record(
         "pagination": Field(Int(1, 1000), doc="Briefings per list page (default 10)."),
         "feeds": Field(Record("feeds", {
             "items": Field(Int(1, 10_000), doc="Items per feed (default 20)."),
-            "full_content": Field(Bool(), doc="Full text in feeds, else the summary (default true)."),
+            "full_content": Field(Bool(), doc="Full text in feeds (default true)."),
         }), doc="Feed settings."),
         "author": Field(Record("author", {
             "name": Field(Str(), required=True),

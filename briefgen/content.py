@@ -33,9 +33,9 @@ from briefgen.slugs import is_slug, slugify
 
 __all__ = [
     "BRIEFING_SCHEMA",
+    "GUID_NAMESPACE",
     "PAGE_SCHEMA",
     "SOURCE_SCHEMA",
-    "GUID_NAMESPACE",
     "ParseContext",
     "parse_briefing",
     "parse_page",

@@ -36,7 +36,7 @@ class Document:
 
 
 def decode(path: str, raw: bytes, diags: Diagnostics) -> str | None:
-    """Text of a file: UTF-8 without BOM, LF line ends, control characters removed with a warning."""
+    """Text of a file: UTF-8 without BOM, LF line ends, control characters removed (warned)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -36,6 +36,7 @@ def highlight(code: str, lang: str, attrs: str) -> str:
 
 def pygments_css(style: str = "default", dark_style: str = "monokai") -> str:
     """Stylesheet for highlighted code, light by default and dark under [data-theme=dark]."""
-    light = HtmlFormatter(style=style).get_style_defs(".highlight")
-    dark = HtmlFormatter(style=dark_style).get_style_defs('[data-theme="dark"] .highlight')
+    light: str = HtmlFormatter(style=style).get_style_defs(".highlight")  # type: ignore[no-untyped-call]
+    dark: str = HtmlFormatter(style=dark_style).get_style_defs(  # type: ignore[no-untyped-call]
+        '[data-theme="dark"] .highlight')
     return f"{light}\n{dark}\n"

@@ -1,4 +1,4 @@
-"""The one configured Markdown renderer: CommonMark, tables, strikethrough, footnotes, heading ids."""
+"""The one configured Markdown renderer: CommonMark, tables, strikethrough, footnotes, ids."""
 
 from __future__ import annotations
 

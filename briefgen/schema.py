@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from typing import Any
@@ -84,7 +84,7 @@ class Ctx:
         return INVALID
 
 
-def did_you_mean(word: str, choices: list[str] | set[str] | tuple[str, ...]) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest choice, or ''."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -130,7 +130,7 @@ class Str(Type):
         value = self.scalar(node, ctx, key)
         if value is INVALID:
             return value
-        value = value.strip() if not node.style else value
+        value = value.strip() if not getattr(node, "style", None) else value
         if self.pattern and not self.pattern.fullmatch(value):
             return ctx.error(node, f"'{key}' must be {self.hint}, got {value!r}")
         return value
@@ -145,7 +145,8 @@ class Bool(Type):
         value = self.scalar(node, ctx, key)
         if value is INVALID:
             return value
-        if not node.style and value in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        plain = not getattr(node, "style", None)
+        if plain and value in ("true", "True", "TRUE", "false", "False", "FALSE"):
             return value.lower() == "true"
         return ctx.error(node, f"'{key}' must be true or false, got {value!r}")
 
@@ -162,7 +163,7 @@ class Int(Type):
         value = self.scalar(node, ctx, key)
         if value is INVALID:
             return value
-        if bool(node.style) or not re.fullmatch(r"[+-]?\d+", value):
+        if bool(getattr(node, "style", None)) or not re.fullmatch(r"[+-]?\d+", value):
             return ctx.error(node, f"'{key}' must be a whole number, got {value!r}")
         number = int(value)
         if self.minimum is not None and number < self.minimum:
@@ -289,7 +290,7 @@ def _mapping_items(
     node: yaml.MappingNode, ctx: Ctx, what: str
 ) -> list[tuple[str, yaml.Node, yaml.Node]]:
     seen: dict[str, int] = {}
-    items = []
+    items: list[tuple[str, yaml.Node, yaml.Node]] = []
     for key_node, value_node in node.value:
         ctx.budget[0] -= 1
         if ctx.budget[0] < 0:
@@ -390,7 +391,7 @@ class DictOf(Type):
 def _is_null(node: yaml.Node) -> bool:
     return (
         isinstance(node, yaml.ScalarNode)
-        and not node.style
+        and not getattr(node, "style", None)
         and node.tag == _STD + "null"
         and node.value in _NULL_VALUES
     )

@@ -31,7 +31,7 @@ def compose(text: str) -> yaml.Node | None:
             f"YAML block is larger than {MAX_YAML_BYTES // 1024} KiB; refusing to parse it", 0, 0
         )
     try:
-        return yaml.compose(text, Loader=_Loader)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "malformed YAML"
