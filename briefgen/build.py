@@ -14,9 +14,9 @@ from briefgen.content import ParseContext, parse_briefing, parse_page, parse_sou
 from briefgen.diagnostics import BuildFailed, Diagnostics
 from briefgen.discover import ContentFiles, discover
 from briefgen.markdown import create_markdown
-from briefgen.models import Author, Briefing, Category, Page, Source
+from briefgen.models import Author, Briefing, Category, Outlet, Page, Source
 from briefgen.output import Output
-from briefgen.registry import load_authors, load_categories
+from briefgen.registry import load_authors, load_categories, load_outlets
 from briefgen.site import Site, build_site
 from briefgen.theme import Theme
 from briefgen.urls import Urls
@@ -52,6 +52,10 @@ class BuildResult:
     output: Path | None = None
 
 
+# Steps after which errors do not stop the build yet: later steps find more problems.
+_GO_ON_AFTER_ERRORS = frozenset({"discover", "parse"})
+
+
 class _Build:
     def __init__(self, options: BuildOptions) -> None:
         self.options = options
@@ -66,6 +70,7 @@ class _Build:
         self.library: dict[str, Source] = {}
         self.authors: dict[str, Author] = {}
         self.categories: dict[str, Category] = {}
+        self.outlets: dict[str, Outlet] = {}
         self.site: Site
         self.theme: Theme
         self.output: Output
@@ -89,7 +94,9 @@ class _Build:
                 started = time.perf_counter()
                 step()
                 self.result.timings.append((name, time.perf_counter() - started))
-                if self.diags.has_errors(self.options.strict):
+                # Bad files are left out of parsing, so the model still runs and reports
+                # unresolved references too: every problem in one pass, nothing rendered.
+                if name not in _GO_ON_AFTER_ERRORS and self.diags.has_errors(self.options.strict):
                     raise BuildFailed(self.diags)
         except BaseException:
             if hasattr(self, "output"):
@@ -112,6 +119,7 @@ class _Build:
         self.files = discover(self.root, self.diags)
         self.authors = load_authors(self.root, self.diags)
         self.categories = load_categories(self.root, self.diags)
+        self.outlets = load_outlets(self.root, self.diags)
 
     def parse(self) -> None:
         ctx = ParseContext(self.config, create_markdown(self.config.raw_html),
@@ -136,7 +144,8 @@ class _Build:
         now = self.options.now or datetime.now(UTC)
         self.site = build_site(self.config, self.urls, self.briefings, self.pages, self.library,
                                self.authors, self.categories, self.diags, now=now,
-                               drafts=self.options.drafts, future=self.options.future)
+                               drafts=self.options.drafts, future=self.options.future,
+                               outlets=self.outlets)
         self.result.counts["briefings"] = len(self.site.briefings)
 
     def _open_output(self) -> None:
@@ -154,7 +163,7 @@ class _Build:
         self.result.counts["pages"] = render_pages(self.site, self.theme, self.output, self.diags)
 
     def render_feeds(self) -> None:
-        self.result.counts["feeds"] = render_feeds(self.site, self.output, self.diags)
+        self.result.counts["feeds"] = render_feeds(self.site, self.output, self.diags, self.theme)
 
     def render_sitemap(self) -> None:
         render_sitemap(self.site, self.output)

@@ -26,6 +26,8 @@ DEFAULT_PERMALINKS = {
     "category": "/categories/{id}/",
     "tag": "/tags/{id}/",
     "author": "/authors/{id}/",
+    "source": "/sources/{id}/",
+    "outlet": "/outlets/{id}/",
 }
 _PLACEHOLDERS = {
     "briefing": {"year", "month", "day", "slug", "category"},
@@ -33,7 +35,17 @@ _PLACEHOLDERS = {
     "category": {"id"},
     "tag": {"id"},
     "author": {"id"},
+    "source": {"id"},
+    "outlet": {"id"},
 }
+
+
+def _formats(pattern: str, placeholders: set[str]) -> bool:
+    try:
+        pattern.format(**{name: "x" for name in placeholders})
+    except (ValueError, KeyError, IndexError):
+        return False
+    return True
 
 
 def _check_permalinks(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
@@ -45,7 +57,10 @@ def _check_permalinks(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
             continue
         used = set(re.findall(r"\{([^{}]*)\}", pattern))
         unknown = used - _PLACEHOLDERS[kind]
-        if unknown:
+        if not unknown and not _formats(pattern, _PLACEHOLDERS[kind]):
+            ctx.diags.error(ctx.path, line, col, f"permalink '{kind}' has an unmatched "
+                            f"'{{' or '}}': {pattern!r}")
+        elif unknown:
             allowed = ", ".join("{" + p + "}" for p in sorted(_PLACEHOLDERS[kind]))
             ctx.diags.error(ctx.path, line, col,
                             f"permalink '{kind}' uses unknown placeholder "

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from briefgen.config import Config
 from briefgen.diagnostics import Diagnostics
 from briefgen.frontmatter import Document, decode, split
-from briefgen.markdown import render
+from briefgen.markdown import create_markdown, render
 from briefgen.models import Briefing, Page, Source
 from briefgen.schema import (
     INVALID,
@@ -122,6 +122,14 @@ class ParseContext:
     config: Config
     md: MarkdownIt
     base_path: str = "/"
+    _clipped_md: MarkdownIt | None = None
+
+    @property
+    def clipped_md(self) -> MarkdownIt:
+        """Renderer for other people's clipped text: raw HTML escaped, no citations."""
+        if self._clipped_md is None:
+            self._clipped_md = create_markdown(raw_html=False, citations=False)
+        return self._clipped_md
 
 
 def _front(path: str, raw: bytes, what: str, schema: Record, ctx: ParseContext,
@@ -206,6 +214,7 @@ def parse_briefing(path: str, raw: bytes, ctx: ParseContext) -> tuple[Briefing |
         image=values.get("image", ""),
         source_refs=_located(values, "sources"),
         headings=rendered.headings,
+        citations=rendered.citations.shifted(doc.body_offset),
     )
     return briefing, diags
 
@@ -267,4 +276,7 @@ def parse_source(path: str, raw: bytes, ctx: ParseContext) -> tuple[Source | Non
     values, doc = _front(path, raw, "source", SOURCE_SCHEMA, ctx, diags)
     if values is None or doc is None or diags.has_errors():
         return None, diags
-    return _make_source(values, path, 1, False, source_id, doc.body.strip()), diags
+    source = _make_source(values, path, 1, False, source_id, doc.body.strip())
+    if source.publish_text and source.text:
+        source.text_html = render(ctx.clipped_md, source.text, ctx.base_path).html
+    return source, diags

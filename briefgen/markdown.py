@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -10,6 +11,7 @@ from markdown_it.rules_core import StateCore
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from briefgen.citations import CitationData, citations_plugin
 from briefgen.highlight import highlight
 
 __all__ = ["CLOBBER_NAMES", "Rendered", "create_markdown", "heading_slug", "render"]
@@ -29,7 +31,9 @@ SUMMARY_CHARS = 240
 
 def heading_slug(text: str) -> str:
     """A heading id: lowercase words joined by '-', prefixed when it could clobber the DOM."""
-    slug = re.sub(r"[^\w\- ]", "", text.strip().lower(), flags=re.UNICODE)
+    text = unicodedata.normalize("NFC", text.strip()).lower()
+    slug = "".join(ch for ch in text if ch.isalnum() or ch in "_- "
+                   or unicodedata.category(ch).startswith("M"))
     slug = re.sub(r"[\s-]+", "-", slug).strip("-") or "section"
     if slug in CLOBBER_NAMES or slug.startswith("__") or slug[0].isdigit():
         slug = "h-" + slug
@@ -49,12 +53,14 @@ def _prefix_root_links(state: StateCore) -> None:
                     child.attrSet(attr, base_path.rstrip("/") + value)
 
 
-def create_markdown(raw_html: bool = True) -> MarkdownIt:
-    """The Markdown parser every page is rendered with."""
+def create_markdown(raw_html: bool = True, citations: bool = True) -> MarkdownIt:
+    """The Markdown parser every page is rendered with (clipped text: no HTML, no citations)."""
     md = MarkdownIt("commonmark", {"html": raw_html, "highlight": highlight})
     md.enable(["table", "strikethrough"])
     footnote_plugin(md)
     anchors_plugin(md, min_level=2, max_level=4, slug_func=heading_slug)
+    if citations:
+        citations_plugin(md)
     md.core.ruler.push("base_path", _prefix_root_links)
     return md
 
@@ -66,6 +72,7 @@ class Rendered:
     html: str
     first_paragraph: str = ""
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
+    citations: CitationData = field(default_factory=CitationData)
 
 
 def render(md: MarkdownIt, text: str, base_path: str = "/") -> Rendered:
@@ -81,13 +88,15 @@ def render(md: MarkdownIt, text: str, base_path: str = "/") -> Rendered:
         elif token.type == "heading_open":
             headings.append((int(token.tag[1]), str(token.attrGet("id") or ""),
                              _plain(tokens[index + 1])))
-    return Rendered(html, _shorten(first), headings)
+    data = env.get("citations")
+    return Rendered(html, _shorten(first), headings,
+                    data if isinstance(data, CitationData) else CitationData())
 
 
 def _plain(token: object) -> str:
     children = getattr(token, "children", None) or []
-    parts = [c.content for c in children if c.type in ("text", "code_inline")]
-    parts += [" " for c in children if c.type in ("softbreak", "hardbreak")]
+    parts = [" " if c.type in ("softbreak", "hardbreak") else c.content for c in children
+             if c.type in ("text", "text_special", "code_inline", "softbreak", "hardbreak")]
     return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-__all__ = ["Author", "Briefing", "Category", "Page", "Source", "Term"]
+if TYPE_CHECKING:
+    from briefgen.citations import CitationData
+
+__all__ = ["Author", "Briefing", "Category", "CitedSource", "Outlet", "Page", "Source", "Term"]
 
 Pos = tuple[int, int]
 
@@ -49,7 +53,42 @@ class Source:
     archive_url: str = ""
     publish_text: bool = False
     text: str = ""
+    text_html: str = ""  # the clipped text as safe HTML, only when publish_text is true
     inline: bool = False
+    # resolved by the site model
+    page_url: str = ""
+    outlet_id: str = ""
+    cited_by: list[Citing] = field(default_factory=list)
+
+
+@dataclass
+class CitedSource:
+    """A numbered entry of a briefing's Sources list, with every back-link to its markers."""
+
+    number: int
+    source: Source
+    backrefs: list[str]
+    locators: list[str]
+
+
+@dataclass
+class Citing:
+    """A briefing that cites a source, and the sentence it cites it in."""
+
+    briefing: Briefing
+    sentence: str
+
+
+@dataclass
+class Outlet:
+    """A publisher, derived from its sources' `outlet` names; described in outlets.yaml."""
+
+    id: str
+    name: str
+    url: str = ""
+    homepage: str = ""
+    country: str = ""
+    sources: list[Source] = field(default_factory=list)
 
 
 @dataclass
@@ -74,12 +113,15 @@ class Briefing:
     image: str = ""
     source_refs: list[tuple[str | Source, Pos]] = field(default_factory=list)
     headings: list[tuple[int, str, str]] = field(default_factory=list)
+    citations: CitationData | None = None
     # resolved by the site model
     url: str = ""
     future: bool = False
     authors: list[Author] = field(default_factory=list)
     category: Category | None = None
-    sources: list[Source] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)  # cited first, then further reading
+    cited: list[CitedSource] = field(default_factory=list)
+    further: list[Source] = field(default_factory=list)
 
     @property
     def sort_key(self) -> tuple[float, str]:

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from briefgen.diagnostics import Diagnostics
 from briefgen.frontmatter import decode
-from briefgen.models import Author, Category
+from briefgen.models import Author, Category, Outlet
 from briefgen.schema import INVALID, Ctx, DictOf, Field, LDict, Record, Str, Url
 from briefgen.yamlnodes import YamlSyntaxError, compose
 
-__all__ = ["AUTHORS_SCHEMA", "CATEGORIES_SCHEMA", "load_authors", "load_categories"]
+__all__ = [
+    "AUTHORS_SCHEMA",
+    "CATEGORIES_SCHEMA",
+    "OUTLETS_SCHEMA",
+    "load_authors",
+    "load_categories",
+    "load_outlets",
+]
 
 ID = r"[a-z0-9][a-z0-9-]*"
 ID_HINT = "an id of lowercase letters, digits and hyphens"
@@ -25,6 +34,12 @@ CATEGORIES_SCHEMA = DictOf("categories.yaml", Record("category", {
     "name": Field(Str(), required=True),
     "description": Field(Str()),
     "disclaimer": Field(Str(), doc="Shown on every briefing of the category."),
+}), ID, ID_HINT)
+
+OUTLETS_SCHEMA = DictOf("outlets.yaml", Record("outlet", {
+    "name": Field(Str(), required=True, doc="As written in sources' 'outlet:'."),
+    "homepage": Field(Url(("http", "https"), relative=False)),
+    "country": Field(Str()),
 }), ID, ID_HINT)
 
 
@@ -49,8 +64,10 @@ def _load(root: Path, name: str, schema: DictOf, diags: Diagnostics) -> LDict:
     diags.extend(local)
     if values is INVALID:
         good = LDict()
-        for key_node, value_node in getattr(node, "value", []):
-            value = schema.value.convert(value_node, Ctx(label, Diagnostics()), "")
+        retry = Ctx(label, Diagnostics())  # one node budget for all entries, not one each
+        entries = node.value if isinstance(node, yaml.MappingNode) else []
+        for key_node, value_node in entries:
+            value = schema.value.convert(value_node, retry, "")
             if value is not INVALID:
                 good[str(key_node.value)] = value
         return good
@@ -72,4 +89,13 @@ def load_categories(root: Path, diags: Diagnostics) -> dict[str, Category]:
         key: Category(id=key, name=value["name"], description=value.get("description", ""),
                       disclaimer=value.get("disclaimer", ""))
         for key, value in _load(root, "categories.yaml", CATEGORIES_SCHEMA, diags).items()
+    }
+
+
+def load_outlets(root: Path, diags: Diagnostics) -> dict[str, Outlet]:
+    """Outlet descriptions by id from content/outlets.yaml (empty when the file is absent)."""
+    return {
+        key: Outlet(id=key, name=value["name"], homepage=value.get("homepage", ""),
+                    country=value.get("country", ""))
+        for key, value in _load(root, "outlets.yaml", OUTLETS_SCHEMA, diags).items()
     }

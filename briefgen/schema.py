@@ -42,6 +42,9 @@ MAX_NODES = 20_000
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _NULL_VALUES = {"", "~", "null", "Null", "NULL"}
+_COLLECTION_TAGS = {_STD + "seq", _STD + "map"}
+# Characters XML and HTML cannot carry; a YAML escape such as "\x01" can still produce them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 class _Invalid:
@@ -90,6 +93,14 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def _foreign_tag(node: yaml.Node, ctx: Ctx, label: str) -> bool:
+    """Report a tag such as !!python/object on a node; True when there was one."""
+    if node.tag in _SCALAR_TAGS or node.tag in _COLLECTION_TAGS:
+        return False
+    ctx.error(node, f"{label}: YAML tag '{node.tag}' is not allowed")
+    return True
+
+
 def _describe(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
@@ -110,6 +121,8 @@ class Type:
         ctx.budget[0] -= 1
         if ctx.budget[0] < 0:
             return ctx.error(node, "YAML is too deeply nested or aliased; refusing to expand it")
+        if _foreign_tag(node, ctx, f"'{key}'"):
+            return INVALID
         if not isinstance(node, yaml.ScalarNode):
             return ctx.error(node, f"'{key}' must be {self.label}, got {_describe(node)}")
         if node.tag not in _SCALAR_TAGS:
@@ -131,6 +144,12 @@ class Str(Type):
         if value is INVALID:
             return value
         value = value.strip() if not getattr(node, "style", None) else value
+        if _CONTROL.search(value):
+            line, col = ctx.at(node)
+            for char in dict.fromkeys(_CONTROL.findall(value)):
+                ctx.diags.warning(ctx.path, line, col,
+                                  f"control character U+{ord(char):04X} removed from '{key}'")
+            value = _CONTROL.sub("", value)
         if self.pattern and not self.pattern.fullmatch(value):
             return ctx.error(node, f"'{key}' must be {self.hint}, got {value!r}")
         return value
@@ -261,6 +280,8 @@ class ListOf(Type):
         self.label = "a list"
 
     def convert(self, node: yaml.Node, ctx: Ctx, key: str) -> Any:
+        if _foreign_tag(node, ctx, f"'{key}'"):
+            return INVALID
         nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
         if isinstance(node, yaml.MappingNode) and not isinstance(self.item, Record):
             return ctx.error(node, f"'{key}' must be a list, got a mapping")
@@ -320,8 +341,10 @@ class Record(Type):
         self.what, self.fields, self.check = what, fields, check
 
     def convert(self, node: yaml.Node, ctx: Ctx, key: str = "") -> Any:
+        label = f"'{key}'" if key else self.what
+        if _foreign_tag(node, ctx, label):
+            return INVALID
         if not isinstance(node, yaml.MappingNode):
-            label = f"'{key}'" if key else self.what
             return ctx.error(node, f"{label} must be a mapping of keys to values, "
                              f"got {_describe(node)}")
         result = LDict()
@@ -352,8 +375,11 @@ class Record(Type):
             if spec.required and name not in present:
                 ctx.error(node, f"missing required key '{name}' in {self.what}")
                 ok = False
-        if ok and self.check is not None:
+        if self.check is not None:
+            # Checks see the fields that converted, so their problems show in the same pass.
+            errors_before = len(ctx.diags.errors)
             self.check(result, node, ctx)
+            ok = ok and len(ctx.diags.errors) == errors_before
         return result if ok else INVALID
 
 
@@ -369,6 +395,8 @@ class DictOf(Type):
         self.key_hint = key_hint
 
     def convert(self, node: yaml.Node, ctx: Ctx, key: str = "") -> Any:
+        if _foreign_tag(node, ctx, key or self.what):
+            return INVALID
         if not isinstance(node, yaml.MappingNode):
             return ctx.error(node, f"{key or self.what} must be a mapping, got {_describe(node)}")
         result = LDict()

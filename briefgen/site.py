@@ -9,7 +9,15 @@ from datetime import datetime, tzinfo
 
 from briefgen.config import Config
 from briefgen.diagnostics import Diagnostics
-from briefgen.models import Author, Briefing, Category, Page, Source, Term
+from briefgen.models import Author, Briefing, Category, Outlet, Page, Source, Term
+from briefgen.quotes import check_quotes
+from briefgen.references import (
+    collect_sources,
+    library_pages,
+    link_citing,
+    resolve_citations,
+    warn_uncited,
+)
 from briefgen.schema import did_you_mean
 from briefgen.slugs import slugify
 from briefgen.urls import Urls
@@ -18,7 +26,7 @@ __all__ = ["RESERVED_PATHS", "Site", "build_site"]
 
 # Site paths that briefgen writes itself; content may not take them.
 RESERVED_PATHS = ("/", "/archive/", "/feed.xml", "/atom.xml", "/feed.json", "/sitemap.xml",
-                  "/robots.txt", "/404.html", "/assets/")
+                  "/robots.txt", "/404.html", "/assets/", "/sources/")
 _ID_LIKE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -35,6 +43,8 @@ class Site:
     tags: dict[str, Term] = field(default_factory=dict)
     authors: dict[str, Term] = field(default_factory=dict)
     archive: list[tuple[int, list[tuple[int, list[Briefing]]]]] = field(default_factory=list)
+    source_pages: list[Source] = field(default_factory=list)
+    outlets: dict[str, Outlet] = field(default_factory=dict)
 
     @property
     def menu(self) -> list[Page]:
@@ -74,35 +84,6 @@ def _resolve_category(b: Briefing, registry: dict[str, Category], diags: Diagnos
         suggestion = did_you_mean(ref, registry)
         diags.error(b.path, line, col, f"unknown category '{ref}'"
                     f"{suggestion or f' (known: {known})'}")
-
-
-def _collect_sources(library: dict[str, Source], briefings: list[Briefing],
-                     diags: Diagnostics) -> dict[str, Source]:
-    sources = dict(library)
-    for b in briefings:
-        for ref, (line, _col) in b.source_refs:
-            if not isinstance(ref, Source):
-                continue
-            ref.line = line
-            if ref.id in sources:
-                first = sources[ref.id]
-                diags.error(b.path, line, 1, f"duplicate source id '{ref.id}' "
-                            f"(already defined in {first.path}:{first.line})")
-            else:
-                sources[ref.id] = ref
-    return sources
-
-
-def _resolve_sources(b: Briefing, sources: dict[str, Source], diags: Diagnostics) -> None:
-    for ref, (line, col) in b.source_refs:
-        if isinstance(ref, Source):
-            if sources.get(ref.id) is ref:
-                b.sources.append(ref)
-        elif ref in sources:
-            b.sources.append(sources[ref])
-        else:
-            diags.error(b.path, line, col, f"unknown source '{ref}'{did_you_mean(ref, sources)}"
-                        " (add content/sources/<id>.md or write the source inline)")
 
 
 def _terms(kind: str, urls: Urls, briefings: list[Briefing]) -> dict[str, Term]:
@@ -164,20 +145,25 @@ def _archive(briefings: list[Briefing],
 def build_site(config: Config, urls: Urls, briefings: list[Briefing], pages: list[Page],
                library: dict[str, Source], authors: dict[str, Author],
                categories: dict[str, Category], diags: Diagnostics, *, now: datetime,
-               drafts: bool = False, future: bool = False) -> Site:
+               drafts: bool = False, future: bool = False,
+               outlets: dict[str, Outlet] | None = None) -> Site:
     """Resolve every reference (reporting each bad one), then keep what is to be published."""
     plain: dict[str, Author] = {}
-    sources = _collect_sources(library, briefings, diags)
+    sources = collect_sources(library, briefings, diags)
     for b in briefings:
         _resolve_authors(b, authors, plain, diags)
         _resolve_category(b, categories, diags)
-        _resolve_sources(b, sources, diags)
+        resolve_citations(b, sources, diags)
+        check_quotes(b, sources, diags)
         b.future = b.date > now
+    warn_uncited(library, briefings, diags)
     published = sorted((b for b in briefings if (drafts or not b.draft)
                         and (future or not b.future)), key=lambda b: b.sort_key)
     site = Site(config, urls, published, sorted((p for p in pages if drafts or not p.draft),
                                                 key=lambda p: p.path), sources)
     _assign_urls(site, diags)
+    link_citing(published)
+    site.source_pages, site.outlets = library_pages(sources, outlets or {}, urls)
     site.categories = _terms("category", urls, published)
     site.tags = _terms("tag", urls, published)
     site.authors = _terms("author", urls, published)

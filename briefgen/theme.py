@@ -65,7 +65,7 @@ class Theme:
     def _local(self, value: datetime) -> datetime:
         return value.astimezone(self.config.tz)
 
-    def format_date(self, value: datetime, fmt: str = "long") -> str:
+    def format_date(self, value: datetime, fmt: str = "d MMMM y") -> str:
         """A date in the site language, e.g. '4 February 2026'."""
         return format_date(self._local(value).date(), format=fmt, locale=self.config.language)
 

@@ -19,6 +19,7 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.models import Briefing
 from briefgen.output import Output
 from briefgen.site import Site
+from briefgen.theme import Theme, template_error_location
 from briefgen.urls import Urls
 
 __all__ = ["absolutize", "render_feeds"]
@@ -37,12 +38,16 @@ def absolutize(html: str, page_url: str) -> str:
     return _ATTR.sub(fix, html)
 
 
-def _content(site: Site, b: Briefing) -> str:
-    return absolutize(b.body_html, site.urls.abs(b.url))
+def _content(site: Site, b: Briefing, theme: Theme | None) -> str:
+    """The body and its Sources list, every link absolute."""
+    html = b.body_html
+    if theme is not None and (b.cited or b.further):
+        html += "\n" + theme.render("_sources.html", site=site, briefing=b)
+    return absolutize(html, site.urls.abs(b.url))
 
 
 def _generator(site: Site, title: str, home: str, self_url: str,
-               items: list[Briefing]) -> FeedGenerator:
+               items: list[Briefing], contents: dict[str, str]) -> FeedGenerator:
     urls: Urls = site.urls
     config = site.config
     newest = max((b.updated or b.date for b in items), default=EPOCH)
@@ -50,7 +55,9 @@ def _generator(site: Site, title: str, home: str, self_url: str,
     fg.id(urls.abs(home))
     fg.title(title)
     fg.subtitle(config.description or title)
-    fg.link(href=self_url, rel="self")
+    # The validators want the self link typed; RSS and Atom share this generator.
+    self_type = "application/atom+xml" if self_url.endswith("atom.xml") else "application/rss+xml"
+    fg.link(href=self_url, rel="self", type=self_type)
     fg.link(href=urls.abs(home), rel="alternate")
     fg.language(config.language)
     fg.author({"name": config.author.get("name") or config.title,
@@ -68,9 +75,9 @@ def _generator(site: Site, title: str, home: str, self_url: str,
         fe.link(href=urls.abs(b.url))
         fe.published(b.date)
         fe.updated(b.updated or b.date)
-        fe.description(b.summary or b.title)
+        fe.description(b.summary or b.title, isSummary=True)  # Atom <summary>, RSS <description>
         if config.feed_full_content:
-            fe.content(_content(site, b), type="html")
+            fe.content(contents[b.path], type="html")
         for author in b.authors:
             fe.author({"name": author.name})
         if b.category:
@@ -80,7 +87,8 @@ def _generator(site: Site, title: str, home: str, self_url: str,
     return fg
 
 
-def _json_feed(site: Site, title: str, home: str, self_url: str, items: list[Briefing]) -> str:
+def _json_feed(site: Site, title: str, home: str, self_url: str, items: list[Briefing],
+               contents: dict[str, str]) -> str:
     config, urls = site.config, site.urls
     feed: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -101,7 +109,7 @@ def _json_feed(site: Site, title: str, home: str, self_url: str, items: list[Bri
             "date_published": b.date.isoformat(),
         }
         if config.feed_full_content:
-            item["content_html"] = _content(site, b)
+            item["content_html"] = contents[b.path]
         else:
             item["content_text"] = b.summary or b.title
         if b.updated:
@@ -115,27 +123,37 @@ def _json_feed(site: Site, title: str, home: str, self_url: str, items: list[Bri
 
 
 def write_feed_set(site: Site, output: Output, title: str, home: str,
-                   items: list[Briefing]) -> None:
+                   items: list[Briefing], contents: dict[str, str]) -> None:
     """feed.xml, atom.xml and feed.json under the site path `home`."""
     items = items[:site.config.feed_items]
     urls = site.urls
-    rss = _generator(site, title, home, urls.abs(home + "feed.xml"), items)
+    rss = _generator(site, title, home, urls.abs(home + "feed.xml"), items, contents)
     output.write(urls.output_file(home + "feed.xml"), rss.rss_str(pretty=True))
-    atom = _generator(site, title, home, urls.abs(home + "atom.xml"), items)
+    atom = _generator(site, title, home, urls.abs(home + "atom.xml"), items, contents)
     output.write(urls.output_file(home + "atom.xml"), atom.atom_str(pretty=True))
     output.write(urls.output_file(home + "feed.json"),
-                 _json_feed(site, title, home, urls.abs(home + "feed.json"), items))
+                 _json_feed(site, title, home, urls.abs(home + "feed.json"), items, contents))
 
 
-def render_feeds(site: Site, output: Output, diags: Diagnostics) -> int:
+def render_feeds(site: Site, output: Output, diags: Diagnostics,
+                 theme: Theme | None = None) -> int:
     """Every feed of the site; returns how many files were written."""
     count = 0
+    contents: dict[str, str] = {}
+    for b in site.briefings if site.config.feed_full_content else []:
+        try:
+            contents[b.path] = _content(site, b, theme)
+        except Exception as exc:  # a template bug in _sources.html: report where
+            filename, line = template_error_location(exc)
+            diags.error(theme.label(filename) if theme and filename else "_sources.html", line,
+                        0, f"template error while rendering feeds: {type(exc).__name__}: {exc}")
+            return 0
     sets = [(site.config.title, "/", site.briefings)]
     for terms in (site.categories, site.tags, site.authors):
         sets += [(f"{site.config.title}: {t.name}", t.url, t.briefings) for t in terms.values()]
     for title, home, items in sets:
         try:
-            write_feed_set(site, output, title, home, items)
+            write_feed_set(site, output, title, home, items, contents)
         except ValueError as exc:  # feedgen/lxml refusing a value: say which feed, keep going
             diags.error(output.out.name + home, 0, 0, f"could not write feeds: {exc}")
             continue

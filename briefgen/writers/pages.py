@@ -11,6 +11,7 @@ from briefgen.models import Briefing, Term
 from briefgen.output import Output
 from briefgen.site import Site
 from briefgen.theme import Theme, template_error_location
+from briefgen.writers.jsonld import briefing_jsonld
 
 __all__ = ["FeedLink", "Pager", "paginate", "render_pages"]
 
@@ -92,6 +93,7 @@ def render_pages(site: Site, theme: Theme, output: Output, diags: Diagnostics) -
         newer = briefings[index - 1] if index > 0 else None
         older = briefings[index + 1] if index + 1 < len(briefings) else None
         r.page("briefing.html", b.url, briefing=b, newer=newer, older=older,
+               jsonld=briefing_jsonld(b, site.urls, site.config.title),
                feeds=feed_links(b.category.name, b.category.url) if b.category else [])
     for page in site.pages:
         r.page("page.html", page.url, page=page)
@@ -100,5 +102,11 @@ def render_pages(site: Site, theme: Theme, output: Output, diags: Diagnostics) -
             r.lists(term.kind, term.url, term.briefings, term.name, term,
                     feed_links(f"{site.config.title}: {term.name}", term.url))
     r.page("archive.html", "/archive/", archive=site.archive)
+    r.page("sources.html", "/sources/", outlets=site.outlets)
+    for source in site.source_pages:
+        r.page("source.html", source.page_url, source=source,
+               outlet=site.outlets[source.outlet_id])
+    for outlet in site.outlets.values():
+        r.page("outlet.html", outlet.url, outlet=outlet)
     r.page("404.html", "/404.html")
     return r.count

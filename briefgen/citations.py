@@ -1,0 +1,258 @@
+"""Citations: the `[@id]` markdown-it plugin, numbering, back-links and quotations to check.
+
+Syntax: `[@id]`, `[@a; @b]`, `[@id, p. 3]`, `[@id, "locator text"]`; `\\[@` is a literal bracket;
+nothing is parsed inside code. Sources are numbered in order of first citation. A marker renders as
+superscript links `#source.N`; entry N links back to each marker `#cite.N.K`. Heading ids never
+contain '.', so these ids cannot collide with them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+__all__ = [
+    "Citation",
+    "CitationData",
+    "CiteItem",
+    "Quote",
+    "citations_plugin",
+]
+
+_ID = r"[a-z0-9][a-z0-9._-]*"
+_ITEM = re.compile(rf"\s*@({_ID})(?:\s*,\s*(\"[^\"]*\"|[^;\]]*?))?\s*")
+_OPEN_QUOTES = "\"“«„"
+_CLOSE_QUOTES = "\"”»“"
+_INLINE_QUOTE = re.compile(r"[\"“«„]([^\"“”«»„]{3,}?)[\"”»“][\s.,;:]*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-Z0-9\"“«А-Я])")
+MAX_CITATION = 500
+
+
+@dataclass
+class CiteItem:
+    """One source in a marker, with its locator ('p. 3') if any."""
+
+    id: str
+    locator: str = ""
+
+
+@dataclass
+class Citation:
+    """One marker in the text; line/col are 1-based within the Markdown body."""
+
+    items: list[CiteItem]
+    line: int = 0
+    col: int = 0
+    context: str = ""  # the sentence the marker stands in, as plain text
+    anchors: list[str] = field(default_factory=list)  # one back-link id per item
+
+
+@dataclass
+class Quote:
+    """A quotation immediately followed by a citation, to be found in the source's text."""
+
+    text: str
+    ids: list[str]
+    line: int
+    col: int
+
+
+@dataclass
+class CitationData:
+    """What the plugin found in one body: markers, numbering, quotations, syntax problems."""
+
+    citations: list[Citation] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)  # source ids by number - 1
+    quotes: list[Quote] = field(default_factory=list)
+    problems: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def shifted(self, lines: int) -> CitationData:
+        """The same data with line numbers moved down (body lines -> file lines)."""
+        for citation in self.citations:
+            citation.line += lines
+        for quote in self.quotes:
+            quote.line += lines
+        self.problems = [(line + lines, col, msg) for line, col, msg in self.problems]
+        return self
+
+    def number(self, source_id: str) -> int:
+        return self.order.index(source_id) + 1
+
+    def backrefs(self, source_id: str) -> list[str]:
+        """Every back-link anchor that cites the source, in text order."""
+        return [anchor for c in self.citations for item, anchor in zip(c.items, c.anchors,
+                                                                         strict=True)
+                if item.id == source_id]
+
+    def locators(self, source_id: str) -> list[str]:
+        found = [i.locator for c in self.citations for i in c.items
+                 if i.id == source_id and i.locator]
+        return list(dict.fromkeys(found))
+
+
+def _parse_items(inner: str) -> list[CiteItem] | None:
+    items = []
+    for part in inner.split(";"):
+        match = _ITEM.fullmatch(part)
+        if not match:
+            return None
+        locator = (match.group(2) or "").strip()
+        if locator.startswith('"') and locator.endswith('"') and len(locator) >= 2:
+            locator = locator[1:-1].strip()
+        items.append(CiteItem(match.group(1), locator))
+    return items
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if not src.startswith("[@", pos):
+        return False
+    end = src.find("]", pos + 2)
+    if end < 0 or end - pos > MAX_CITATION or "[" in src[pos + 1:end]:
+        return False
+    if src.startswith(("(", "["), end + 1):  # a Markdown link like [@name](url): not ours
+        return False
+    inner = src[pos + 1:end]
+    items = _parse_items(inner)
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"items": items, "raw": src[pos:end + 1], "offset": pos}
+        token.content = src[pos:end + 1]
+    state.pos = end + 1
+    return True
+
+
+def _plain_children(children: list[Token]) -> tuple[str, list[tuple[int, Token]]]:
+    """Plain text of an inline token, and where in it each citation stands."""
+    parts: list[str] = []
+    marks: list[tuple[int, Token]] = []
+    size = 0
+    for child in children:
+        if child.type == "citation":
+            marks.append((size, child))
+            continue
+        text = child.content if child.type in ("text", "text_special", "code_inline") else (
+            " " if child.type in ("softbreak", "hardbreak") else "")
+        parts.append(text)
+        size += len(text)
+    return "".join(parts), marks
+
+
+def _sentence(text: str, at: int) -> str:
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() >= at:
+            break
+        start = match.end()
+    end_match = _SENTENCE_END.search(text, at)
+    end = end_match.start() if end_match else len(text)
+    sentence = re.sub(r"\s+", " ", text[start:end]).strip()
+    return re.sub(r"\s+([.,;:!?])", r"\1", sentence)
+
+
+def _position(lines: list[str], first_line: int, content: str, offset: int,
+              raw: str) -> tuple[int, int]:
+    line = first_line + content.count("\n", 0, offset)
+    source_line = lines[line] if 0 <= line < len(lines) else ""
+    col = source_line.find(raw)
+    return line + 1, (col + 1 if col >= 0 else 1)
+
+
+def _strip_quotes(text: str) -> str:
+    text = text.strip()
+    if len(text) > 1 and text[0] in _OPEN_QUOTES and text[-1] in _CLOSE_QUOTES:
+        text = text[1:-1].strip()
+    return text
+
+
+def _collect(state: StateCore) -> None:
+    data = CitationData()
+    state.env["citations"] = data
+    lines = state.src.split("\n")
+    counts: dict[str, int] = {}
+    quote_stack: list[list[Token]] = []
+    for token in state.tokens:
+        if token.type == "blockquote_open":
+            quote_stack.append([])
+            continue
+        if token.type == "blockquote_close":
+            inlines = quote_stack.pop()
+            _blockquote_quote(inlines, data)
+            continue
+        if token.type != "inline" or not token.children:
+            continue
+        for inlines in quote_stack:
+            inlines.append(token)
+        first_line = token.map[0] if token.map else 0
+        plain, marks = _plain_children(token.children)
+        for at, child in marks:
+            line, col = _position(lines, first_line, token.content, child.meta["offset"],
+                                  child.meta["raw"])
+            child.meta["line"], child.meta["col"] = line, col
+            items: list[CiteItem] | None = child.meta["items"]
+            if items is None:
+                data.problems.append((line, col, f"malformed citation {child.meta['raw']!r}: "
+                                      "write [@id], [@a; @b] or [@id, p. 3] "
+                                      "(or \\[@ for a literal bracket)"))
+                continue
+            citation = Citation(items, line, col, _sentence(plain, at))
+            for item in items:
+                if item.id not in data.order:
+                    data.order.append(item.id)
+                counts[item.id] = counts.get(item.id, 0) + 1
+                citation.anchors.append(f"cite.{data.number(item.id)}.{counts[item.id]}")
+            child.meta["citation"] = citation
+            data.citations.append(citation)
+            quoted = _INLINE_QUOTE.search(plain[:at])
+            if quoted:
+                data.quotes.append(Quote(quoted.group(1).strip(), [i.id for i in items],
+                                         line, col))
+
+
+def _blockquote_quote(inlines: list[Token], data: CitationData) -> None:
+    """A blockquote whose last paragraph ends with a citation quotes that source."""
+    if not inlines or not inlines[-1].children:
+        return
+    children = [c for c in inlines[-1].children
+                if not (c.type == "text" and not c.content.strip())]
+    last = children[-1] if children else None
+    if last is None or last.type != "citation" or "citation" not in last.meta:
+        return
+    texts = [_plain_children(t.children or [])[0] for t in inlines]
+    text = _strip_quotes(" ".join(t.strip() for t in texts if t.strip()))
+    citation: Citation = last.meta["citation"]
+    quote = Quote(text, [i.id for i in citation.items], citation.line, citation.col)
+    # the same text may already be recorded as an inline quotation
+    data.quotes = [q for q in data.quotes if (q.line, q.col) != (quote.line, quote.col)]
+    data.quotes.append(quote)
+
+
+def _render(self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict,
+            env: EnvType) -> str:
+    token = tokens[idx]
+    citation: Citation | None = token.meta.get("citation")
+    if citation is None:
+        return escapeHtml(token.content)
+    data: CitationData = env["citations"]
+    links = []
+    for item, anchor in zip(citation.items, citation.anchors, strict=True):
+        number = data.number(item.id)
+        label = f"Source {number}" + (f", {item.locator}" if item.locator else "")
+        links.append(f'<a href="#source.{number}" id="{anchor}" '
+                     f'aria-label="{escapeHtml(label)}">{number}</a>')
+    return f'<sup class="citation">[{", ".join(links)}]</sup>'
+
+
+def citations_plugin(md: MarkdownIt) -> None:
+    """Parse `[@id]` citations into numbered, back-linked markers (see the module docstring)."""
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.core.ruler.after("inline", "citations", _collect)
+    md.add_render_rule("citation", _render)

@@ -1,0 +1,87 @@
+"""Quote verification: a quotation followed by a citation must appear in the source's text.
+
+Both sides are Unicode-normalised (NFKC), curly quotes and dashes folded to plain ones, whitespace
+collapsed; case is kept. `...`, `…` and `[...]` split a quotation into pieces that must appear in
+order. Not found: a warning with the closest passage and its similarity. A source without clipped
+text: an info line, since there is nothing to check against.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+from briefgen.diagnostics import Diagnostics
+from briefgen.models import Briefing, Source
+
+__all__ = ["check_quotes", "closest_passage", "find_quote", "normalise"]
+
+_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
+                       "‚": "'", "–": "-", "—": "-", "‒": "-", "―": "-", "\u00a0": " "})
+_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
+
+
+def normalise(text: str) -> str:
+    """NFKC, quotes and dashes folded, whitespace collapsed, case kept."""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _pieces(quote: str) -> list[str]:
+    # NFKC turns … into ..., so split before normalising the pieces
+    return [p for p in (normalise(part).strip(" \"'") for part in _ELLIPSIS.split(quote)) if p]
+
+
+def find_quote(quote: str, text: str) -> bool:
+    """True when every piece of the quotation appears in the text, in order."""
+    haystack = normalise(text)
+    at = 0
+    for piece in _pieces(quote):
+        found = haystack.find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
+
+
+def closest_passage(quote: str, text: str) -> tuple[str, float]:
+    """The passage of the text most like the quotation, and how alike (0-1)."""
+    needle = " ".join(_pieces(quote))
+    words = normalise(text).split(" ")
+    size = max(1, len(needle.split(" ")))
+    best, best_ratio = "", 0.0
+    matcher = SequenceMatcher(autojunk=False)
+    matcher.set_seq2(needle)
+    for start in range(0, max(1, len(words) - size + 1)):
+        window = " ".join(words[start:start + size])
+        matcher.set_seq1(window)
+        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = window, ratio
+    return best, best_ratio
+
+
+def check_quotes(b: Briefing, sources: dict[str, Source], diags: Diagnostics) -> None:
+    """Check each quotation of a briefing against the clipped text of the source it cites."""
+    if b.citations is None:
+        return
+    for quote in b.citations.quotes:
+        cited = [sources[i] for i in quote.ids if i in sources]
+        with_text = [s for s in cited if s.text]
+        if not cited:
+            continue
+        if not with_text:
+            diags.add(b.path, quote.line, quote.col, f"quotation not checked: source "
+                      f"'{cited[0].id}' has no clipped text", "info")
+            continue
+        if any(find_quote(quote.text, s.text) for s in with_text):
+            continue
+        source = with_text[0]
+        passage, ratio = closest_passage(quote.text, source.text)
+        shown = quote.text if len(quote.text) <= 80 else quote.text[:77] + "..."
+        diags.warning(b.path, quote.line, quote.col,
+                      f"quotation \"{shown}\" not found in source '{source.id}'; closest passage "
+                      f"({ratio:.0%} alike): \"{passage}\"")
