@@ -13,6 +13,7 @@ from briefgen.config import Config, load_config
 from briefgen.content import ParseContext, parse_briefing, parse_page, parse_source
 from briefgen.diagnostics import BuildFailed, Diagnostics
 from briefgen.discover import ContentFiles, discover
+from briefgen.linkcheck import check_links
 from briefgen.markdown import create_markdown
 from briefgen.models import Author, Briefing, Category, Outlet, Page, Source
 from briefgen.output import Output
@@ -39,6 +40,7 @@ class BuildOptions:
     output: Path | None = None
     strict: bool = False
     write: bool = True  # False: validate and render everything, publish nothing (check)
+    check_links: bool = False  # check every internal link and #anchor of the built pages
     now: datetime | None = None
 
 
@@ -85,6 +87,7 @@ class _Build:
             ("feeds", self.render_feeds),
             ("sitemap", self.render_sitemap),
             ("static", self.copy_static),
+            *([("links", self.check_links)] if self.options.check_links else []),
             ("publish", self.publish),
         ]
 
@@ -171,6 +174,11 @@ class _Build:
     def copy_static(self) -> None:
         self.result.counts["static"] = write_static(self.root, self.theme, self.output,
                                                     self.diags)
+
+    def check_links(self) -> None:
+        pages = {item.url: item.path for item in [*self.site.briefings, *self.site.pages]}
+        self.result.counts["links"] = check_links(self.output.staging, self.urls.base_path,
+                                                  pages, self.root, self.diags)
 
     def publish(self) -> None:
         if self.diags.has_errors(self.options.strict):

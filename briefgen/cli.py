@@ -28,13 +28,15 @@ def _console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def print_diagnostics(diags: Diagnostics, fmt: str) -> None:
-    """Every diagnostic, one line each, sorted; or the JSON list on stdout."""
+def print_diagnostics(diags: Diagnostics, fmt: str, infos: bool = True) -> None:
+    """Every diagnostic, one line each, sorted; or the JSON list on stdout. Info lines (things
+    briefgen could not check) only when asked: `check` and `-v` show them."""
+    shown = [d for d in diags if infos or d.severity != "info"]
     if fmt == "json":
-        click.echo(format_json(diags))
+        click.echo(format_json(shown))
         return
     console = _console()
-    for d in diags:
+    for d in shown:
         line = Text(d.format())
         start = line.plain.find(f": {d.severity}:") + 2
         line.stylize(_STYLE[d.severity], start, start + len(d.severity))
@@ -94,11 +96,12 @@ def _build_options(func: click.decorators.FC) -> click.decorators.FC:
     return func
 
 
-def _run(ctx: click.Context, options: BuildOptions, fmt: str, verbose: bool) -> None:
+def _run(ctx: click.Context, options: BuildOptions, fmt: str, verbose: bool,
+         infos: bool = False) -> None:
     try:
         result = build(options)
     except BuildFailed as failed:
-        print_diagnostics(failed.diagnostics, fmt)
+        print_diagnostics(failed.diagnostics, fmt, infos or verbose)
         if fmt == "text":
             _console().print(f"{len(failed.diagnostics.errors)} error(s), "
                              f"{len(failed.diagnostics.warnings)} warning(s); "
@@ -108,7 +111,7 @@ def _run(ctx: click.Context, options: BuildOptions, fmt: str, verbose: bool) -> 
     except BriefgenError as exc:
         _console().print(f"error: {exc}", markup=False)
         ctx.exit(1)
-    print_diagnostics(result.diagnostics, fmt)
+    print_diagnostics(result.diagnostics, fmt, infos or verbose)
     if fmt == "text":
         _summary(result, verbose, options.write)
 
@@ -133,8 +136,8 @@ def check_command(ctx: click.Context, drafts: bool, future: bool, base_url: str 
                   strict: bool, fmt: str, verbose: bool) -> None:
     """Run every validation of the build without writing the site."""
     root = _site_root(ctx)
-    _run(ctx, BuildOptions(root, drafts=True, future=True, base_url=base_url, strict=strict,
-                           write=False), fmt, verbose)
+    _run(ctx, BuildOptions(root, drafts=drafts, future=future, base_url=base_url,
+                           strict=strict, write=False, check_links=True), fmt, verbose, infos=True)
 
 
 @cli.command("init")

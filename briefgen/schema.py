@@ -292,6 +292,8 @@ class ListOf(Type):
             value = self.item.convert(child, ctx, key)
             if value is INVALID:
                 ok = False
+                if ctx.budget[0] < 0:
+                    break  # out of budget: one error is enough, not one per remaining item
                 continue
             result.append(value)
             result.pos.append(ctx.at(child))
@@ -368,6 +370,8 @@ class Record(Type):
             value = spec.type.convert(value_node, ctx, name)
             if value is INVALID:
                 ok = False
+                if ctx.budget[0] < 0:
+                    break  # out of budget: one error is enough, not one per remaining item
                 continue
             result[name] = value
             result.pos[name] = ctx.at(value_node)
@@ -410,6 +414,8 @@ class DictOf(Type):
             value = self.value.convert(value_node, ctx, name)
             if value is INVALID:
                 ok = False
+                if ctx.budget[0] < 0:
+                    break  # out of budget: one error is enough, not one per remaining item
                 continue
             result[name] = value
             result.pos[name] = ctx.at(key_node)

@@ -1,0 +1,85 @@
+"""Internal link checking for `briefgen check`: every site link must reach a file and anchor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+
+from briefgen.diagnostics import Diagnostics
+
+__all__ = ["check_links"]
+
+
+def _targets(out: Path, base_path: str) -> tuple[dict[str, set[str]], dict[str, list[str]]]:
+    """Ids of every HTML page, and the internal links of every page, by site path."""
+    ids: dict[str, set[str]] = {}
+    links: dict[str, list[str]] = {}
+    for file in sorted(out.rglob("*.html")):
+        rel = "/" + file.relative_to(out).as_posix()
+        page = rel[: -len("index.html")] if rel.endswith("/index.html") or rel == "/index.html" \
+            else rel
+        tree = lxml.html.fromstring(file.read_bytes())
+        ids[page] = {str(v) for v in tree.xpath("//@id")}
+        hrefs = [str(h) for h in tree.xpath("//a/@href | //link[@rel='stylesheet']/@href | "
+                                            "//img/@src | //script/@src")]
+        links[page] = [h for h in hrefs if not urlsplit(h).scheme and not h.startswith("//")]
+    return ids, links
+
+
+def _resolve(page: str, href: str, base_path: str) -> tuple[str, str]:
+    parts = urlsplit(href)
+    path = unquote(parts.path)
+    if not path:
+        return page, parts.fragment
+    if not path.startswith("/"):
+        path = page.rsplit("/", 1)[0] + "/" + path
+    base = base_path.rstrip("/")
+    if base and path.startswith(base + "/"):
+        path = path[len(base):]
+    segments: list[str] = []
+    for seg in path.split("/"):
+        if seg == "..":
+            if segments:
+                segments.pop()
+        elif seg != ".":
+            segments.append(seg)
+    return "/".join(segments) or "/", parts.fragment
+
+
+def check_links(out: Path, base_path: str, sources: dict[str, str], root: Path,
+                diags: Diagnostics) -> int:
+    """Report every internal link in the built pages whose file or #anchor does not exist.
+
+    `sources` maps a page's site path to the content file it came from, so the problem is
+    reported at the link's line in that file when it can be found there."""
+    ids, links = _targets(out, base_path)
+    checked = 0
+    for page, hrefs in links.items():
+        for href in dict.fromkeys(hrefs):
+            checked += 1
+            target, fragment = _resolve(page, href, base_path)
+            file_ok = target in ids or (out / target.lstrip("/")).is_file() or (
+                target.endswith("/") and (out / target.lstrip("/") / "index.html").is_file())
+            if not file_ok:
+                _report(page, href, "leads to no page", sources, root, diags)
+            elif fragment and target in ids and unquote(fragment) not in ids[target]:
+                _report(page, href, f"points at #{fragment}, which {target} does not have",
+                        sources, root, diags)
+    return checked
+
+
+def _report(page: str, href: str, problem: str, sources: dict[str, str], root: Path,
+            diags: Diagnostics) -> None:
+    content = sources.get(page)
+    if content is not None:
+        lines = (root / content).read_text(encoding="utf-8", errors="replace").split("\n")
+        for number, text in enumerate(lines, 1):
+            col = text.find(href)
+            if col >= 0:
+                diags.error(content, number, col + 1, f"link {href} {problem}")
+                return
+        diags.error(content, 0, 0, f"link {href} on {page} {problem}")
+        return
+    diags.error(f"(page {page})", 0, 0, f"link {href} {problem}")
