@@ -176,7 +176,8 @@ class _Build:
                                                     self.diags)
 
     def check_links(self) -> None:
-        pages = {item.url: item.path for item in [*self.site.briefings, *self.site.pages]}
+        pages = {b.url: b.path for b in self.site.briefings}
+        pages.update({p.url: p.path for p in self.site.pages})
         self.result.counts["links"] = check_links(self.output.staging, self.urls.base_path,
                                                   pages, self.root, self.diags)
 

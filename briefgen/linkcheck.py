@@ -21,9 +21,10 @@ def _targets(out: Path, base_path: str) -> tuple[dict[str, set[str]], dict[str, 
         page = rel[: -len("index.html")] if rel.endswith("/index.html") or rel == "/index.html" \
             else rel
         tree = lxml.html.fromstring(file.read_bytes())
-        ids[page] = {str(v) for v in tree.xpath("//@id")}
-        hrefs = [str(h) for h in tree.xpath("//a/@href | //link[@rel='stylesheet']/@href | "
-                                            "//img/@src | //script/@src")]
+        ids[page] = {str(el.get("id")) for el in tree.iter() if el.get("id") is not None}
+        hrefs = [str(el.get(attr)) for el in tree.iter("a", "link", "img", "script")
+                 for attr in ("href", "src") if el.get(attr) is not None
+                 and (el.tag != "link" or el.get("rel") == "stylesheet")]
         links[page] = [h for h in hrefs if not urlsplit(h).scheme and not h.startswith("//")]
     return ids, links
 
