@@ -139,18 +139,23 @@ def render_feeds(site: Site, output: Output, diags: Diagnostics,
                  theme: Theme | None = None) -> int:
     """Every feed of the site; returns how many files were written."""
     count = 0
-    contents: dict[str, str] = {}
-    for b in site.briefings if site.config.feed_full_content else []:
-        try:
-            contents[b.path] = _content(site, b, theme)
-        except Exception as exc:  # a template bug in _sources.html: report where
-            filename, line = template_error_location(exc)
-            diags.error(theme.label(filename) if theme and filename else "_sources.html", line,
-                        0, f"template error while rendering feeds: {type(exc).__name__}: {exc}")
-            return 0
     sets = [(site.config.title, "/", site.briefings)]
     for terms in (site.categories, site.tags, site.authors):
         sets += [(f"{site.config.title}: {t.name}", t.url, t.briefings) for t in terms.values()]
+    # Only briefings that appear in some feed need their full content, each rendered once.
+    contents: dict[str, str] = {}
+    for _title, _home, items in sets if site.config.feed_full_content else []:
+        for b in items[:site.config.feed_items]:
+            if b.path in contents:
+                continue
+            try:
+                contents[b.path] = _content(site, b, theme)
+            except Exception as exc:  # a template bug in _sources.html: report where
+                filename, line = template_error_location(exc)
+                diags.error(theme.label(filename) if theme and filename else "_sources.html",
+                            line, 0, f"template error while rendering feeds: "
+                            f"{type(exc).__name__}: {exc}")
+                return 0
     for title, home, items in sets:
         try:
             write_feed_set(site, output, title, home, items, contents)
