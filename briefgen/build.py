@@ -104,6 +104,8 @@ class _Build:
         except BaseException:
             if hasattr(self, "output"):
                 self.output.abort()
+                if not self.options.write:  # check: its scratch folder goes too
+                    self.output.staging.parent.rmdir()
             raise
         return self.result
 

@@ -29,6 +29,7 @@ __all__ = [
 
 _ID = r"[a-z0-9][a-z0-9._-]*"
 _ITEM = re.compile(rf"\s*@({_ID})(?:\s*,\s*(\"[^\"]*\"|[^;\]]*?))?\s*")
+_SEMICOLON = re.compile(r';(?=(?:[^"]*"[^"]*")*[^"]*$)')  # a ';' outside "quoted locators"
 _OPEN_QUOTES = "\"“«„"
 _CLOSE_QUOTES = "\"”»“"
 _INLINE_QUOTE = re.compile(r"[\"“«„]([^\"“”«»„]{3,}?)[\"”»“][\s.,;:]*$")
@@ -100,7 +101,7 @@ class CitationData:
 
 def _parse_items(inner: str) -> list[CiteItem] | None:
     items = []
-    for part in inner.split(";"):
+    for part in _SEMICOLON.split(inner):
         match = _ITEM.fullmatch(part)
         if not match:
             return None
@@ -118,7 +119,8 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     end = src.find("]", pos + 2)
     if end < 0 or end - pos > MAX_CITATION or "[" in src[pos + 1:end]:
         return False
-    if src.startswith(("(", "["), end + 1):  # a Markdown link like [@name](url): not ours
+    # a Markdown link like [@name](url) or [@name][ref]: not ours; [@a][@b] is two citations
+    if src.startswith(("(", "["), end + 1) and not src.startswith("[@", end + 1):
         return False
     inner = src[pos + 1:end]
     items = _parse_items(inner)
@@ -162,7 +164,15 @@ def _position(lines: list[str], first_line: int, content: str, offset: int,
               raw: str) -> tuple[int, int]:
     line = first_line + content.count("\n", 0, offset)
     source_line = lines[line] if 0 <= line < len(lines) else ""
-    col = source_line.find(raw)
+    # the content line sits in the source line after its prefix ("> ", "- ", "| "...); the
+    # marker's column within it tells repeated markers on one line apart
+    line_start = content.rfind("\n", 0, offset) + 1
+    line_end = content.find("\n", offset)
+    content_line = content[line_start:line_end if line_end >= 0 else len(content)]
+    prefix = source_line.find(content_line)
+    col = prefix + offset - line_start
+    if prefix < 0 or not source_line.startswith(raw, col):
+        col = source_line.find(raw)
     return line + 1, (col + 1 if col >= 0 else 1)
 
 

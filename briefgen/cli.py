@@ -13,9 +13,9 @@ from rich.text import Text
 
 from briefgen import __version__
 from briefgen.build import BuildOptions, BuildResult, build
-from briefgen.config import CONFIG_FILE
+from briefgen.config import CONFIG_FILE, load_config
 from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostics, format_json
-from briefgen.registry import load_categories
+from briefgen.registry import load_authors, load_categories
 from briefgen.scaffold import init_site, new_briefing
 from briefgen.schema import did_you_mean
 
@@ -161,13 +161,11 @@ def new_command(ctx: click.Context, title: str, category: str | None, author: st
     """Write a new briefing file dated now, with its front matter filled in."""
     root = _site_root(ctx)
     diags = Diagnostics()
-    if category is not None:
-        known = load_categories(root, diags)
-        if category not in known:
-            raise click.BadParameter(f"unknown category '{category}'"
-                                     f"{did_you_mean(category, known)}", param_hint="--category")
-    from briefgen.config import load_config
-
+    for value, known, hint in ((category, load_categories(root, diags), "--category"),
+                               (author, load_authors(root, diags), "--author")):
+        if value is not None and value not in known:
+            raise click.BadParameter(f"unknown {hint.lstrip('-')} '{value}'"
+                                     f"{did_you_mean(value, known)}", param_hint=hint)
     config = load_config(root, diags)
     if config is None:
         print_diagnostics(diags, "text")

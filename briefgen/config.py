@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from babel import Locale, UnknownLocaleError
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.frontmatter import decode
@@ -71,16 +72,23 @@ def _check_permalinks(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
             ctx.diags.error(ctx.path, line, col, f"permalink '{kind}' must contain {{id}}")
 
 
-def _check_timezone(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
+def _check_zone_and_language(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
     zone = value.get("timezone")
-    if zone is None:
-        return
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        line, col = value.pos["timezone"]
-        ctx.diags.error(ctx.path, line, col,
-                        f"unknown timezone {zone!r} (use an IANA name like 'Europe/Berlin')")
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            line, col = value.pos["timezone"]
+            ctx.diags.error(ctx.path, line, col,
+                            f"unknown timezone {zone!r} (use an IANA name like 'Europe/Berlin')")
+    language = value.get("language")
+    if language is not None:
+        try:
+            Locale.parse(language.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            line, col = value.pos["language"]
+            ctx.diags.error(ctx.path, line, col, f"unknown language {language!r} (dates and "
+                            "interface strings need a language Babel knows, like 'en' or 'ru')")
 
 
 SCHEMA = Record(
@@ -115,7 +123,7 @@ SCHEMA = Record(
             "raw_html": Field(Bool(), doc="Allow raw HTML in Markdown (default true)."),
         }), doc="Markdown settings."),
     },
-    check=_check_timezone,
+    check=_check_zone_and_language,
 )
 
 

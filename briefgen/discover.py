@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,8 +30,16 @@ def _markdown_files(root: Path, folder: Path, diags: Diagnostics) -> list[str]:
     return [p for p in walk_files(root, folder, diags) if p.endswith(".md")]
 
 
-def walk_files(root: Path, folder: Path, diags: Diagnostics) -> list[str]:
-    """Site-relative paths of the files under folder, sorted; dotfiles and unsafe links skipped."""
+_JUNK = re.compile(r"\.(?:git|svn|hg|DS_Store)|.*\.sw[a-p]|.*~|\..*\.swp")
+
+
+def _skip(name: str, dotfiles: bool) -> bool:
+    return _JUNK.fullmatch(name) is not None or (name.startswith(".") and not dotfiles)
+
+
+def walk_files(root: Path, folder: Path, diags: Diagnostics, dotfiles: bool = False) -> list[str]:
+    """Site-relative paths of the files under folder, sorted; unsafe links skipped, and dotfiles
+    too unless asked for (static/ keeps .well-known/ and .nojekyll; never .git or swap files)."""
     if not folder.is_dir():
         return []
     real_root = root.resolve()
@@ -38,14 +47,14 @@ def walk_files(root: Path, folder: Path, diags: Diagnostics) -> list[str]:
     for current, dirs, files in os.walk(folder, followlinks=False):
         here = Path(current)
         for name in list(dirs):
-            if name.startswith(".") or (here / name).is_symlink():
+            if _skip(name, dotfiles) or (here / name).is_symlink():
                 if (here / name).is_symlink():
                     diags.warning(relative_label(root, here / name), 0, 0,
                                   "symbolic link to a folder is not followed")
                 dirs.remove(name)
         for name in files:
             path = here / name
-            if name.startswith("."):
+            if _skip(name, dotfiles):
                 continue
             if path.is_symlink():
                 target = path.resolve()

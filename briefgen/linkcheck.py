@@ -64,20 +64,25 @@ def check_links(out: Path, base_path: str, sources: dict[str, str], root: Path,
             file_ok = target in ids or (out / target.lstrip("/")).is_file() or (
                 target.endswith("/") and (out / target.lstrip("/") / "index.html").is_file())
             if not file_ok:
-                _report(page, href, "leads to no page", sources, root, diags)
+                _report(page, href, "leads to no page", sources, root, diags, base_path)
             elif fragment and target in ids and unquote(fragment) not in ids[target]:
                 _report(page, href, f"points at #{fragment}, which {target} does not have",
-                        sources, root, diags)
+                        sources, root, diags, base_path)
     return checked
 
 
 def _report(page: str, href: str, problem: str, sources: dict[str, str], root: Path,
-            diags: Diagnostics) -> None:
+            diags: Diagnostics, base_path: str = "/") -> None:
     content = sources.get(page)
     if content is not None:
         lines = (root / content).read_text(encoding="utf-8", errors="replace").split("\n")
+        # the Markdown has the link as written: without the base path of a sub-path deploy
+        # and without the percent-encoding that rendering adds
+        base = base_path.rstrip("/")
+        written = href[len(base):] if base and href.startswith(base + "/") else href
+        candidates = list(dict.fromkeys([written, unquote(written), href]))
         for number, text in enumerate(lines, 1):
-            col = text.find(href)
+            col = min((c for c in (text.find(w) for w in candidates) if c >= 0), default=-1)
             if col >= 0:
                 diags.error(content, number, col + 1, f"link {href} {problem}")
                 return

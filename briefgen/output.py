@@ -13,7 +13,12 @@ from pathlib import Path, PurePosixPath
 
 from briefgen.diagnostics import BriefgenError
 
-__all__ = ["Output", "check_output_dir"]
+__all__ = ["MARKER", "Output", "check_output_dir"]
+
+# Written into every build: a folder that has files but not this was not made by briefgen, and
+# replacing it whole could destroy someone's work.
+MARKER = ".briefgen-output"
+MARKER_TEXT = "This folder is written by 'briefgen build' and replaced whole on every build.\n"
 
 
 def check_output_dir(root: Path, out: Path) -> None:
@@ -34,6 +39,9 @@ def check_output_dir(root: Path, out: Path) -> None:
     elif out.is_dir() and any((out / name).exists() for name in ("briefgen.yaml", "content",
                                                                   ".git")):
         reason = "it holds a site or a git repository, not a build"
+    elif out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        reason = (f"it has files but no {MARKER}, so briefgen did not write it and replacing "
+                  "it could lose them (empty or remove the folder if it is really a build)")
     if reason:
         raise BriefgenError(f"refusing to publish into {out}: {reason}; choose another output "
                             "folder ('output:' in briefgen.yaml or --output)")
@@ -55,6 +63,7 @@ class Output:
             if leftover.exists():
                 shutil.rmtree(leftover)
         self.staging.mkdir(parents=True)
+        self.write(MARKER, MARKER_TEXT)
 
     def _target(self, rel: str) -> Path:
         parts = PurePosixPath(rel).parts

@@ -30,7 +30,10 @@ def normalise(text: str) -> str:
 
 def _pieces(quote: str) -> list[str]:
     # NFKC turns … into ..., so split before normalising the pieces
-    return [p for p in (normalise(part).strip(" \"'") for part in _ELLIPSIS.split(quote)) if p]
+    # a quotation may end its sentence where the source's goes on: trailing .,;: do not count
+    pieces = (normalise(part).strip(" \"'").rstrip(".,;:").rstrip() for part in
+              _ELLIPSIS.split(quote))
+    return [p for p in pieces if p]
 
 
 def find_quote(quote: str, text: str) -> bool:

@@ -30,13 +30,13 @@ def collect_sources(library: dict[str, Source], briefings: list[Briefing],
     """The library plus every inline source; an id defined twice is an error naming both."""
     sources = dict(library)
     for b in briefings:
-        for ref, (line, _col) in b.source_refs:
+        for ref, (line, col) in b.source_refs:
             if not isinstance(ref, Source):
                 continue
             ref.line = line
             if ref.id in sources:
                 first = sources[ref.id]
-                diags.error(b.path, line, 1, f"duplicate source id '{ref.id}' "
+                diags.error(b.path, line, col, f"duplicate source id '{ref.id}' "
                             f"(already defined in {first.path}:{first.line})")
             else:
                 sources[ref.id] = ref

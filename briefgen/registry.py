@@ -68,7 +68,7 @@ def _load(root: Path, name: str, schema: DictOf, diags: Diagnostics) -> LDict:
         entries = node.value if isinstance(node, yaml.MappingNode) else []
         for key_node, value_node in entries:
             value = schema.value.convert(value_node, retry, "")
-            if value is not INVALID:
+            if value is not INVALID and str(key_node.value) not in good:  # first one wins
                 good[str(key_node.value)] = value
         return good
     return values  # type: ignore[no-any-return]

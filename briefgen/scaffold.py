@@ -59,7 +59,7 @@ def new_briefing(root: Path, title: str, now: datetime, category: str | None = N
     if category:
         lines.append(f"category: {category}")
     lines += ["tags: []", "sources: []", "draft: true", "---", "",
-              "Write the lead paragraph here. Cite sources like this: [@source-id].", ""]
+              "Write the lead paragraph here. Cite sources like this: \\[@source-id].", ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as handle:

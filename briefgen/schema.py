@@ -351,9 +351,11 @@ class Record(Type):
                              f"got {_describe(node)}")
         result = LDict()
         result.pos, result.where = {}, ctx.at(node)
-        ok = True
+        errors_before = len(ctx.diags.errors)
+        items = _mapping_items(node, ctx, self.what)
+        ok = len(ctx.diags.errors) == errors_before  # no duplicate or non-text keys
         present: set[str] = set()
-        for name, key_node, value_node in _mapping_items(node, ctx, self.what):
+        for name, key_node, value_node in items:
             spec = self.fields.get(name)
             if spec is None:
                 ctx.error(key_node, f"unknown key '{name}' in {self.what}"
@@ -405,8 +407,10 @@ class DictOf(Type):
             return ctx.error(node, f"{key or self.what} must be a mapping, got {_describe(node)}")
         result = LDict()
         result.pos, result.where = {}, ctx.at(node)
-        ok = True
-        for name, key_node, value_node in _mapping_items(node, ctx, self.what):
+        errors_before = len(ctx.diags.errors)
+        items = _mapping_items(node, ctx, self.what)
+        ok = len(ctx.diags.errors) == errors_before  # no duplicate or non-text keys
+        for name, key_node, value_node in items:
             if self.key_pattern and not self.key_pattern.fullmatch(name):
                 ctx.error(key_node, f"'{name}' in {self.what} must be {self.key_hint}")
                 ok = False

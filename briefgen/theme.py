@@ -34,6 +34,7 @@ class Theme:
         self.dirs = [d for d in candidates if d.is_dir()]
         self.config = config
         self.urls = urls
+        self.locale = config.language.replace("-", "_")
         loaders: list[jinja2.BaseLoader] = [
             jinja2.FileSystemLoader(str(d / "templates")) for d in self.dirs
         ]
@@ -67,12 +68,12 @@ class Theme:
 
     def format_date(self, value: datetime, fmt: str = "d MMMM y") -> str:
         """A date in the site language, e.g. '4 February 2026'."""
-        return format_date(self._local(value).date(), format=fmt, locale=self.config.language)
+        return format_date(self._local(value).date(), format=fmt, locale=self.locale)
 
     def format_datetime(self, value: datetime, fmt: str = "d MMMM y, HH:mm") -> str:
         """A date and time in the site language and timezone."""
         return format_datetime(self._local(value), format=fmt, tzinfo=self.config.tz,
-                               locale=self.config.language)
+                               locale=self.locale)
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)

@@ -50,7 +50,7 @@ def _generator(site: Site, title: str, home: str, self_url: str,
                items: list[Briefing], contents: dict[str, str]) -> FeedGenerator:
     urls: Urls = site.urls
     config = site.config
-    newest = max((b.updated or b.date for b in items), default=EPOCH)
+    newest = max((b.updated or b.date for b in items), default=site.updated or EPOCH)
     fg = FeedGenerator()
     fg.id(urls.abs(home))
     fg.title(title)

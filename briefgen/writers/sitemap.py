@@ -19,6 +19,9 @@ def _entries(site: Site) -> list[tuple[str, datetime | None]]:
         for term in terms.values():
             newest = max((b.updated or b.date for b in term.briefings), default=None)
             entries.append((term.url, newest))
+    entries.append(("/sources/", None))
+    entries += [(source.page_url, None) for source in site.source_pages]
+    entries += [(outlet.url, None) for outlet in site.outlets.values()]
     return sorted(entries, key=lambda e: e[0])
 
 

@@ -25,7 +25,7 @@ def write_static(root: Path, theme: Theme, output: Output, diags: Diagnostics) -
         output.copy(source, rel)
         count += 1
     output.write("assets/pygments.css", pygments_css())
-    for rel in walk_files(root, root / "static", diags):
+    for rel in walk_files(root, root / "static", diags, dotfiles=True):
         target = rel.removeprefix("static/")
         if target in output.written:
             diags.error(rel, 0, 0, f"static file would replace the generated /{target}")
