@@ -1,7 +1,9 @@
-"""The build as a list of named, timed steps: config, discover, parse, model, render, publish."""
+"""The build as a list of named, timed steps: config, discover, parse, model, jobs, render,
+publish. Each step is a module's job; this file only runs them in order and stops on errors."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from collections.abc import Callable
@@ -9,22 +11,28 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from briefgen.cache import BuildCache
 from briefgen.config import Config, load_config
-from briefgen.content import ParseContext, parse_briefing, parse_page, parse_source
+from briefgen.content import ParseContext
 from briefgen.diagnostics import BuildFailed, Diagnostics
+from briefgen.digests import Digests, digest
 from briefgen.discover import ContentFiles, discover
+from briefgen.jobs import Job
 from briefgen.linkcheck import check_links
+from briefgen.loader import Loaded, load_content
 from briefgen.markdown import create_markdown
-from briefgen.models import Author, Briefing, Category, Outlet, Page, Source
-from briefgen.output import Output
+from briefgen.models import Author, Category, Outlet
+from briefgen.output import MARKER, MARKER_TEXT, Output, check_output_dir
+from briefgen.parallel import Progress, available_cpus
 from briefgen.registry import load_authors, load_categories, load_outlets
+from briefgen.render import RenderReport, run_jobs
 from briefgen.site import Site, build_site
 from briefgen.theme import Theme
 from briefgen.urls import Urls
-from briefgen.writers.feeds import render_feeds
-from briefgen.writers.pages import render_pages
-from briefgen.writers.sitemap import render_sitemap
-from briefgen.writers.static import write_static
+from briefgen.writers.feeds import feed_jobs
+from briefgen.writers.pages import page_jobs
+from briefgen.writers.sitemap import sitemap_jobs
+from briefgen.writers.static import static_jobs
 
 __all__ = ["BuildOptions", "BuildResult", "build"]
 
@@ -42,6 +50,9 @@ class BuildOptions:
     write: bool = True  # False: validate and render everything, publish nothing (check)
     check_links: bool = False  # check every internal link and #anchor of the built pages
     now: datetime | None = None
+    jobs: int | None = None  # worker processes; None: every available CPU
+    cache: bool = True  # False: parse and render everything, and forget the old cache
+    progress: Callable[[str, int, int], None] | None = None  # (step, done, total)
 
 
 @dataclass
@@ -64,18 +75,20 @@ class _Build:
         self.root = options.root.resolve()
         self.diags = Diagnostics()
         self.result = BuildResult(self.diags)
+        self.workers = options.jobs or available_cpus()
+        self.cache: BuildCache | None = None
         self.config: Config
         self.urls: Urls
+        self.theme: Theme
         self.files: ContentFiles
-        self.briefings: list[Briefing] = []
-        self.pages: list[Page] = []
-        self.library: dict[str, Source] = {}
+        self.loaded: Loaded
         self.authors: dict[str, Author] = {}
         self.categories: dict[str, Category] = {}
         self.outlets: dict[str, Outlet] = {}
         self.site: Site
-        self.theme: Theme
+        self.jobs: list[Job] = []
         self.output: Output
+        self.report: RenderReport
 
     def steps(self) -> list[tuple[str, Callable[[], None]]]:
         return [
@@ -83,10 +96,8 @@ class _Build:
             ("discover", self.discover),
             ("parse", self.parse),
             ("model", self.model),
-            ("pages", self.render_pages),
-            ("feeds", self.render_feeds),
-            ("sitemap", self.render_sitemap),
-            ("static", self.copy_static),
+            ("jobs", self.collect_jobs),
+            ("render", self.render),
             *([("links", self.check_links)] if self.options.check_links else []),
             ("publish", self.publish),
         ]
@@ -107,7 +118,16 @@ class _Build:
                 if not self.options.write:  # check: its scratch folder goes too
                     self.output.staging.parent.rmdir()
             raise
+        finally:
+            if self.cache is not None:
+                self.cache.close()
         return self.result
+
+    def _progress(self, step: str) -> Progress | None:
+        report = self.options.progress
+        if report is None:
+            return None
+        return lambda done, total: report(step, done, total)
 
     def load_config(self) -> None:
         config = load_config(self.root, self.diags, self.options.base_url)
@@ -116,6 +136,8 @@ class _Build:
         self.config = config
         self.urls = Urls(config.base_url, config.permalinks)
         self.theme = Theme(config, self.urls)
+        if self.options.write:  # refuse a dangerous output folder before touching anything
+            check_output_dir(self.root, self._out_dir())
         if not self.theme.exists:
             self.diags.error("briefgen.yaml", 0, 0, f"theme '{config.theme}' not found in "
                              "themes/ or among the bundled themes")
@@ -127,55 +149,56 @@ class _Build:
         self.outlets = load_outlets(self.root, self.diags)
 
     def parse(self) -> None:
+        fingerprint = digest(json.dumps(self.config.fingerprint(), sort_keys=True, default=str))
+        if self.options.cache and self.options.write:
+            self.cache = BuildCache(self.root, fingerprint, self.diags)
+        elif self.options.write:
+            BuildCache.forget(self.root)
         ctx = ParseContext(self.config, create_markdown(self.config.raw_html),
                            self.urls.base_path)
-        for rel in self.files.briefings:
-            briefing, diags = parse_briefing(rel, (self.root / rel).read_bytes(), ctx)
-            self.diags.extend(diags)
-            if briefing is not None:
-                self.briefings.append(briefing)
-        for rel in self.files.pages:
-            page, diags = parse_page(rel, (self.root / rel).read_bytes(), ctx)
-            self.diags.extend(diags)
-            if page is not None:
-                self.pages.append(page)
-        for rel in self.files.sources:
-            source, diags = parse_source(rel, (self.root / rel).read_bytes(), ctx)
-            self.diags.extend(diags)
-            if source is not None:
-                self.library[source.id] = source
+        self.loaded = load_content(self.root, self.files, ctx, fingerprint, self.cache,
+                                   self.workers, self.diags, self._progress("parse"))
+        self.result.counts["parsed"] = self.loaded.parsed
 
     def model(self) -> None:
         now = self.options.now or datetime.now(UTC)
-        self.site = build_site(self.config, self.urls, self.briefings, self.pages, self.library,
-                               self.authors, self.categories, self.diags, now=now,
-                               drafts=self.options.drafts, future=self.options.future,
+        self.site = build_site(self.config, self.urls, self.loaded.briefings, self.loaded.pages,
+                               self.loaded.library, self.authors, self.categories, self.diags,
+                               now=now, drafts=self.options.drafts, future=self.options.future,
                                outlets=self.outlets)
         self.result.counts["briefings"] = len(self.site.briefings)
 
+    def collect_jobs(self) -> None:
+        digests = Digests(self.site)
+        pages = page_jobs(self.site, self.theme, digests)
+        feeds = feed_jobs(self.site, self.theme, digests)
+        self.jobs = [Job(MARKER, digest(MARKER_TEXT), lambda: MARKER_TEXT, label=MARKER),
+                     *pages, *feeds, *sitemap_jobs(self.site)]
+        self.jobs += static_jobs(self.root, self.theme, {job.rel for job in self.jobs},
+                                 self.diags)
+        self.result.counts["pages"] = len(pages)
+        self.result.counts["feeds"] = len(feeds)
+
+    def _out_dir(self) -> Path:
+        out = self.options.output or (self.root / self.config.output)
+        return out if out.is_absolute() else self.root / out
+
     def _open_output(self) -> None:
         if self.options.write:
-            out = self.options.output or (self.root / self.config.output)
-            self.output = Output(self.root, out if out.is_absolute() else self.root / out)
+            self.output = Output(self.root, self._out_dir())
         else:
             scratch = Path(tempfile.mkdtemp(prefix="briefgen-check-")) / "site"
             self.output = Output(self.root, scratch)
         self.output.begin()
         self.result.output = self.output.out
 
-    def render_pages(self) -> None:
+    def render(self) -> None:
         self._open_output()
-        self.result.counts["pages"] = render_pages(self.site, self.theme, self.output, self.diags)
-
-    def render_feeds(self) -> None:
-        self.result.counts["feeds"] = render_feeds(self.site, self.output, self.diags, self.theme)
-
-    def render_sitemap(self) -> None:
-        render_sitemap(self.site, self.output)
-
-    def copy_static(self) -> None:
-        self.result.counts["static"] = write_static(self.root, self.theme, self.output,
-                                                    self.diags)
+        previous = (self.cache.manifest(self.output.out)
+                    if self.cache is not None and self.options.write else None)
+        self.report = run_jobs(self.jobs, self.output, self.theme, previous, self.workers,
+                               self.diags, self._progress("render"))
+        self.result.counts["written"] = len(self.report.changed)
 
     def check_links(self) -> None:
         pages = {b.url: b.path for b in self.site.briefings}
@@ -184,13 +207,16 @@ class _Build:
                                                   pages, self.root, self.diags)
 
     def publish(self) -> None:
-        if self.diags.has_errors(self.options.strict):
-            return
-        if self.options.write:
-            self.output.commit()
-        else:
+        if not self.options.write:
             self.output.abort()
             self.output.staging.parent.rmdir()
+            return
+        report = self.report
+        if self.cache is not None:
+            self.cache.set_manifest(self.output.out, None)  # while files move, trust nothing
+        self.output.commit(report.changed if report.incremental else None, report.removed)
+        if self.cache is not None:
+            self.cache.set_manifest(self.output.out, report.manifest)
 
 
 def build(options: BuildOptions) -> BuildResult:

@@ -1,4 +1,4 @@
-"""The briefgen command line: init, new, build, check. Exit 0 ok, 1 content errors, 2 usage."""
+"""The briefgen command line: init, new, build, check, serve. Exit 0 ok, 1 errors, 2 usage."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from rich.text import Text
 
 from briefgen import __version__
 from briefgen.build import BuildOptions, BuildResult, build
+from briefgen.clip.command import clip_command
 from briefgen.config import CONFIG_FILE, load_config
 from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostics, format_json
+from briefgen.progress import BuildProgress
 from briefgen.registry import load_authors, load_categories
 from briefgen.scaffold import init_site, new_briefing
 from briefgen.schema import did_you_mean
@@ -66,7 +68,8 @@ def _summary(result: BuildResult, verbose: bool, published: bool) -> None:
         for name, seconds in result.timings:
             console.print(f"  {name:<10} {seconds * 1000:8.1f} ms")
     counts = result.counts
-    where = f" into {result.output}" if published else " (nothing written)"
+    where = (f" into {result.output} ({counts.get('written', 0)} files changed)" if published
+             else " (nothing written)")
     console.print(f"{counts.get('briefings', 0)} briefings, {counts.get('pages', 0)} pages, "
                   f"{counts.get('feeds', 0)} feeds{where} in {total:.2f} s")
 
@@ -99,7 +102,9 @@ def _build_options(func: click.decorators.FC) -> click.decorators.FC:
 def _run(ctx: click.Context, options: BuildOptions, fmt: str, verbose: bool,
          infos: bool = False) -> None:
     try:
-        result = build(options)
+        with BuildProgress(_console()) as progress:
+            options.progress = progress
+            result = build(options)
     except BuildFailed as failed:
         print_diagnostics(failed.diagnostics, fmt, infos or verbose)
         if fmt == "text":
@@ -120,13 +125,19 @@ def _run(ctx: click.Context, options: BuildOptions, fmt: str, verbose: bool,
 @_build_options
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: 'output' in briefgen.yaml, or site/).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Worker processes (default: every available CPU).")
+@click.option("--no-cache", is_flag=True,
+              help="Parse and render everything; forget .briefgen-cache/.")
 @click.pass_context
 def build_command(ctx: click.Context, drafts: bool, future: bool, base_url: str | None,
-                  strict: bool, fmt: str, verbose: bool, output: Path | None) -> None:
+                  strict: bool, fmt: str, verbose: bool, output: Path | None, jobs: int | None,
+                  no_cache: bool) -> None:
     """Build the site into site/; on any error publish nothing and keep the old site."""
     root = _site_root(ctx)
     _run(ctx, BuildOptions(root, drafts=drafts, future=future, base_url=base_url, strict=strict,
-                           output=output.resolve() if output else None), fmt, verbose)
+                           output=output.resolve() if output else None, jobs=jobs,
+                           cache=not no_cache), fmt, verbose)
 
 
 @cli.command("check")
@@ -176,6 +187,33 @@ def new_command(ctx: click.Context, title: str, category: str | None, author: st
     except BriefgenError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Wrote {path.relative_to(root)} (draft: true until you set it to false)")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 shows the preview to your whole network).")
+@click.option("--port", type=click.IntRange(0, 65535),
+              help="Port (default 8000, or the next free one; 0 picks any free port).")
+@click.option("--drafts", is_flag=True, help="Include briefings with draft: true.")
+@click.option("--future", is_flag=True, help="Include briefings dated in the future.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+@click.pass_context
+def serve_command(ctx: click.Context, host: str, port: int | None, drafts: bool, future: bool,
+                  open_browser: bool) -> None:
+    """Preview the site: build, serve on localhost, rebuild and reload on every change."""
+    from briefgen.serve.app import ServeOptions, run  # watchdog only for this command
+
+    root = _site_root(ctx)
+    try:
+        code = run(ServeOptions(root, host=host, port=port, drafts=drafts, future=future,
+                                open_browser=open_browser))
+    except BriefgenError as exc:
+        _console().print(f"error: {exc}", markup=False)
+        ctx.exit(1)
+    ctx.exit(code)
+
+
+cli.add_command(clip_command)
 
 
 def main() -> None:

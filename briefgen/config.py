@@ -122,6 +122,10 @@ SCHEMA = Record(
         "markdown": Field(Record("markdown", {
             "raw_html": Field(Bool(), doc="Allow raw HTML in Markdown (default true)."),
         }), doc="Markdown settings."),
+        "clip": Field(Record("clip", {
+            "archive": Field(Str(), doc="Folder for snapshots of clipped pages, relative to the "
+                             "site; never published (default .briefgen-archive)."),
+        }), doc="Settings of 'briefgen clip'."),
     },
     check=_check_zone_and_language,
 )
@@ -147,6 +151,7 @@ class Config:
     copyright: str = ""
     social: dict[str, str] = field(default_factory=dict)
     raw_html: bool = True
+    clip_archive: str = ".briefgen-archive"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -194,6 +199,7 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
     config.author = dict(values.get("author", {}))
     config.social = dict(values.get("social", {}))
     config.raw_html = values.get("markdown", {}).get("raw_html", True)
+    config.clip_archive = values.get("clip", {}).get("archive", config.clip_archive)
     if base_url is not None:
         config.base_url = base_url
     if not config.base_url.endswith("/"):

@@ -55,7 +55,6 @@ class Output:
         self.out = out.resolve()
         self.staging = self.out.with_name(self.out.name + ".briefgen-staging")
         self.old = self.out.with_name(self.out.name + ".briefgen-old")
-        self.written: set[str] = set()
 
     def begin(self) -> None:
         """Start a fresh staging folder (removing one a crashed build left behind)."""
@@ -63,35 +62,43 @@ class Output:
             if leftover.exists():
                 shutil.rmtree(leftover)
         self.staging.mkdir(parents=True)
-        self.write(MARKER, MARKER_TEXT)
 
-    def _target(self, rel: str) -> Path:
+    def is_ours(self) -> bool:
+        """True when the published folder exists and was written by briefgen."""
+        return (self.out / MARKER).is_file()
+
+    def target(self, rel: str) -> Path:
+        """The staging path for an output file, its folder created; never outside staging."""
         parts = PurePosixPath(rel).parts
         if not parts or rel.startswith("/") or any(p in ("..", ".", "") for p in parts):
             raise BriefgenError(f"refusing to write {rel!r}: it would leave the output folder")
-        if rel in self.written:
-            raise BriefgenError(f"two things were written to {rel}; check permalinks and slugs")
-        self.written.add(rel)
         target = self.staging.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
-    def write(self, rel: str, data: str | bytes) -> None:
-        """Write one output file (site-relative, forward slashes)."""
-        target = self._target(rel)
-        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-
-    def copy(self, source: Path, rel: str) -> None:
-        """Copy one file into the output."""
-        shutil.copyfile(source, self._target(rel))
-
-    def commit(self) -> None:
-        """Swap the staging folder in for the published one."""
-        if self.out.exists():
-            os.replace(self.out, self.old)
-        os.replace(self.staging, self.out)
-        if self.old.exists():
-            shutil.rmtree(self.old)
+    def commit(self, changed: set[str] | None = None,
+               removed: set[str] | frozenset[str] = frozenset()) -> None:
+        """Publish: swap the whole staging folder in (changed=None), or, when the published
+        folder is ours, move each changed file into place atomically and delete removed ones."""
+        if changed is None or not self.is_ours():
+            if self.out.exists():
+                os.replace(self.out, self.old)
+            os.replace(self.staging, self.out)
+            if self.old.exists():
+                shutil.rmtree(self.old)
+            return
+        for rel in sorted(changed):
+            destination = self.out / rel
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging / rel, destination)
+        for rel in sorted(removed):
+            path = self.out / rel
+            path.unlink(missing_ok=True)
+            parent = path.parent
+            while parent != self.out and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+        shutil.rmtree(self.staging)
 
     def abort(self) -> None:
         """Throw the staging folder away; the published folder is untouched."""

@@ -11,7 +11,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timezone, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -221,7 +221,13 @@ def parse_datetime(text: str, tz: tzinfo | None) -> datetime | None:
         except ValueError:
             return None
     result = datetime.combine(day, clock)
-    return result.replace(tzinfo=tz) if tz is not None else result
+    if tz is None:
+        return result
+    # A fixed offset (the zone's at that moment): the same instant and text, and a plain value
+    # that caches and compares without the zone database.
+    local = result.replace(tzinfo=tz)
+    offset = local.utcoffset()
+    return local.replace(tzinfo=timezone(offset)) if offset is not None else local
 
 
 class DateTime(Type):

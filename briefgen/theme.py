@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 import sys
 import traceback
 from datetime import datetime
@@ -13,6 +15,10 @@ from babel.dates import format_date, format_datetime
 
 from briefgen.config import Config
 from briefgen.urls import Urls
+
+# {% extends/include/import/from "name" %}: a quick scan instead of parsing every template.
+_STATIC_REF = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
+_DYNAMIC_REF = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+[^"'\s]""")
 
 __all__ = ["Theme", "bundled_themes_dir", "template_error_location"]
 
@@ -35,6 +41,7 @@ class Theme:
         self.config = config
         self.urls = urls
         self.locale = config.language.replace("-", "_")
+        self._hashes: dict[str, str] = {}
         loaders: list[jinja2.BaseLoader] = [
             jinja2.FileSystemLoader(str(d / "templates")) for d in self.dirs
         ]
@@ -77,6 +84,34 @@ class Theme:
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)
+
+    def template_hash(self, name: str) -> str:
+        """A digest of a template and every template it extends, includes or imports.
+
+        A template that names others dynamically depends on all of them."""
+        found = self._hashes.get(name)
+        if found is not None:
+            return found
+        sources: dict[str, str] = {}
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current in sources:
+                continue
+            try:
+                source, _filename, _uptodate = self.env.loader.get_source(  # type: ignore[union-attr]
+                    self.env, current)
+            except jinja2.TemplateNotFound:
+                sources[current] = ""
+                continue
+            sources[current] = source
+            if _DYNAMIC_REF.search(source):
+                pending.extend(self.env.list_templates())
+            else:
+                pending.extend(_STATIC_REF.findall(source))
+        text = "\0".join(f"{k}\0{v}" for k, v in sorted(sources.items()))
+        found = self._hashes[name] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        return found
 
     def label(self, filename: str | None) -> str:
         """A template file as shown in diagnostics: relative to the site or the bundled themes."""

@@ -15,14 +15,14 @@ import lxml.etree  # noqa: F401  (feedgen uses lxml.etree without importing it)
 from feedgen.feed import FeedGenerator
 
 from briefgen import __version__
-from briefgen.diagnostics import Diagnostics
+from briefgen.digests import Digests, digest
+from briefgen.jobs import Job
 from briefgen.models import Briefing
-from briefgen.output import Output
 from briefgen.site import Site
-from briefgen.theme import Theme, template_error_location
+from briefgen.theme import Theme
 from briefgen.urls import Urls
 
-__all__ = ["absolutize", "render_feeds"]
+__all__ = ["absolutize", "feed_jobs"]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ATTR = re.compile(r"""(\s(?:href|src)=)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
@@ -122,45 +122,42 @@ def _json_feed(site: Site, title: str, home: str, self_url: str, items: list[Bri
     return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_feed_set(site: Site, output: Output, title: str, home: str,
-                   items: list[Briefing], contents: dict[str, str]) -> None:
-    """feed.xml, atom.xml and feed.json under the site path `home`."""
-    items = items[:site.config.feed_items]
-    urls = site.urls
-    rss = _generator(site, title, home, urls.abs(home + "feed.xml"), items, contents)
-    output.write(urls.output_file(home + "feed.xml"), rss.rss_str(pretty=True))
-    atom = _generator(site, title, home, urls.abs(home + "atom.xml"), items, contents)
-    output.write(urls.output_file(home + "atom.xml"), atom.atom_str(pretty=True))
-    output.write(urls.output_file(home + "feed.json"),
-                 _json_feed(site, title, home, urls.abs(home + "feed.json"), items, contents))
+class _Contents(dict[str, str]):
+    """Full feed content per briefing, rendered on first use."""
+
+    def __init__(self, site: Site, theme: Theme | None) -> None:
+        super().__init__()
+        self.site, self.theme = site, theme
+        self.by_path = {b.path: b for b in site.briefings}
+
+    def __missing__(self, path: str) -> str:
+        value = self[path] = _content(self.site, self.by_path[path], self.theme)
+        return value
 
 
-def render_feeds(site: Site, output: Output, diags: Diagnostics,
-                 theme: Theme | None = None) -> int:
-    """Every feed of the site; returns how many files were written."""
-    count = 0
-    sets = [(site.config.title, "/", site.briefings)]
+def feed_jobs(site: Site, theme: Theme | None, digests: Digests) -> list[Job]:
+    """Jobs for every feed: RSS, Atom and JSON Feed for the site and each category/tag/author."""
+    config, urls = site.config, site.urls
+    sets = [(config.title, "/", site.briefings)]
     for terms in (site.categories, site.tags, site.authors):
-        sets += [(f"{site.config.title}: {t.name}", t.url, t.briefings) for t in terms.values()]
-    # Only briefings that appear in some feed need their full content, each rendered once.
-    contents: dict[str, str] = {}
-    for _title, _home, items in sets if site.config.feed_full_content else []:
-        for b in items[:site.config.feed_items]:
-            if b.path in contents:
-                continue
-            try:
-                contents[b.path] = _content(site, b, theme)
-            except Exception as exc:  # a template bug in _sources.html: report where
-                filename, line = template_error_location(exc)
-                diags.error(theme.label(filename) if theme and filename else "_sources.html",
-                            line, 0, f"template error while rendering feeds: "
-                            f"{type(exc).__name__}: {exc}")
-                return 0
-    for title, home, items in sets:
-        try:
-            write_feed_set(site, output, title, home, items, contents)
-        except ValueError as exc:  # feedgen/lxml refusing a value: say which feed, keep going
-            diags.error(output.out.name + home, 0, 0, f"could not write feeds: {exc}")
-            continue
-        count += 3
-    return count
+        sets += [(f"{config.title}: {t.name}", t.url, t.briefings) for t in terms.values()]
+    contents = _Contents(site, theme)
+    sources = theme.template_hash("_sources.html") if theme else ""
+    jobs = []
+    for title, home, all_items in sets:
+        items = all_items[:config.feed_items]
+        key = digest(digests.chrome, sources, title, home, site.updated and
+                     site.updated.isoformat(), [digests.briefing(b) for b in items])
+        for name, kind in (("feed.xml", "rss"), ("atom.xml", "atom"), ("feed.json", "json")):
+            def make(title: str = title, home: str = home, items: list[Briefing] = items,
+                     name: str = name, kind: str = kind) -> str | bytes:
+                self_url = urls.abs(home + name)
+                if kind == "json":
+                    return _json_feed(site, title, home, self_url, items, contents)
+                generator = _generator(site, title, home, self_url, items, contents)
+                data: bytes = (generator.rss_str(pretty=True) if kind == "rss"
+                               else generator.atom_str(pretty=True))
+                return data
+            jobs.append(Job(urls.output_file(home + name), digest(key, name), make,
+                            label=f"feeds ({home}{name})"))
+    return jobs

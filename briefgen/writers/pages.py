@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from briefgen.diagnostics import Diagnostics
+from briefgen.digests import Digests, digest
+from briefgen.jobs import Job
 from briefgen.models import Briefing, Term
-from briefgen.output import Output
 from briefgen.site import Site
-from briefgen.theme import Theme, template_error_location
+from briefgen.theme import Theme
 from briefgen.writers.jsonld import briefing_jsonld
 
-__all__ = ["FeedLink", "Pager", "paginate", "render_pages"]
+__all__ = ["FeedLink", "Pager", "page_jobs", "paginate"]
 
 
 @dataclass
@@ -57,56 +58,67 @@ def paginate(items: list[Briefing], per_page: int, base: str) -> Iterator[Pager]
         yield Pager(chunk, number, total, url, prev_url, next_url)
 
 
-class _Renderer:
-    def __init__(self, site: Site, theme: Theme, output: Output, diags: Diagnostics) -> None:
-        self.site, self.theme, self.output, self.diags = site, theme, output, diags
-        self.site_feeds = feed_links(site.config.title, "/")
-        self.count = 0
+class _Pages:
+    """Collects the page jobs of a site, each keyed by what its bytes depend on."""
 
-    def page(self, template: str, url: str, **context: Any) -> None:
-        feeds = context.pop("feeds", [])
-        try:
-            html = self.theme.render(template, site=self.site, canonical=url,
-                                     feeds=[*self.site_feeds, *feeds], **context)
-        except Exception as exc:  # a template bug: report where, keep going, publish nothing
-            filename, line = template_error_location(exc)
-            self.diags.error(self.theme.label(filename) if filename else template, line, 0,
-                             f"template error while rendering {url}: "
-                             f"{type(exc).__name__}: {exc}")
-            return
-        self.output.write(self.site.urls.output_file(url), html)
-        self.count += 1
+    def __init__(self, site: Site, theme: Theme, digests: Digests) -> None:
+        self.site, self.theme, self.d = site, theme, digests
+        self.site_feeds = feed_links(site.config.title, "/")
+        self.jobs: list[Job] = []
+
+    def page(self, template: str, url: str, key: str,
+             lazy: dict[str, Callable[[], Any]] | None = None, **context: Any) -> None:
+        """A page job; `lazy` values are computed only if the page is really rendered."""
+        feeds = [*self.site_feeds, *context.pop("feeds", [])]
+        theme, site = self.theme, self.site
+
+        def make() -> str:
+            extra = {name: compute() for name, compute in (lazy or {}).items()}
+            return theme.render(template, site=site, canonical=url, feeds=feeds, **context,
+                                **extra)
+
+        full_key = digest(self.d.chrome, theme.template_hash(template), url, feeds, key)
+        self.jobs.append(Job(site.urls.output_file(url), full_key, make, label=template))
 
     def lists(self, kind: str, url: str, items: list[Briefing], title: str,
               term: Term | None = None, feeds: list[FeedLink] | None = None) -> None:
+        term_key = self.d.term(term) if term else ""
         for pager in paginate(items, self.site.config.pagination, url):
-            self.page("list.html", pager.url, kind=kind, title=title, term=term, pager=pager,
-                      feeds=feeds or [])
+            key = digest(kind, title, term_key, pager.number, pager.total, pager.prev_url,
+                         pager.next_url, self.d.cards(pager.items))
+            self.page("list.html", pager.url, key, kind=kind, title=title, term=term,
+                      pager=pager, feeds=feeds or [])
 
 
-def render_pages(site: Site, theme: Theme, output: Output, diags: Diagnostics) -> int:
-    """Render every HTML page of the site; template errors become diagnostics."""
-    r = _Renderer(site, theme, output, diags)
+def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
+    """A job for every HTML page of the site."""
+    r = _Pages(site, theme, digests)
+    d = digests
     r.lists("home", "/", site.briefings, site.config.title)
     briefings = site.briefings
     for index, b in enumerate(briefings):
         newer = briefings[index - 1] if index > 0 else None
         older = briefings[index + 1] if index + 1 < len(briefings) else None
-        r.page("briefing.html", b.url, briefing=b, newer=newer, older=older,
-               jsonld=briefing_jsonld(b, site.urls, site.config.title),
+        key = digest(d.briefing(b), d.card(newer), d.card(older))
+        r.page("briefing.html", b.url, key, briefing=b, newer=newer, older=older,
+               lazy={"jsonld": partial(briefing_jsonld, b, site.urls, site.config.title)},
                feeds=feed_links(b.category.name, b.category.url) if b.category else [])
     for page in site.pages:
-        r.page("page.html", page.url, page=page)
+        r.page("page.html", page.url, d.page(page), page=page)
     for terms in (site.categories, site.tags, site.authors):
         for term in terms.values():
             r.lists(term.kind, term.url, term.briefings, term.name, term,
                     feed_links(f"{site.config.title}: {term.name}", term.url))
-    r.page("archive.html", "/archive/", archive=site.archive)
-    r.page("sources.html", "/sources/", outlets=site.outlets)
+    r.page("archive.html", "/archive/", d.cards(briefings), archive=site.archive)
+    r.page("sources.html", "/sources/", digest([d.outlet(o) for o in site.outlets.values()]),
+           outlets=site.outlets)
     for source in site.source_pages:
-        r.page("source.html", source.page_url, source=source,
-               outlet=site.outlets[source.outlet_id])
+        outlet = site.outlets[source.outlet_id]
+        r.page("source.html", source.page_url,
+               digest(d.source(source), d.citing(source), outlet.name, outlet.url),
+               source=source, outlet=outlet)
     for outlet in site.outlets.values():
-        r.page("outlet.html", outlet.url, outlet=outlet)
-    r.page("404.html", "/404.html")
-    return r.count
+        r.page("outlet.html", outlet.url, d.outlet(outlet), outlet=outlet)
+    r.page("404.html", "/404.html", "")
+    return r.jobs
+

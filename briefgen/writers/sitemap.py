@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from briefgen.output import Output
+from briefgen.digests import digest
+from briefgen.jobs import Job
 from briefgen.site import Site
 
-__all__ = ["render_sitemap"]
+__all__ = ["sitemap_jobs"]
 
 
 def _entries(site: Site) -> list[tuple[str, datetime | None]]:
@@ -25,15 +26,21 @@ def _entries(site: Site) -> list[tuple[str, datetime | None]]:
     return sorted(entries, key=lambda e: e[0])
 
 
-def render_sitemap(site: Site, output: Output) -> int:
-    """Write sitemap.xml (every HTML page, with lastmod where known) and robots.txt."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path, modified in _entries(site):
-        lastmod = f"<lastmod>{modified.isoformat()}</lastmod>" if modified else ""
-        lines.append(f"  <url><loc>{escape(site.urls.abs(path))}</loc>{lastmod}</url>")
-    lines.append("</urlset>")
-    output.write("sitemap.xml", "\n".join(lines) + "\n")
-    output.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: "
-                 f"{site.urls.abs('/sitemap.xml')}\n")
-    return 2
+def sitemap_jobs(site: Site) -> list[Job]:
+    """sitemap.xml (every HTML page, with lastmod where known) and robots.txt."""
+    entries = _entries(site)
+    urls = site.urls
+
+    def sitemap() -> str:
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        for path, modified in entries:
+            lastmod = f"<lastmod>{modified.isoformat()}</lastmod>" if modified else ""
+            lines.append(f"  <url><loc>{escape(urls.abs(path))}</loc>{lastmod}</url>")
+        lines.append("</urlset>")
+        return "\n".join(lines) + "\n"
+
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.abs('/sitemap.xml')}\n"
+    key = digest(urls.base_url, [(p, m.isoformat() if m else "") for p, m in entries])
+    return [Job("sitemap.xml", key, sitemap, label="sitemap.xml"),
+            Job("robots.txt", digest(robots), lambda: robots, label="robots.txt")]

@@ -5,31 +5,36 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefgen.diagnostics import Diagnostics
+from briefgen.digests import digest
 from briefgen.discover import walk_files
 from briefgen.highlight import pygments_css
-from briefgen.output import Output
+from briefgen.jobs import Job
 from briefgen.theme import Theme
 
-__all__ = ["write_static"]
+__all__ = ["static_jobs"]
 
 
-def write_static(root: Path, theme: Theme, output: Output, diags: Diagnostics) -> int:
-    """Copy every static file; a file that would replace a generated one is an error."""
-    count = 0
+def _copy(source: Path, rel: str) -> Job:
+    stat = source.stat()
+    return Job(rel, digest(str(source), stat.st_size, stat.st_mtime_ns), copy_from=source,
+               label=rel)
+
+
+def static_jobs(root: Path, theme: Theme, taken: set[str], diags: Diagnostics) -> list[Job]:
+    """Jobs copying every static file; one that would replace a generated file is an error."""
     assets: dict[str, Path] = {}
     for folder in theme.static_dirs():  # bundled first, the site's own theme overrides it
         for rel in walk_files(folder, folder, diags):
             assets["assets/" + rel] = folder / rel
     assets.pop("assets/.keep", None)
-    for rel, source in sorted(assets.items()):
-        output.copy(source, rel)
-        count += 1
-    output.write("assets/pygments.css", pygments_css())
+    jobs = [_copy(source, rel) for rel, source in sorted(assets.items())]
+    css = pygments_css()
+    jobs.append(Job("assets/pygments.css", digest(css), lambda: css, label="pygments.css"))
+    taken = taken | {job.rel for job in jobs}
     for rel in walk_files(root, root / "static", diags, dotfiles=True):
         target = rel.removeprefix("static/")
-        if target in output.written:
+        if target in taken:
             diags.error(rel, 0, 0, f"static file would replace the generated /{target}")
             continue
-        output.copy(root / rel, target)
-        count += 1
-    return count + 1
+        jobs.append(_copy(root / rel, target))
+    return jobs

@@ -256,8 +256,8 @@ def test_template_raising_halfway_keeps_the_published_site_and_leaves_no_staging
         "themes/default/templates/briefing.html:4:1: error: template error while rendering "
         "/briefings/2026/01/grid/: ZeroDivisionError: integer division or modulo by zero"]
     assert snapshot(root / "site") == published
-    assert sorted(p.name for p in root.iterdir()) == [
-        "briefgen.yaml", "content", "site", "static", "themes"]
+    assert sorted(p.name for p in root.iterdir()) == [  # no staging left, only the cache
+        ".briefgen-cache", "briefgen.yaml", "content", "site", "static", "themes"]
 
 
 def test_template_syntax_error_is_reported_with_file_and_line(make_site: MakeSite) -> None:

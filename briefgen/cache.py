@@ -1,0 +1,185 @@
+"""The persistent build cache: per-file parse results and the output manifest, in SQLite.
+
+Entries are pickled, signed with a per-user HMAC key (kept outside the site, in the user's cache
+folder) and loaded with an unpickler that only knows briefgen's own model classes. A cache that is
+corrupt, unsigned, signed by another key, or written by another briefgen version or for another
+configuration is discarded with a warning and rebuilt; it is never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import os
+import pickle
+import secrets
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from briefgen import __version__
+from briefgen.diagnostics import Diagnostics
+
+__all__ = ["CACHE_DIR", "FORMAT", "BuildCache", "CacheError", "user_key"]
+
+CACHE_DIR = ".briefgen-cache"
+FORMAT = "3"
+_ALLOWED = {
+    ("briefgen.models", None), ("briefgen.citations", None), ("briefgen.schema", None),
+    ("briefgen.diagnostics", "Diagnostic"), ("briefgen.diagnostics", "Diagnostics"),
+    ("datetime", "datetime"), ("datetime", "timezone"), ("datetime", "timedelta"),
+    ("builtins", "set"), ("builtins", "frozenset"), ("collections", "OrderedDict"),
+    ("copyreg", "_reconstructor"), ("builtins", "object"), ("builtins", "dict"),
+    ("builtins", "list"),
+}
+
+
+class CacheError(Exception):
+    """The cache cannot be used; it is discarded."""
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _ALLOWED or (module, None) in _ALLOWED:
+            return super().find_class(module, name)
+        raise CacheError(f"cache refers to {module}.{name}, which it may not")
+
+
+def user_key() -> bytes:
+    """This user's signing key, created on first use in the user's cache folder (mode 0600)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefgen"
+    path = base / "cache-key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        base.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+        return key
+    except OSError:  # no writable home: a key for this process only, so nothing is reused
+        return secrets.token_bytes(32)
+
+
+class BuildCache:
+    """Parse results by content key, and the last build's output manifest."""
+
+    def __init__(self, root: Path, fingerprint: str, diags: Diagnostics) -> None:
+        self.dir = root / CACHE_DIR
+        self.path = self.dir / "build.sqlite"
+        self.label = f"{CACHE_DIR}/build.sqlite"
+        self.fingerprint = f"{FORMAT}:{__version__}:{fingerprint}"
+        self.key = user_key()
+        self.diags = diags
+        self.db = self._open()
+
+    @staticmethod
+    def forget(root: Path) -> None:
+        """Delete a site's cache (for --no-cache builds)."""
+        path = root / CACHE_DIR / "build.sqlite"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+
+    def _open(self) -> sqlite3.Connection:
+        self.dir.mkdir(exist_ok=True)
+        ignore = self.dir / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# briefgen's build cache: safe to delete, never commit it\n*\n")
+        try:
+            db = self._connect()
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            if row is None or row[0] != self.fingerprint:
+                if row is not None:  # another version or configuration: start afresh, quietly
+                    db.close()
+                    self.forget(self.path.parent.parent)
+                    db = self._connect()
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)",
+                           (self.fingerprint,))
+                db.commit()
+            return db
+        except sqlite3.DatabaseError as exc:
+            self._discard(None, f"it is corrupt ({exc})")
+            db = self._connect()
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)",
+                       (self.fingerprint,))
+            db.commit()
+            return db
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level="DEFERRED")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS parse (key TEXT PRIMARY KEY, value BLOB)")
+        return db
+
+    def _discard(self, db: sqlite3.Connection | None, why: str) -> None:
+        self.diags.warning(self.label, 0, 0, f"build cache discarded: {why}; rebuilding it")
+        if db is not None:
+            db.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+    def _sign(self, blob: bytes) -> bytes:
+        return hmac.new(self.key, blob, hashlib.sha256).digest()
+
+    def get(self, key: str) -> Any | None:
+        """The parse result stored under key, or None (a bad entry discards the cache)."""
+        row = self.db.execute("SELECT value FROM parse WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        data: bytes = row[0]
+        signature, blob = data[:32], data[32:]
+        try:
+            if not hmac.compare_digest(signature, self._sign(blob)):
+                raise CacheError("an entry is not signed by this user's key")
+            return _Unpickler(io.BytesIO(blob)).load()
+        except Exception as exc:  # corrupt or foreign: start over, never use it
+            self._discard(self.db, str(exc) if isinstance(exc, CacheError) else
+                          f"an entry cannot be read ({type(exc).__name__})")
+            self.db = self._open()
+            return None
+
+    def put_many(self, items: list[tuple[str, Any]]) -> None:
+        """Store parse results."""
+        rows = []
+        for key, value in items:
+            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            rows.append((key, self._sign(blob) + blob))
+        self.db.executemany("INSERT OR REPLACE INTO parse VALUES (?, ?)", rows)
+        self.db.commit()
+
+    def prune(self, keep: set[str]) -> None:
+        """Forget parse results no current file has."""
+        stored = {row[0] for row in self.db.execute("SELECT key FROM parse")}
+        stale = [(k,) for k in stored - keep]
+        if stale:
+            self.db.executemany("DELETE FROM parse WHERE key = ?", stale)
+            self.db.commit()
+
+    def manifest(self, out: Path) -> dict[str, str] | None:
+        """Output file -> stamp of what the last build published into `out`, if known."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?",
+                              (f"manifest:{out}",)).fetchone()
+        if row is None:
+            return None
+        try:
+            value = json.loads(row[0])
+        except json.JSONDecodeError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def set_manifest(self, out: Path, manifest: dict[str, str] | None) -> None:
+        """Remember what was published into `out` (None: forget it)."""
+        if manifest is None:
+            self.db.execute("DELETE FROM meta WHERE key = ?", (f"manifest:{out}",))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                            (f"manifest:{out}", json.dumps(manifest, sort_keys=True)))
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,23 @@
+"""Output jobs: one per file, with the key that decides whether it must be made again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Job"]
+
+
+@dataclass
+class Job:
+    """One output file: where it goes, what its bytes depend on, and how to make them.
+
+    `make` renders the bytes (HTML, XML, JSON); `copy_from` names a file copied as is. `label`
+    names the template or file to blame when making fails."""
+
+    rel: str
+    key: str
+    make: Callable[[], str | bytes] | None = None
+    copy_from: Path | None = None
+    label: str = ""
