@@ -139,7 +139,7 @@ def test_build_succeeds_with_exit_0_and_a_summary(make_site: MakeSite) -> None:
     assert result.exit_code == 0
     assert diagnostic_lines(result.stderr) == []
     assert re.fullmatch(rf"3 briefings, \d+ pages, \d+ feeds into {re.escape(str(root))}/site "
-                        r"in \d+\.\d\d s\n", result.stderr)
+                        r"\(\d+ files changed\) in \d+\.\d\d s\n", result.stderr)
     assert (root / "site/briefings/2026/02/when/index.html").is_file()
 
 
