@@ -10,29 +10,29 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.cache import BuildCache
 from briefgen.config import Config, load_config
-from briefgen.content import ParseContext
-from briefgen.diagnostics import BuildFailed, Diagnostics
+from briefgen.diagnostics import BuildFailed, Diagnostics, format_json
 from briefgen.digests import Digests, digest
 from briefgen.discover import ContentFiles, discover
+from briefgen.freshness import due, input_digest, outputs_intact
 from briefgen.jobs import Job
-from briefgen.linkcheck import check_links
-from briefgen.loader import Loaded, load_content
-from briefgen.markdown import create_markdown
 from briefgen.models import Author, Category, Outlet
 from briefgen.output import MARKER, MARKER_TEXT, Output, check_output_dir
 from briefgen.parallel import Progress, available_cpus
 from briefgen.registry import load_authors, load_categories, load_outlets
-from briefgen.render import RenderReport, run_jobs
 from briefgen.site import Site, build_site
 from briefgen.theme import Theme
 from briefgen.urls import Urls
-from briefgen.writers.feeds import feed_jobs
-from briefgen.writers.pages import page_jobs
-from briefgen.writers.sitemap import sitemap_jobs
-from briefgen.writers.static import static_jobs
+
+if TYPE_CHECKING:
+    from briefgen.loader import Loaded
+    from briefgen.render import RenderReport
+
+# The stages that parse, render and write import Markdown, Pygments, feedgen and lxml; they are
+# imported inside their steps so that a build with nothing to do starts in a blink.
 
 __all__ = ["BuildOptions", "BuildResult", "build"]
 
@@ -66,7 +66,7 @@ class BuildResult:
 
 
 # Steps after which errors do not stop the build yet: later steps find more problems.
-_GO_ON_AFTER_ERRORS = frozenset({"discover", "parse"})
+_GO_ON_AFTER_ERRORS = frozenset({"discover", "fresh", "parse"})
 
 
 class _Build:
@@ -77,6 +77,8 @@ class _Build:
         self.result = BuildResult(self.diags)
         self.workers = options.jobs or available_cpus()
         self.cache: BuildCache | None = None
+        self.fresh = False  # the published site is already what this build would make
+        self.inputs = ""
         self.config: Config
         self.urls: Urls
         self.theme: Theme
@@ -94,6 +96,7 @@ class _Build:
         return [
             ("config", self.load_config),
             ("discover", self.discover),
+            ("fresh", self.check_fresh),
             ("parse", self.parse),
             ("model", self.model),
             ("jobs", self.collect_jobs),
@@ -108,6 +111,8 @@ class _Build:
                 started = time.perf_counter()
                 step()
                 self.result.timings.append((name, time.perf_counter() - started))
+                if self.fresh:
+                    break
                 # Bad files are left out of parsing, so the model still runs and reports
                 # unresolved references too: every problem in one pass, nothing rendered.
                 if name not in _GO_ON_AFTER_ERRORS and self.diags.has_errors(self.options.strict):
@@ -148,12 +153,40 @@ class _Build:
         self.categories = load_categories(self.root, self.diags)
         self.outlets = load_outlets(self.root, self.diags)
 
-    def parse(self) -> None:
-        fingerprint = digest(json.dumps(self.config.fingerprint(), sort_keys=True, default=str))
-        if self.options.cache and self.options.write:
-            self.cache = BuildCache(self.root, fingerprint, self.diags)
-        elif self.options.write:
+    def check_fresh(self) -> None:
+        """Open the cache; finish early when nothing the build reads has changed."""
+        self.fingerprint = digest(json.dumps(self.config.fingerprint(), sort_keys=True,
+                                             default=str))
+        if not self.options.write:
+            return
+        if not self.options.cache:
             BuildCache.forget(self.root)
+            return
+        self.cache = BuildCache(self.root, self.fingerprint, self.diags)
+        out = self._out_dir().resolve()
+        options = repr((self.options.drafts, self.options.future, self.options.base_url,
+                        str(out), self.options.strict))
+        files = [*self.files.briefings, *self.files.pages, *self.files.sources]
+        self.inputs = input_digest(self.root, options, files, self.theme.dirs, self.fingerprint)
+        if self.diags.has_errors() or self.cache.meta(f"inputs:{out}") != self.inputs:
+            return
+        manifest = self.cache.manifest(out)
+        now = self.options.now or datetime.now(UTC)
+        if (manifest is None or not (out / MARKER).is_file()
+                or due(self.cache.meta(f"next:{out}"), now) or not outputs_intact(out, manifest)):
+            return
+        self.fresh = True
+        self.result.output = out
+        self.result.counts = dict(self.cache.meta(f"counts:{out}") or {}, written=0)
+        for row in self.cache.meta(f"diagnostics:{out}") or []:
+            self.diags.add(row["path"], row["line"], row["col"], row["message"], row["severity"])
+
+    def parse(self) -> None:
+        from briefgen.content import ParseContext
+        from briefgen.loader import load_content
+        from briefgen.markdown import create_markdown
+
+        fingerprint = self.fingerprint
         ctx = ParseContext(self.config, create_markdown(self.config.raw_html),
                            self.urls.base_path)
         self.loaded = load_content(self.root, self.files, ctx, fingerprint, self.cache,
@@ -169,6 +202,11 @@ class _Build:
         self.result.counts["briefings"] = len(self.site.briefings)
 
     def collect_jobs(self) -> None:
+        from briefgen.writers.feeds import feed_jobs
+        from briefgen.writers.pages import page_jobs
+        from briefgen.writers.sitemap import sitemap_jobs
+        from briefgen.writers.static import static_jobs
+
         digests = Digests(self.site)
         pages = page_jobs(self.site, self.theme, digests)
         feeds = feed_jobs(self.site, self.theme, digests)
@@ -193,6 +231,8 @@ class _Build:
         self.result.output = self.output.out
 
     def render(self) -> None:
+        from briefgen.render import run_jobs
+
         self._open_output()
         previous = (self.cache.manifest(self.output.out)
                     if self.cache is not None and self.options.write else None)
@@ -201,6 +241,8 @@ class _Build:
         self.result.counts["written"] = len(self.report.changed)
 
     def check_links(self) -> None:
+        from briefgen.linkcheck import check_links
+
         pages = {b.url: b.path for b in self.site.briefings}
         pages.update({p.url: p.path for p in self.site.pages})
         self.result.counts["links"] = check_links(self.output.staging, self.urls.base_path,
@@ -212,11 +254,18 @@ class _Build:
             self.output.staging.parent.rmdir()
             return
         report = self.report
-        if self.cache is not None:
-            self.cache.set_manifest(self.output.out, None)  # while files move, trust nothing
+        if self.cache is not None:  # while files move, trust nothing
+            self.cache.set_manifest(self.output.out, None)
+            self.cache.set_meta(f"inputs:{self.output.out}", None)
         self.output.commit(report.changed if report.incremental else None, report.removed)
         if self.cache is not None:
-            self.cache.set_manifest(self.output.out, report.manifest)
+            out = self.output.out
+            self.cache.set_manifest(out, report.manifest)
+            future = [b.date for b in self.loaded.briefings if b.future]
+            self.cache.set_meta(f"next:{out}", min(future).isoformat() if future else None)
+            self.cache.set_meta(f"counts:{out}", self.result.counts)
+            self.cache.set_meta(f"diagnostics:{out}", json.loads(format_json(self.diags)))
+            self.cache.set_meta(f"inputs:{out}", self.inputs)
 
 
 def build(options: BuildOptions) -> BuildResult:

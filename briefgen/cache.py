@@ -42,8 +42,15 @@ class CacheError(Exception):
 
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _ALLOWED or (module, None) in _ALLOWED:
-            return super().find_class(module, name)
+        # No dotted names: pickle protocol 4 would follow them through a module's imports
+        # (briefgen.schema + "yaml.unsafe_load"). A whole module allows only its own classes.
+        if "." not in name:
+            if (module, name) in _ALLOWED:
+                return super().find_class(module, name)
+            if (module, None) in _ALLOWED:
+                found = super().find_class(module, name)
+                if isinstance(found, type) and found.__module__ == module:
+                    return found
         raise CacheError(f"cache refers to {module}.{name}, which it may not")
 
 
@@ -159,6 +166,20 @@ class BuildCache:
         if stale:
             self.db.executemany("DELETE FROM parse WHERE key = ?", stale)
             self.db.commit()
+
+    def meta(self, key: str) -> Any:
+        """A JSON value stored with set_meta, or None."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return json.loads(row[0])
+        except json.JSONDecodeError:
+            return None
+
+    def set_meta(self, key: str, value: Any) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value)))
+        self.db.commit()
 
     def manifest(self, out: Path) -> dict[str, str] | None:
         """Output file -> stamp of what the last build published into `out`, if known."""

@@ -87,16 +87,24 @@ class CitationData:
     def number(self, source_id: str) -> int:
         return self.order.index(source_id) + 1
 
+    def by_source(self) -> dict[str, tuple[list[str], list[str]]]:
+        """Source id -> (every back-link anchor that cites it, its distinct locators), in text
+        order; one pass over the citations."""
+        found: dict[str, tuple[list[str], list[str]]] = {}
+        for citation in self.citations:
+            for item, anchor in zip(citation.items, citation.anchors, strict=True):
+                anchors, locators = found.setdefault(item.id, ([], []))
+                anchors.append(anchor)
+                if item.locator and item.locator not in locators:
+                    locators.append(item.locator)
+        return found
+
     def backrefs(self, source_id: str) -> list[str]:
         """Every back-link anchor that cites the source, in text order."""
-        return [anchor for c in self.citations for item, anchor in zip(c.items, c.anchors,
-                                                                         strict=True)
-                if item.id == source_id]
+        return self.by_source().get(source_id, ([], []))[0]
 
     def locators(self, source_id: str) -> list[str]:
-        found = [i.locator for c in self.citations for i in c.items
-                 if i.id == source_id and i.locator]
-        return list(dict.fromkeys(found))
+        return self.by_source().get(source_id, ([], []))[1]
 
 
 def _parse_items(inner: str) -> list[CiteItem] | None:

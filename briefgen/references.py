@@ -65,9 +65,9 @@ def resolve_citations(b: Briefing, sources: dict[str, Source], diags: Diagnostic
                     diags.error(b.path, citation.line, citation.col,
                                 f"unknown source '{item.id}'"
                                 f"{did_you_mean(item.id, sources)}{_HINT}")
-        b.cited = [CitedSource(data.number(sid), sources[sid], data.backrefs(sid),
-                               data.locators(sid))
-                   for sid in data.order if sid in sources]
+        index = data.by_source()
+        b.cited = [CitedSource(number, sources[sid], *index.get(sid, ([], [])))
+                   for number, sid in enumerate(data.order, 1) if sid in sources]
     cited_ids = {c.source.id for c in b.cited}
     b.further = list({s.id: s for s in listed if s.id not in cited_ids}.values())
     b.sources = [c.source for c in b.cited] + b.further

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, tzinfo
 
 from briefgen.config import Config
@@ -51,7 +52,7 @@ class Site:
         return sorted((p for p in self.pages if p.menu is not None),
                       key=lambda p: (p.menu or 0, p.title))
 
-    @property
+    @cached_property
     def updated(self) -> datetime | None:
         """The newest date in the site: what feeds give as their last change."""
         dates = [b.updated or b.date for b in self.briefings]

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.dates import format_date, format_datetime
 
 from briefgen.config import Config
 from briefgen.urls import Urls
@@ -75,10 +74,14 @@ class Theme:
 
     def format_date(self, value: datetime, fmt: str = "d MMMM y") -> str:
         """A date in the site language, e.g. '4 February 2026'."""
+        from babel.dates import format_date
+
         return format_date(self._local(value).date(), format=fmt, locale=self.locale)
 
     def format_datetime(self, value: datetime, fmt: str = "d MMMM y, HH:mm") -> str:
         """A date and time in the site language and timezone."""
+        from babel.dates import format_datetime
+
         return format_datetime(self._local(value), format=fmt, tzinfo=self.config.tz,
                                locale=self.locale)
 
