@@ -37,7 +37,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-Z0-9\"“«А-Я])")
 MAX_CITATION = 500
 
 
-@dataclass
+@dataclass(slots=True)
 class CiteItem:
     """One source in a marker, with its locator ('p. 3') if any."""
 
@@ -45,7 +45,7 @@ class CiteItem:
     locator: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Citation:
     """One marker in the text; line/col are 1-based within the Markdown body."""
 
@@ -56,7 +56,7 @@ class Citation:
     anchors: list[str] = field(default_factory=list)  # one back-link id per item
 
 
-@dataclass
+@dataclass(slots=True)
 class Quote:
     """A quotation immediately followed by a citation, to be found in the source's text."""
 
@@ -74,6 +74,13 @@ class CitationData:
     order: list[str] = field(default_factory=list)  # source ids by number - 1
     quotes: list[Quote] = field(default_factory=list)
     problems: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickle as plain tuples: a tenth of the objects to rebuild when read from the cache."""
+        packed = tuple((tuple((i.id, i.locator) for i in c.items), c.line, c.col, c.context,
+                        tuple(c.anchors)) for c in self.citations)
+        quotes = tuple((q.text, tuple(q.ids), q.line, q.col) for q in self.quotes)
+        return (_unpack, (packed, tuple(self.order), quotes, tuple(self.problems)))
 
     def shifted(self, lines: int) -> CitationData:
         """The same data with line numbers moved down (body lines -> file lines)."""
@@ -105,6 +112,17 @@ class CitationData:
 
     def locators(self, source_id: str) -> list[str]:
         return self.by_source().get(source_id, ([], []))[1]
+
+
+def _unpack(packed: tuple[tuple[tuple[tuple[str, str], ...], int, int, str, tuple[str, ...]],
+                           ...],
+            order: tuple[str, ...], quotes: tuple[tuple[str, tuple[str, ...], int, int], ...],
+            problems: tuple[tuple[int, int, str], ...]) -> CitationData:
+    citations = [Citation([CiteItem(i, loc) for i, loc in items], line, col, context,
+                          list(anchors)) for items, line, col, context, anchors in packed]
+    return CitationData(citations, list(order),
+                        [Quote(text, list(ids), line, col) for text, ids, line, col in quotes],
+                        list(problems))
 
 
 def _parse_items(inner: str) -> list[CiteItem] | None:

@@ -22,4 +22,4 @@ NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 def build_golden(output: Path) -> BuildResult:
     """Build the golden site into output; strict, so a warning fails it like an error."""
-    return build(BuildOptions(SITE, output=output, now=NOW, strict=True))
+    return build(BuildOptions(SITE, output=output, now=NOW, strict=True, cache=False))
