@@ -8,6 +8,7 @@ contain '.', so these ids cannot collide with them.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -34,6 +35,8 @@ _OPEN_QUOTES = "\"“«„"
 _CLOSE_QUOTES = "\"”»“"
 _INLINE_QUOTE = re.compile(r"[\"“«„]([^\"“”«»„]{3,}?)[\"”»“][\s.,;:]*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-Z0-9\"“«А-Я])")
+_SPACES = re.compile(r"\s+")
+_SPACE_PUNCT = re.compile(r"\s+([.,;:!?])")
 MAX_CITATION = 500
 
 
@@ -174,16 +177,24 @@ def _plain_children(children: list[Token]) -> tuple[str, list[tuple[int, Token]]
     return "".join(parts), marks
 
 
-def _sentence(text: str, at: int) -> str:
-    start = 0
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a paragraph's plain text."""
+    bounds, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        if match.start() >= at:
-            break
+        bounds.append((start, match.start()))
         start = match.end()
-    end_match = _SENTENCE_END.search(text, at)
-    end = end_match.start() if end_match else len(text)
-    sentence = re.sub(r"\s+", " ", text[start:end]).strip()
-    return re.sub(r"\s+([.,;:!?])", r"\1", sentence)
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _sentence(text: str, bounds: list[tuple[int, int]], at: int) -> str:
+    """The sentence a marker at `at` stands in (a marker ends the sentence it follows)."""
+    index = max(0, bisect.bisect_left(bounds, (at, at)) - 1)
+    while index + 1 < len(bounds) and bounds[index + 1][0] < at:
+        index += 1
+    start, end = bounds[index]
+    sentence = _SPACES.sub(" ", text[start:end]).strip()
+    return _SPACE_PUNCT.sub(r"\1", sentence)
 
 
 def _position(lines: list[str], first_line: int, content: str, offset: int,
@@ -229,6 +240,7 @@ def _collect(state: StateCore) -> None:
             inlines.append(token)
         first_line = token.map[0] if token.map else 0
         plain, marks = _plain_children(token.children)
+        bounds = _sentences(plain) if marks else []
         for at, child in marks:
             line, col = _position(lines, first_line, token.content, child.meta["offset"],
                                   child.meta["raw"])
@@ -239,7 +251,7 @@ def _collect(state: StateCore) -> None:
                                       "write [@id], [@a; @b] or [@id, p. 3] "
                                       "(or \\[@ for a literal bracket)"))
                 continue
-            citation = Citation(items, line, col, _sentence(plain, at))
+            citation = Citation(items, line, col, _sentence(plain, bounds, at))
             for item in items:
                 if item.id not in data.order:
                     data.order.append(item.id)

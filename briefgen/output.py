@@ -58,6 +58,7 @@ class Output:
 
     def begin(self) -> None:
         """Start a fresh staging folder (removing one a crashed build left behind)."""
+        self._folders: set[Path] = set()
         for leftover in (self.staging, self.old):
             if leftover.exists():
                 shutil.rmtree(leftover)
@@ -73,7 +74,9 @@ class Output:
         if not parts or rel.startswith("/") or any(p in ("..", ".", "") for p in parts):
             raise BriefgenError(f"refusing to write {rel!r}: it would leave the output folder")
         target = self.staging.joinpath(*parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         return target
 
     def commit(self, changed: set[str] | None = None,

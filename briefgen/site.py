@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime, tzinfo
+from functools import cached_property
 
 from briefgen.config import Config
 from briefgen.diagnostics import Diagnostics

@@ -16,6 +16,7 @@ class Urls:
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.base_path = parts.path or "/"
         self.permalinks = permalinks
+        self._rel: dict[str, str] = {}
 
     def permalink(self, kind: str, **values: str) -> str:
         """The site path of a thing from its kind's pattern, e.g. /tags/energy/."""
@@ -23,9 +24,14 @@ class Urls:
 
     def rel(self, path: str) -> str:
         """A link usable in pages: the site path under the base path, percent-encoded."""
-        if "://" in path or path.startswith(("mailto:", "#")):
-            return path
-        return quote(self.base_path.rstrip("/") + path, safe="/#?=&%:@!$'()*+,;~-._")
+        found = self._rel.get(path)
+        if found is None:
+            if "://" in path or path.startswith(("mailto:", "#")):
+                found = path
+            else:
+                found = quote(self.base_path.rstrip("/") + path, safe="/#?=&%:@!$'()*+,;~-._")
+            self._rel[path] = found
+        return found
 
     def abs(self, path: str) -> str:
         """An absolute URL for feeds, sitemaps and canonical links."""
