@@ -78,10 +78,13 @@ def run_size(size: int, workdir: Path, repeat: int, command: list[str]) -> dict[
     root = workdir / f"corpus-{size}"
     if not root.exists():
         generate(root, size)
-    shutil.rmtree(root / "site", ignore_errors=True)
-    cold, peak = _median(command, root, repeat,
-                         before=lambda: shutil.rmtree(root / "site", ignore_errors=True))
-    noop, _ = _median(command, root, repeat)
+    def clean() -> None:
+        for folder in ("site", ".briefgen-cache"):
+            shutil.rmtree(root / folder, ignore_errors=True)
+
+    clean()
+    cold, peak = _median(command, root, repeat, before=clean)
+    noop, _ = _median(command, root, repeat)  # the cold build left its cache: nothing to do
     counter = [0]
     edit, _ = _median(command, root, repeat, before=lambda: _touch_briefing(root, counter))
     template, _ = _median(command, root, repeat, before=lambda: _touch_template(root, counter))

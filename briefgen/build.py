@@ -52,7 +52,7 @@ class BuildOptions:
     check_links: bool = False  # check every internal link and #anchor of the built pages
     now: datetime | None = None
     jobs: int | None = None  # worker processes; None: every available CPU
-    cache: bool = True  # False: parse and render everything, and forget the old cache
+    cache: bool = True  # False: parse and render everything; the cache is neither read nor written
     progress: Callable[[str, int, int], None] | None = None  # (step, done, total)
 
 
@@ -158,10 +158,7 @@ class _Build:
         """Open the cache; finish early when nothing the build reads has changed."""
         self.fingerprint = digest(json.dumps(self.config.fingerprint(), sort_keys=True,
                                              default=str))
-        if not self.options.write:
-            return
-        if not self.options.cache:
-            BuildCache.forget(self.root)
+        if not self.options.write or not self.options.cache:
             return
         self.cache = BuildCache(self.root, self.fingerprint, self.diags)
         out = self._out_dir().resolve()

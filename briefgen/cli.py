@@ -128,7 +128,7 @@ def _run(ctx: click.Context, options: BuildOptions, fmt: str, verbose: bool,
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
               help="Worker processes (default: every available CPU).")
 @click.option("--no-cache", is_flag=True,
-              help="Parse and render everything; forget .briefgen-cache/.")
+              help="Parse and render everything, without reading or writing .briefgen-cache/.")
 @click.pass_context
 def build_command(ctx: click.Context, drafts: bool, future: bool, base_url: str | None,
                   strict: bool, fmt: str, verbose: bool, output: Path | None, jobs: int | None,
