@@ -22,8 +22,15 @@ __all__ = ["Digests", "digest"]
 
 def digest(*parts: Any) -> str:
     """A short stable hash of reprs of plain values (str, int, tuples, lists, None...)."""
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
+    # repr() of a long text costs four times what hashing its bytes does: hash those first
+    flat = tuple(_text_digest(p) if isinstance(p, str) and len(p) > 512 else p for p in parts)
+    return hashlib.blake2b(repr(flat).encode("utf-8", "surrogatepass"),
                            digest_size=16).hexdigest()
+
+
+def _text_digest(text: str) -> str:
+    return "#" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                 digest_size=16).hexdigest()
 
 
 def _date(value: Any) -> str:
@@ -77,7 +84,8 @@ class Digests:
         return digest([self.card(b) for b in items])
 
     def citing(self, s: Source) -> str:
-        return digest([(self.card(c.briefing), c.sentence) for c in s.cited_by])
+        return self._once("citing", s, lambda: digest(
+            [(self.card(c.briefing), c.sentence) for c in s.cited_by]))
 
     def term(self, t: Term) -> str:
         obj = t.obj
@@ -92,5 +100,6 @@ class Digests:
         return digest(p.url, p.title, p.summary, p.body_html, p.lang, p.draft, p.menu)
 
     def outlet(self, o: Outlet) -> str:
-        return digest(o.id, o.name, o.url, o.homepage, o.country,
-                      [(self.source(s), self.citing(s)) for s in o.sources])
+        return self._once("outlet", o, lambda: digest(
+            o.id, o.name, o.url, o.homepage, o.country,
+            [(self.source(s), self.citing(s)) for s in o.sources]))

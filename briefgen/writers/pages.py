@@ -10,6 +10,7 @@ from typing import Any
 from briefgen.digests import Digests, digest
 from briefgen.jobs import Job
 from briefgen.models import Briefing, Term
+from briefgen.related import reading_minutes
 from briefgen.site import Site
 from briefgen.theme import Theme
 from briefgen.writers.jsonld import briefing_jsonld
@@ -77,7 +78,8 @@ class _Pages:
             return theme.render(template, site=site, canonical=url, feeds=feeds, **context,
                                 **extra)
 
-        full_key = digest(self.d.chrome, theme.template_hash(template), url, feeds, key)
+        full_key = digest(self.d.chrome, theme.template_hash(template), url,
+                          [(f.type, f.title, f.url) for f in feeds], key)
         self.jobs.append(Job(site.urls.output_file(url), full_key, make, label=template))
 
     def lists(self, kind: str, url: str, items: list[Briefing], title: str,
@@ -99,9 +101,14 @@ def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
     for index, b in enumerate(briefings):
         newer = briefings[index - 1] if index > 0 else None
         older = briefings[index + 1] if index + 1 < len(briefings) else None
-        key = digest(d.briefing(b), d.card(newer), d.card(older))
+        related = site.related.get(b.path, [])
+        translated = site.translations.get(b.path, [])
+        key = digest(d.briefing(b), d.card(newer), d.card(older), d.cards(related),
+                     d.cards(translated))
         r.page("briefing.html", b.url, key, briefing=b, newer=newer, older=older,
-               lazy={"jsonld": partial(briefing_jsonld, b, site.urls, site.config.title)},
+               related=related, translations=translated,
+               lazy={"jsonld": partial(briefing_jsonld, b, site.urls, site.config.title),
+                     "reading_minutes": partial(reading_minutes, b.body_html)},
                feeds=feed_links(b.category.name, b.category.url) if b.category else [])
     for page in site.pages:
         r.page("page.html", page.url, d.page(page), page=page)
@@ -119,6 +126,8 @@ def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
                source=source, outlet=outlet)
     for outlet in site.outlets.values():
         r.page("outlet.html", outlet.url, d.outlet(outlet), outlet=outlet)
+    if site.config.search:
+        r.page("search.html", "/search/", "")
     r.page("404.html", "/404.html", "")
     return r.jobs
 
