@@ -104,6 +104,7 @@ class _Build:
             ("render", self.render),
             *([("links", self.check_links)] if self.options.check_links else []),
             ("publish", self.publish),
+            ("search", self.search),
         ]
 
     def run(self) -> BuildResult:
@@ -265,6 +266,24 @@ class _Build:
             # replayed by a build with nothing to do: the content's, not this cache's own
             kept = [d for d in self.diags if d.path != self.cache.label]
             self.cache.set_meta(f"diagnostics:{out}", json.loads(format_json(kept)))
+            self.cache.set_meta(f"inputs:{out}", self.inputs)
+
+    def search(self) -> None:
+        """Index the published site with Pagefind (when `search: true`) and record its files."""
+        from briefgen.writers.search import index_site, search_stamps
+
+        if not self.options.write:
+            return
+        out = self.output.out
+        if self.cache is not None:  # the index is about to move: trust nothing until recorded
+            self.cache.set_meta(f"inputs:{out}", None)
+        touched = self.report.changed | self.report.removed
+        done = index_site(out, touched, self.config.search, self.config.language.split("-")[0],
+                          self.diags)
+        if self.config.search:
+            self.result.counts["indexed"] = int(done == "indexed")
+        if self.cache is not None and done != "failed":  # a failed index is retried next time
+            self.cache.set_manifest(out, {**self.report.manifest, **search_stamps(out)})
             self.cache.set_meta(f"inputs:{out}", self.inputs)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import inspect
 import io
 import json
 import os
@@ -25,7 +26,7 @@ from briefgen.diagnostics import Diagnostics
 __all__ = ["CACHE_DIR", "FORMAT", "BuildCache", "CacheError", "user_key"]
 
 CACHE_DIR = ".briefgen-cache"
-FORMAT = "3"
+FORMAT = "4"
 _ALLOWED = {
     ("briefgen.models", None), ("briefgen.citations", None), ("briefgen.schema", None),
     ("briefgen.diagnostics", "Diagnostic"), ("briefgen.diagnostics", "Diagnostics"),
@@ -43,13 +44,15 @@ class CacheError(Exception):
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         # No dotted names: pickle protocol 4 would follow them through a module's imports
-        # (briefgen.schema + "yaml.unsafe_load"). A whole module allows only its own classes.
+        # (briefgen.schema + "yaml.unsafe_load"). A whole module allows only the classes and
+        # functions defined in it (its model classes and their unpickling helpers).
         if "." not in name:
             if (module, name) in _ALLOWED:
                 return super().find_class(module, name)
             if (module, None) in _ALLOWED:
                 found = super().find_class(module, name)
-                if isinstance(found, type) and found.__module__ == module:
+                if (isinstance(found, type) or inspect.isfunction(found)) and \
+                        found.__module__ == module:
                     return found
         raise CacheError(f"cache refers to {module}.{name}, which it may not")
 
@@ -98,22 +101,36 @@ class BuildCache:
         try:
             db = self._connect()
             row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-            if row is None or row[0] != self.fingerprint:
-                if row is not None:  # another version or configuration: start afresh, quietly
-                    db.close()
-                    self.forget(self.path.parent.parent)
-                    db = self._connect()
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)",
-                           (self.fingerprint,))
-                db.commit()
+            if row is not None and row[0] != self.fingerprint:
+                # another version or configuration: start afresh, quietly
+                db.close()
+                self.forget(self.path.parent.parent)
+                db = self._connect()
+                row = None
+            if row is None:
+                self._stamp(db)
+            elif db.execute("SELECT value FROM meta WHERE key = 'owner'").fetchone() != (
+                    self._owner(),):
+                # signed by another key: even its unsigned meta (manifest) is not trusted
+                db.close()
+                self._discard(None, "it is not signed by this user's key")
+                db = self._connect()
+                self._stamp(db)
             return db
         except sqlite3.DatabaseError as exc:
             self._discard(None, f"it is corrupt ({exc})")
             db = self._connect()
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)",
-                       (self.fingerprint,))
-            db.commit()
+            self._stamp(db)
             return db
+
+    def _owner(self) -> str:
+        return self._sign(self.fingerprint.encode()).hex()
+
+    def _stamp(self, db: sqlite3.Connection) -> None:
+        """Mark a new cache as this configuration's, signed by this user's key."""
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                       [("fingerprint", self.fingerprint), ("owner", self._owner())])
+        db.commit()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level="DEFERRED")

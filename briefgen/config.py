@@ -122,6 +122,8 @@ SCHEMA = Record(
         "markdown": Field(Record("markdown", {
             "raw_html": Field(Bool(), doc="Allow raw HTML in Markdown (default true)."),
         }), doc="Markdown settings."),
+        "search": Field(Bool(), doc="Build a Pagefind search index, a /search/ page and a "
+                        "search box (default false)."),
         "clip": Field(Record("clip", {
             "archive": Field(Str(), doc="Folder for snapshots of clipped pages, relative to the "
                              "site; never published (default .briefgen-archive)."),
@@ -152,6 +154,7 @@ class Config:
     social: dict[str, str] = field(default_factory=dict)
     raw_html: bool = True
     clip_archive: str = ".briefgen-archive"
+    search: bool = False
 
     @property
     def tz(self) -> ZoneInfo:
@@ -200,6 +203,7 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
     config.social = dict(values.get("social", {}))
     config.raw_html = values.get("markdown", {}).get("raw_html", True)
     config.clip_archive = values.get("clip", {}).get("archive", config.clip_archive)
+    config.search = values.get("search", config.search)
     if base_url is not None:
         config.base_url = base_url
     if not config.base_url.endswith("/"):

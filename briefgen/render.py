@@ -13,10 +13,12 @@ from briefgen.output import Output
 from briefgen.parallel import Progress, map_slices
 from briefgen.theme import Theme, template_error_location
 
-__all__ = ["Manifest", "RenderReport", "run_jobs"]
+__all__ = ["OWNED_DIRS", "Manifest", "RenderReport", "run_jobs"]
 
 # Output file -> "key size mtime_ns" of the file as it was published.
 Manifest = dict[str, str]
+# Folders of the published site that a later build step writes (the search index): never stale.
+OWNED_DIRS = ("pagefind/",)
 
 
 @dataclass
@@ -112,5 +114,6 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
         for where, line, message in failed:
             diags.error(where, line, 0, message)
     if report.incremental:  # anything else in the published folder goes: no stale files
-        report.removed = _published_files(out) - set(report.manifest)
+        report.removed = {rel for rel in _published_files(out) - set(report.manifest)
+                          if not rel.startswith(OWNED_DIRS)}
     return report

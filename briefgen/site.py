@@ -19,6 +19,7 @@ from briefgen.references import (
     resolve_citations,
     warn_uncited,
 )
+from briefgen.related import related_briefings, translations
 from briefgen.schema import did_you_mean
 from briefgen.slugs import slugify
 from briefgen.urls import Urls
@@ -27,7 +28,7 @@ __all__ = ["RESERVED_PATHS", "Site", "build_site"]
 
 # Site paths that briefgen writes itself; content may not take them.
 RESERVED_PATHS = ("/", "/archive/", "/feed.xml", "/atom.xml", "/feed.json", "/sitemap.xml",
-                  "/robots.txt", "/404.html", "/assets/", "/sources/")
+                  "/robots.txt", "/404.html", "/assets/", "/sources/", "/pagefind/")
 _ID_LIKE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -46,6 +47,9 @@ class Site:
     archive: list[tuple[int, list[tuple[int, list[Briefing]]]]] = field(default_factory=list)
     source_pages: list[Source] = field(default_factory=list)
     outlets: dict[str, Outlet] = field(default_factory=dict)
+    # briefing path -> briefings sharing its sources or tags / its other-language versions
+    related: dict[str, list[Briefing]] = field(default_factory=dict)
+    translations: dict[str, list[Briefing]] = field(default_factory=dict)
 
     @property
     def menu(self) -> list[Page]:
@@ -114,6 +118,8 @@ def _terms(kind: str, urls: Urls, briefings: list[Briefing]) -> dict[str, Term]:
 
 def _assign_urls(site: Site, diags: Diagnostics) -> None:
     taken: dict[str, str] = {path: "briefgen itself" for path in RESERVED_PATHS}
+    if site.config.search:
+        taken["/search/"] = "the search page"
     pages: list[Briefing | Page] = [*site.briefings, *site.pages]
     for item in pages:
         if isinstance(item, Briefing):
@@ -179,4 +185,6 @@ def build_site(config: Config, urls: Urls, briefings: list[Briefing], pages: lis
     site.categories = dict(sorted(site.categories.items()))
     site.authors = dict(sorted(site.authors.items()))
     site.archive = _archive(published, config.tz)
+    site.related = related_briefings(published)
+    site.translations = translations(published)
     return site

@@ -127,7 +127,10 @@ def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
     for outlet in site.outlets.values():
         r.page("outlet.html", outlet.url, d.outlet(outlet), outlet=outlet)
     if site.config.search:
-        r.page("search.html", "/search/", "")
+        default = site.config.language
+        languages = sorted({b.lang or default for b in briefings}
+                           | {p.lang or default for p in site.pages} | {default})
+        r.page("search.html", "/search/", digest(languages), languages=languages)
     r.page("404.html", "/404.html", "")
     return r.jobs
 

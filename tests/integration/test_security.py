@@ -60,13 +60,21 @@ def hostile_site(value: str) -> str:
     """)
 
 
+def theme_script(element: lxml.html.HtmlElement) -> bool:
+    """The default theme's own scripts (docs/themes.md): the inline reader-prefs and its files."""
+    src = element.get("src") or ""
+    return element.get("id") == "reader-prefs" or (
+        src.endswith(("/assets/reader.js", "/assets/search.js")) and not element.text)
+
+
 def injected(doc: lxml.html.HtmlElement) -> list[str]:
     """Elements and attributes that hostile text would have created if it were not escaped."""
     found = []
     for element in doc.iter():
         if not isinstance(element.tag, str):
             continue
-        if element.tag == "script" and element.get("type") != "application/ld+json":
+        if element.tag == "script" and element.get("type") != "application/ld+json" \
+                and not theme_script(element):
             found.append("<script>")
         if element.tag == "img" and element.get("onerror"):
             found.append("<img onerror>")

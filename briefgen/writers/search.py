@@ -1,0 +1,103 @@
+"""The search index: Pagefind run over the whole published site, its folder swapped in at once.
+
+Runs after the publish step, because Pagefind reads finished HTML; pages go to Pagefind's Python
+API in sorted order, so an incremental build indexes to the same bytes as a cold one. Pages opt in
+with `data-pagefind-body` (briefings, standalone pages, source pages); the theme marks the chrome
+to ignore and gives each page `data-pagefind-meta` values (category, language, type) that the
+search page filters on. Not Pagefind filters: Pagefind 1.5 writes its filter files in a different
+order on every run, which would make builds irreproducible. All languages share one index (in the
+site language), so a search can cover, or filter to, any of them.
+
+The index is written beside the published folder and then renamed into `pagefind/`, so readers
+never see half an index. The render step leaves `pagefind/` alone (render.OWNED_DIRS); the
+published manifest records its files so that a build with nothing to do still sees an intact
+output. Nothing to re-index (no HTML changed and an index exists) means nothing is run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from briefgen.diagnostics import Diagnostics
+
+__all__ = ["SEARCH_DIR", "index_site", "search_stamps"]
+
+SEARCH_DIR = "pagefind"
+_ENTRY = "pagefind.js"
+
+
+def _needs_index(out: Path, touched: Iterable[str]) -> bool:
+    if not (out / SEARCH_DIR / _ENTRY).is_file():
+        return True
+    return any(rel.endswith(".html") for rel in touched)
+
+
+async def _write_index(out: Path, staging: Path, language: str) -> None:
+    """Index every page that opts in, in sorted order, so the same pages give the same bytes
+    (Pagefind's own directory walk follows the file system's order)."""
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    pages = sorted(p for p in out.rglob("*.html") if p.parts[len(out.parts)] != SEARCH_DIR)
+    config: IndexConfig = {"output_path": str(staging), "force_language": language}
+    async with PagefindIndex(config=config) as index:
+        for path in pages:
+            html = path.read_text(encoding="utf-8")
+            if "data-pagefind-body" not in html:
+                continue
+            rel = path.relative_to(out).as_posix()
+            await index.add_html_file(content=html, url="/" + rel.removesuffix("index.html"))
+
+
+def index_site(out: Path, touched: Iterable[str], enabled: bool, language: str,
+               diags: Diagnostics) -> str:
+    """Bring out/pagefind/ up to date; returns what it did: indexed, unchanged, removed or off."""
+    target = out / SEARCH_DIR
+    if not enabled:
+        if target.exists():
+            shutil.rmtree(target)
+            return "removed"
+        return "off"
+    if not _needs_index(out, touched):
+        return "unchanged"
+    staging = out.with_name(out.name + ".briefgen-search-staging")
+    old = out.with_name(out.name + ".briefgen-search-old")
+    for leftover in (staging, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    try:
+        # In a thread of its own: the caller may already run an event loop (asyncio.run refuses).
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(lambda: asyncio.run(_write_index(out, staging, language))).result()
+    except ImportError:
+        diags.error("briefgen.yaml", 0, 0, "search index not built: Pagefind is not installed "
+                    "(pip install 'pagefind[bin]', or set search: false)")
+        return "failed"
+    except Exception as exc:  # the Pagefind service failed: report it, keep the site as it is
+        shutil.rmtree(staging, ignore_errors=True)
+        diags.error("briefgen.yaml", 0, 0, f"search index not built: Pagefind failed "
+                    f"({type(exc).__name__}: {exc})")
+        return "failed"
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    if old.exists():
+        shutil.rmtree(old)
+    return "indexed"
+
+
+def search_stamps(out: Path, key: str = "search") -> dict[str, str]:
+    """Manifest entries ("key size mtime_ns") for every file of out/pagefind/."""
+    stamps: dict[str, str] = {}
+    folder = out / SEARCH_DIR
+    for current, _dirs, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(current, name)
+            stat = os.stat(path)
+            rel = Path(path).relative_to(out).as_posix()
+            stamps[rel] = f"{key} {stat.st_size} {stat.st_mtime_ns}"
+    return stamps

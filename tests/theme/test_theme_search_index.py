@@ -1,0 +1,112 @@
+"""The search step: Pagefind runs over the published site after publishing, its folder is owned by
+that step (never removed as stale), it is skipped when no HTML changed, and it goes when search is
+turned off."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.sitekit import build_errors, build_site, write_site
+
+MakeSite = Callable[..., Path]
+
+SITE = """
+    -- briefgen.yaml --
+    title: Search Desk
+    base_url: https://example.org/
+    search: true
+    -- content/categories.yaml --
+    analysis:
+      name: Analysis
+    -- content/briefings/alpha.md --
+    ---
+    title: Alpha auction
+    date: 2026-03-01
+    summary: The auction opens.
+    category: analysis
+    tags: [energy]
+    ---
+    The grid auction for winter reserves opens in March.
+    -- content/briefings/beta.md --
+    ---
+    title: Beta fares
+    date: 2026-02-01
+    summary: Fares rise.
+    tags: [energy]
+    ---
+    Ferry fares rise in spring.
+    -- content/pages/about.md --
+    ---
+    title: About
+    ---
+    About the desk.
+"""
+
+
+def index_stamps(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_ino
+            for p in (out / "pagefind").rglob("*") if p.is_file()}
+
+
+def test_build_writes_a_search_page_and_a_pagefind_index(make_site: MakeSite) -> None:
+    root = make_site(SITE, config=False)
+    result = build_site(root)
+    out = root / "site"
+    assert (out / "search/index.html").is_file()
+    assert (out / "pagefind/pagefind.js").is_file()
+    assert result.counts["indexed"] == 1
+    assert [name for name, _ in result.timings][-2:] == ["publish", "search"]
+    assert not list(root.glob("site.briefgen-*")), "no staging folder is left behind"
+
+
+def test_an_unchanged_rebuild_keeps_the_index_and_does_not_reindex(make_site: MakeSite) -> None:
+    root = make_site(SITE, config=False)
+    build_site(root)
+    out = root / "site"
+    before = index_stamps(out)
+    write_site(root, "-- static/extra.txt --\nnot html\n")  # a change that is not HTML
+    again = build_site(root)
+    assert again.counts.get("written") == 1 and again.counts["indexed"] == 0
+    assert index_stamps(out) == before
+    fresh = build_site(root)  # nothing at all changed: the early exit sees an intact output
+    assert fresh.counts["written"] == 0 and index_stamps(out) == before
+
+
+def test_changed_html_reindexes_and_the_index_matches_a_cold_build(make_site: MakeSite,
+                                                                   tmp_path: Path) -> None:
+    root = make_site(SITE, config=False)
+    build_site(root)
+    beta = root / "content/briefings/beta.md"
+    beta.write_text(beta.read_text().replace("Ferry fares", "Tram fares"))
+    result = build_site(root)
+    assert result.counts["indexed"] == 1
+    cold = tmp_path / "cold"
+    build_site(root, output=cold, cache=False)
+    assert {p.relative_to(root / "site").as_posix(): p.read_bytes()
+            for p in (root / "site/pagefind").rglob("*") if p.is_file()} == {
+        p.relative_to(cold).as_posix(): p.read_bytes()
+        for p in (cold / "pagefind").rglob("*") if p.is_file()}
+
+
+def test_turning_search_off_removes_the_index_page_and_box(make_site: MakeSite) -> None:
+    root = make_site(SITE, config=False)
+    build_site(root)
+    config = root / "briefgen.yaml"
+    config.write_text(config.read_text().replace("search: true", "search: false"))
+    build_site(root)
+    out = root / "site"
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
+    assert 'role="search"' not in (out / "index.html").read_text()
+
+
+def test_a_page_cannot_take_the_search_url(make_site: MakeSite) -> None:
+    root = make_site(SITE + """
+    -- content/pages/search.md --
+    ---
+    title: Search tips
+    ---
+    Tips.
+    """, config=False)
+    errors = build_errors(root)
+    assert any("URL /search/ is already used by the search page" in e for e in errors), errors
