@@ -8,6 +8,7 @@ wins among equals. Ties go to the briefing nearer in the site's order, then to t
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
 
@@ -15,7 +16,7 @@ from briefgen.models import Briefing
 
 __all__ = ["WORDS_PER_MINUTE", "reading_minutes", "related_briefings", "translations"]
 
-WINDOW = 25  # neighbours looked at on each side, per shared source or tag
+WINDOW = 10  # neighbours looked at on each side, per shared source or tag
 SOURCE_WEIGHT, TAG_WEIGHT = 2, 1
 WORDS_PER_MINUTE = 220
 _TAG = re.compile(r"<[^>]*>")
@@ -43,8 +44,9 @@ def related_briefings(briefings: list[Briefing], limit: int = 3) -> dict[str, li
             for other in posting[max(0, position - WINDOW):position + WINDOW + 1]:
                 if other != index:
                     scores[other] += weight
-        best = sorted(scores, key=lambda other: (-scores[other], abs(other - index), other))
-        related[b.path] = [briefings[other] for other in best[:limit]]
+        best = heapq.nsmallest(limit, ((-score, abs(other - index), other)
+                                       for other, score in scores.items()))
+        related[b.path] = [briefings[other] for _, _, other in best]
     return related
 
 
