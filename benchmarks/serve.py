@@ -1,0 +1,164 @@
+"""The preview benchmark: edit -> visible over HTTP with `briefgen serve`, start-up and memory.
+
+    python -m benchmarks.serve --sizes 1000,10000 --edits 10
+
+For each size it generates the deterministic corpus (benchmarks/corpus.py), starts
+`python -m briefgen --site DIR serve --port 0` in a child process and reports:
+- start-up: from starting the command to the first briefing page served (includes the first build);
+- body edit: from writing one briefing's Markdown to the new text in its page over HTTP;
+- title edit: from writing the newest briefing's title to the new title in /feed.xml and on /;
+- peak memory: the largest total resident set of the server and all its children (build process,
+  build workers), sampled every 50 ms.
+Times are the median and p95 over --edits edits each. Not a test: numbers for the closing note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.corpus import generate
+
+__all__ = ["main"]
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return str(response.read().decode("utf-8", "replace"))
+    except urllib.error.HTTPError as exc:
+        return str(exc.read().decode("utf-8", "replace"))
+    except OSError:
+        return ""
+
+
+def _wait_for(urls: list[str], marker: str, timeout: float = 900.0) -> float:
+    started = time.perf_counter()
+    pending = list(urls)
+    while pending:
+        if marker in _fetch(pending[0]):
+            pending.pop(0)
+            continue
+        if time.perf_counter() - started > timeout:
+            raise SystemExit(f"{marker!r} did not appear in {pending[0]} within {timeout} s")
+        time.sleep(0.005)
+    return time.perf_counter()
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident KiB of pid and every descendant."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, AttributeError):
+            continue
+        todo.extend(int(c) for c in children)
+    return total
+
+
+class _PeakMemory(threading.Thread):
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.stop = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.05):
+            self.peak = max(self.peak, _tree_rss(self.pid))
+
+
+def _briefing_url(rel: Path) -> str:
+    year, month, name = rel.parts[-3], rel.parts[-2], rel.stem
+    return f"briefings/{year}/{month}/{name}/"
+
+
+def _newest(root: Path) -> Path:
+    """The newest briefing already published (the corpus has some dated in the future)."""
+    now = datetime.now(UTC)
+    dates = {}
+    for path in (root / "content" / "briefings").rglob("*.md"):
+        match = re.search(r"^date: (\S+)", path.read_text(), re.MULTILINE)
+        if match and datetime.fromisoformat(match.group(1)) <= now:
+            dates[path] = datetime.fromisoformat(match.group(1))
+    return max(dates, key=lambda p: dates[p])
+
+
+def _summary(name: str, seconds: list[float]) -> str:
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return (f"  {name:<11} median {statistics.median(ordered) * 1000:8.0f} ms   "
+            f"p95 {p95 * 1000:8.0f} ms   (n={len(ordered)})")
+
+
+def run(size: int, edits: int, scratch: Path) -> None:
+    root = generate(scratch / f"site-{size}", size)
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "--site", str(root), "serve",
+                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True)
+    memory = _PeakMemory(proc.pid)
+    memory.start()
+    try:
+        assert proc.stdout is not None
+        match = re.search(r"http://\S+/", proc.stdout.readline())
+        if not match:
+            raise SystemExit("briefgen serve printed no URL")
+        base = match.group(0)
+        body_file = sorted((root / "content" / "briefings").rglob("*.md"))[size // 2]
+        body_url = base + _briefing_url(body_file.relative_to(root))
+        _wait_for([body_url], '<article class="briefing"')  # not the "building" page
+        startup = time.perf_counter() - started
+        body_times, title_times = [], []
+        title_file = _newest(root)
+        for n in range(edits):
+            marker = f"bodyedit{n}x{os.getpid()}"
+            text = body_file.read_text()
+            text = re.sub(r"\n\nbodyedit\S+\n$", "\n", text) + f"\n{marker}\n"
+            wrote = time.perf_counter()
+            body_file.write_text(text)
+            body_times.append(_wait_for([body_url], marker) - wrote)
+            time.sleep(0.3)
+            marker = f"titleedit{n}x{os.getpid()}"
+            text = re.sub(r'^title: "(?:titleedit\S+ )?', f'title: "{marker} ',
+                          title_file.read_text(), count=1, flags=re.MULTILINE)
+            wrote = time.perf_counter()
+            title_file.write_text(text)
+            title_times.append(_wait_for([base + "feed.xml", base], marker) - wrote)
+            time.sleep(0.3)
+    finally:
+        memory.stop.set()
+        proc.terminate()
+        proc.wait(120)
+    print(f"{size} briefings:")
+    print(f"  start-up    {startup:8.2f} s (to the first page served, first build included)")
+    print(_summary("body edit", body_times))
+    print(_summary("title edit", title_times))
+    print(f"  peak memory {memory.peak / 1024:8.0f} MiB (server + build process + workers)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--edits", type=int, default=10)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="briefgen-serve-bench-") as scratch:
+        for size in (int(s) for s in args.sizes.split(",")):
+            run(size, args.edits, Path(scratch))
+
+
+if __name__ == "__main__":
+    main()

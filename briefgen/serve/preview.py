@@ -1,0 +1,152 @@
+"""The preview's state: the last complete build, the last failure, and what each rebuild means.
+
+`Preview.rebuild` is what the debouncer calls with a batch of changes. A successful build becomes
+the current epoch and the open pages whose HTML changed (or every page, after a template, static or
+config change, or when an error overlay must go) are told to reload. A failed build keeps the last
+epoch and tells every page to show the overlay. `generation` counts these state changes; pages
+carry the generation they were served at.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.diagnostics import Diagnostic
+from briefgen.serve.changes import Change, plan
+from briefgen.serve.epochs import Epoch, Epochs
+from briefgen.serve.livereload import Broker, Subscription
+from briefgen.serve.paths import BadTarget, Found, locate, parse_target, read_file
+from briefgen.serve.rebuild import BuildOutcome, Rebuilder
+
+__all__ = ["Preview", "View"]
+
+
+@dataclass(frozen=True)
+class View:
+    """What one request sees: a complete build (or none yet), and the failure over it if any."""
+
+    root: Path | None
+    failure: tuple[Diagnostic, ...] | None
+    generation: int
+    building: bool
+
+
+def page_bytes(root: Path | None, page: str) -> bytes | None:
+    """The bytes the server would send for page (its 404.html when missing), from root."""
+    if root is None:
+        return None
+    try:
+        where = locate(root, parse_target(page))
+    except BadTarget:
+        return None
+    if not isinstance(where, Found):
+        where = Found(root / "404.html")
+    try:
+        return read_file(where)
+    except OSError:
+        return None
+
+
+class Preview:
+    """Runs rebuilds and holds what the server shows."""
+
+    def __init__(self, root: Path, rebuilder: Rebuilder, epochs: Epochs, broker: Broker,
+                 log: Callable[[str], None] = print) -> None:
+        self.root = root.resolve()
+        self.rebuilder = rebuilder
+        self.epochs = epochs
+        self.broker = broker
+        self.log = log
+        self._lock = threading.Lock()
+        self._failure: tuple[Diagnostic, ...] | None = None
+        self._generation = 0
+        self._building = False
+        self.builds = 0
+        self.last: BuildOutcome | None = None
+        self.first_build = threading.Event()
+
+    @property
+    def generation(self) -> int:
+        with self._lock:
+            return self._generation
+
+    @property
+    def failure(self) -> tuple[Diagnostic, ...] | None:
+        with self._lock:
+            return self._failure
+
+    @contextmanager
+    def view(self) -> Iterator[View]:
+        """The current state, with its epoch folder kept until the block ends."""
+        with ExitStack() as stack:
+            with self._lock:  # one consistent state: epoch, failure and generation together
+                epoch = stack.enter_context(self.epochs.acquire())
+                view = View(epoch.path if epoch else None, self._failure, self._generation,
+                            self._building)
+            yield view
+
+    def rebuild(self, changes: Sequence[Change]) -> None:
+        """Build for a batch of changes and publish the result (the debouncer's callback)."""
+        todo = plan(changes)
+        if self.builds:
+            names = sorted({c.path for c in changes})
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            self.log(f"Changed: {', '.join(names[:3])}{more}; rebuilding.")
+        previous = self.epochs.current
+        target = self.epochs.next_target()
+        with self._lock:
+            self._building = True
+        try:
+            outcome = self.rebuilder.rebuild(todo, previous.path if previous else None, target)
+        finally:
+            with self._lock:
+                self._building = False
+        self.last = outcome
+        self.builds += 1
+        if outcome.ok:
+            self._succeeded(outcome, previous, target, reload_all=not todo.content_only)
+        else:
+            self._failed(outcome)
+        self.first_build.set()
+
+    def _succeeded(self, outcome: BuildOutcome, previous: Epoch | None, target: Path,
+                   reload_all: bool) -> None:
+        # The old epoch stays on disk while open pages are compared: we hold a reader on it.
+        with self.epochs.acquire() as old:
+            with self._lock:
+                was_failing = self._failure is not None
+                self._failure = None
+                self._generation += 1
+                generation = self._generation
+                self.epochs.publish(target)
+            old_root = old.path if old else None
+            everyone = reload_all or was_failing or previous is None
+
+            def changed(sub: Subscription) -> bool:
+                return everyone or page_bytes(old_root, sub.page) != page_bytes(target, sub.page)
+
+            reloaded = self.broker.publish("reload", generation, changed)
+        counts = outcome.counts
+        verb = "Built" if previous is None else "Rebuilt"
+        written = f", {counts['written']} files written" if "written" in counts else ""
+        self.log(f"{verb} in {outcome.seconds:.2f} s: {counts.get('pages', 0)} pages, "
+                 f"{counts.get('feeds', 0)} feeds{written}; {reloaded} open page(s) reloaded.")
+        for diag in outcome.diagnostics:
+            if diag.severity == "warning":
+                self.log(diag.format())
+
+    def _failed(self, outcome: BuildOutcome) -> None:
+        with self._lock:
+            self._failure = tuple(outcome.diagnostics)
+            self._generation += 1
+            generation = self._generation
+        self.broker.publish("error", generation)
+        self.log(f"Build failed with {len(outcome.errors)} error(s); still serving the last "
+                 "good build, with the errors shown over each page:")
+        for diag in outcome.diagnostics:
+            if diag.severity != "info":
+                self.log("  " + diag.format())

@@ -1,0 +1,90 @@
+"""Rebuilding for the preview: the Rebuilder interface and the full rebuild through build().
+
+A rebuilder turns a RebuildPlan into a complete build in a folder of its own (`target`, which does
+not exist yet), given the folder of the previous complete build, if any. The full rebuilder ignores
+both and runs the whole public build(); an incremental one (issue 5) can re-render only what the
+plan names and reuse the rest from `previous`. Whatever goes wrong becomes diagnostics: the preview
+never dies on a content, template or config error.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from briefgen.build import BuildOptions, build
+from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostic
+from briefgen.serve.changes import RebuildPlan
+from briefgen.theme import template_error_location
+
+__all__ = ["BuildOutcome", "FullRebuilder", "Rebuilder"]
+
+
+@dataclass
+class BuildOutcome:
+    """One rebuild: whether `target` now holds a complete build, and what it reported."""
+
+    ok: bool
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+
+class Rebuilder(Protocol):
+    """Builds the site into target (a new folder) for a plan; never raises for site problems."""
+
+    def rebuild(self, plan: RebuildPlan, previous: Path | None, target: Path) -> BuildOutcome: ...
+
+
+@dataclass
+class FullRebuilder:
+    """Every rebuild is a whole build() into target, with the preview's options."""
+
+    root: Path
+    base_url: str
+    drafts: bool = False
+    future: bool = False
+    now: datetime | None = None  # a fixed clock, for tests
+    # Worker processes of build(). 1 in a process with other threads: forking one can deadlock
+    # the child (see worker.py, which runs builds in a process of their own with every CPU).
+    jobs: int | None = 1
+
+    def rebuild(self, plan: RebuildPlan, previous: Path | None, target: Path) -> BuildOutcome:
+        started = time.perf_counter()
+        options = BuildOptions(self.root, drafts=self.drafts, future=self.future,
+                               base_url=self.base_url, output=target, now=self.now,
+                               jobs=self.jobs)
+        try:
+            result = build(options)
+        except BuildFailed as failed:
+            return BuildOutcome(False, list(failed.diagnostics), time.perf_counter() - started)
+        except BriefgenError as exc:
+            return BuildOutcome(False, [Diagnostic("briefgen.yaml", 0, 0, "error", str(exc))],
+                                time.perf_counter() - started)
+        except Exception as exc:  # a bug or an unexpected file: show it, keep serving
+            return BuildOutcome(False, [_crash_diagnostic(self.root, exc)],
+                                time.perf_counter() - started)
+        return BuildOutcome(True, list(result.diagnostics), time.perf_counter() - started,
+                            dict(result.counts))
+
+
+def _crash_diagnostic(root: Path, exc: Exception) -> Diagnostic:
+    filename, line = template_error_location(exc)
+    where = "build"
+    if filename:
+        try:
+            where = Path(filename).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            where = Path(filename).name
+    last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    origin = f" (in {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
+    return Diagnostic(where, line, 0, "error",
+                      f"the build crashed: {type(exc).__name__}: {exc}{origin}")

@@ -1,0 +1,87 @@
+"""`briefgen serve` as a user runs it: the URL printed, pages served, Ctrl-C exits 0, a taken
+port explained, the next free port said clearly."""
+
+from __future__ import annotations
+
+import errno
+import re
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefgen.diagnostics import BriefgenError
+from briefgen.serve.app import ServeOptions, bind
+from briefgen.serve.http import PreviewServer
+from tests.serve.kit import BRIEFING, SITE, get, wait_until
+
+
+def serve(root: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "briefgen", "--site", str(root), "serve",
+                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_serve_prints_the_url_serves_the_site_and_ctrl_c_exits_0(
+        make_site: Callable[..., Path]) -> None:
+    root = make_site(SITE)
+    proc = serve(root, "--port", "0")
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert match, line
+        port = int(match.group(1))
+        wait_until(lambda: get(port, BRIEFING).status == 200, timeout=60, what="the first build")
+        assert "The harbour reopened on Monday." in get(port, BRIEFING).text
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "Stopping the preview." in err and "Traceback" not in err
+    assert not (root / "site").exists()  # the published folder is never touched
+
+
+def test_a_taken_port_asked_for_is_a_clear_error(make_site: Callable[..., Path]) -> None:
+    root = make_site(SITE)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = serve(root, "--port", str(port))
+        _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in err and "--port" in err
+    assert "Traceback" not in err
+
+
+def test_without_a_port_the_next_free_one_is_taken_and_said(tmp_path: Path) -> None:
+    logs: list[str] = []
+    tried: list[int] = []
+
+    def make(port: int) -> PreviewServer:
+        tried.append(port)
+        if port < 8002:
+            raise OSError(errno.EADDRINUSE, "Address already in use")
+        return "server"  # type: ignore[return-value]
+
+    assert bind(ServeOptions(tmp_path), make, logs.append) == "server"
+    assert tried == [8000, 8001, 8002]
+    assert logs == ["Port 8000 is in use, so the preview uses port 8002 instead."]
+
+
+def test_when_every_port_is_taken_the_message_says_so(tmp_path: Path) -> None:
+    def make(port: int) -> PreviewServer:
+        raise OSError(errno.EADDRINUSE, "Address already in use")
+
+    with pytest.raises(BriefgenError, match=r"ports 8000-8019 on 127\.0\.0\.1 are all in use"):
+        bind(ServeOptions(tmp_path), make, lambda _m: None)
+
+
+def test_serve_without_a_site_is_a_usage_error(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "briefgen", "--site", str(tmp_path), "serve"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "no briefgen.yaml" in proc.stderr
