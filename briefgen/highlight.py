@@ -29,7 +29,10 @@ def highlight(code: str, lang: str, attrs: str) -> str:
     lexer = _lexer(lang.lower()) if lang else None
     if lexer is None:
         return ""
-    body = pygments_highlight(code, lexer, _FORMATTER)
+    # Pygments releases differ in escaping quotes in text (2.21 leaves them be): write them
+    # plainly, so the output does not depend on which release is installed
+    body = (pygments_highlight(code, lexer, _FORMATTER)
+            .replace("&#39;", "'").replace("&quot;", '"'))
     return (f'<pre class="highlight"><code class="language-{escapeHtml(lang)}">'
             f"{body}</code></pre>\n")
 

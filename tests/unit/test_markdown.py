@@ -103,11 +103,13 @@ def test_footnotes_render_with_back_references() -> None:
 
 
 def test_fenced_python_is_highlighted_with_pygments_classes() -> None:
-    assert html("```python\ndef f():\n    return '<b>'\n```\n") == (
+    out = html("```python\ndef f():\n    return '<b>'\n```\n")
+    # Pygments releases differ in whether they escape ' (&#39;): accept either, nothing else
+    assert out.replace("&#39;", "'") == (
         '<pre class="highlight"><code class="language-python">'
         '<span class="k">def</span><span class="w"> </span><span class="nf">f</span>'
         '<span class="p">():</span>\n'
-        '    <span class="k">return</span> <span class="s1">&#39;&lt;b&gt;&#39;</span>\n'
+        '    <span class="k">return</span> <span class="s1">\'&lt;b&gt;\'</span>\n'
         "</code></pre>\n\n")
 
 
