@@ -159,9 +159,11 @@ class _Build:
         """Open the cache; finish early when nothing the build reads has changed."""
         self.fingerprint = digest(json.dumps(self.config.fingerprint(), sort_keys=True,
                                              default=str))
+        self.parse_fingerprint = digest(json.dumps(self.config.parse_fingerprint(),
+                                                   sort_keys=True))
         if not self.options.write or not self.options.cache:
             return
-        self.cache = BuildCache(self.root, self.fingerprint, self.diags)
+        self.cache = BuildCache(self.root, self.parse_fingerprint, self.diags)
         out = self._out_dir().resolve()
         options = repr((self.options.drafts, self.options.future, self.options.base_url,
                         str(out), self.options.strict))
@@ -185,7 +187,7 @@ class _Build:
         from briefgen.loader import load_content
         from briefgen.markdown import create_markdown
 
-        fingerprint = self.fingerprint
+        fingerprint = self.parse_fingerprint
         ctx = ParseContext(self.config, create_markdown(self.config.raw_html),
                            self.urls.base_path)
         self.loaded = load_content(self.root, self.files, ctx, fingerprint, self.cache,

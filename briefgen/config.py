@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -165,6 +166,14 @@ class Config:
         data = dict(self.__dict__)
         data.pop("root")
         return data
+
+    def parse_fingerprint(self) -> dict[str, Any]:
+        """What in the config changes how a single file parses: the timezone of bare dates, the
+        default language, raw HTML, and the base path put before root-relative links. The parse
+        cache is keyed by this alone, so `briefgen serve` (another base_url) and `briefgen
+        build` share it."""
+        return {"timezone": self.timezone, "language": self.language, "raw_html": self.raw_html,
+                "base_path": urlsplit(self.base_url).path or "/"}
 
 
 def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> Config | None:

@@ -225,7 +225,21 @@ def test_cache_signed_with_another_users_key_is_discarded(
     assert again.counts["parsed"] == 0
 
 
-def test_config_change_starts_a_fresh_cache_without_a_warning(make_site: MakeSite) -> None:
+def test_config_change_that_alters_parsing_starts_a_fresh_cache_without_a_warning(
+        make_site: MakeSite) -> None:
+    root = make_site(SITE)
+    build_site(root)
+    config = root / "briefgen.yaml"
+    config.write_text(config.read_text().replace("timezone: UTC", "timezone: Asia/Tbilisi"))
+
+    result = build_site(root)
+
+    assert cache_warnings(result) == []
+    assert result.counts["parsed"] == 4
+
+
+def test_config_change_that_does_not_alter_parsing_keeps_the_parse_cache(
+        make_site: MakeSite) -> None:
     root = make_site(SITE)
     build_site(root)
     config = root / "briefgen.yaml"
@@ -234,7 +248,8 @@ def test_config_change_starts_a_fresh_cache_without_a_warning(make_site: MakeSit
     result = build_site(root)
 
     assert cache_warnings(result) == []
-    assert result.counts["parsed"] == 4
+    assert result.counts["parsed"] == 0
+    assert "Other Desk" in (root / "site/index.html").read_text()
 
 
 def test_new_briefgen_version_starts_a_fresh_cache_without_a_warning(
