@@ -4,7 +4,6 @@ parallel), and report every failure with the template file and line."""
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass, field
 
 from briefgen.diagnostics import Diagnostics
@@ -52,6 +51,17 @@ def _url(rel: str) -> str:
     return "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
 
 
+def _same_bytes(path: str, data: bytes) -> bool:
+    """True when the file at path holds exactly these bytes."""
+    try:
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False
+
+
 def _published_files(out: str) -> set[str]:
     found = set()
     for current, _dirs, files in os.walk(out):
@@ -85,20 +95,25 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
             report.manifest[job.rel] = stamp
     staging = str(output.staging)
 
-    def make_slice(start: int, end: int) -> tuple[list[tuple[str, str]], list[tuple[str, int,
-                                                                                     str]]]:
+    def make_slice(start: int, end: int) -> tuple[list[tuple[str, str, bool]],
+                                                  list[tuple[str, int, str]]]:
         done, failed = [], []
         for job in todo[start:end]:
             try:
-                target = output.target(job.rel)
                 if job.copy_from is not None:
-                    shutil.copyfile(job.copy_from, target)
+                    data: str | bytes = job.copy_from.read_bytes()
                 else:
                     assert job.make is not None
                     data = job.make()
-                    with open(target, "wb") as handle:
-                        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-                done.append((job.rel, _stamp(job.key, os.path.join(staging, job.rel))))
+                raw = data.encode("utf-8") if isinstance(data, str) else data
+                published = os.path.join(out, job.rel)
+                if report.incremental and _same_bytes(published, raw):
+                    # a new key, the same bytes: the published file stays as it is
+                    done.append((job.rel, _stamp(job.key, published), False))
+                    continue
+                with open(output.target(job.rel), "wb") as handle:
+                    handle.write(raw)
+                done.append((job.rel, _stamp(job.key, os.path.join(staging, job.rel)), True))
             except Exception as exc:  # a template or data bug: report where, publish nothing
                 filename, line = template_error_location(exc)
                 where = theme.label(filename) if theme is not None and filename else job.label
@@ -108,9 +123,10 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
         return done, failed
 
     for done, failed in map_slices(make_slice, len(todo), workers, progress=progress):
-        for rel, stamp in done:
+        for rel, stamp, written in done:
             report.manifest[rel] = stamp
-            report.changed.add(rel)
+            if written:
+                report.changed.add(rel)
         for where, line, message in failed:
             diags.error(where, line, 0, message)
     if report.incremental:  # anything else in the published folder goes: no stale files
