@@ -42,27 +42,33 @@ def walk_files(root: Path, folder: Path, diags: Diagnostics, dotfiles: bool = Fa
     too unless asked for (static/ keeps .well-known/ and .nojekyll; never .git or swap files)."""
     if not folder.is_dir():
         return []
-    real_root = root.resolve()
-    found = []
-    for current, dirs, files in os.walk(folder, followlinks=False):
-        here = Path(current)
-        for name in list(dirs):
-            if _skip(name, dotfiles) or (here / name).is_symlink():
-                if (here / name).is_symlink():
-                    diags.warning(relative_label(root, here / name), 0, 0,
-                                  "symbolic link to a folder is not followed")
-                dirs.remove(name)
-        for name in files:
-            path = here / name
+    real_root = str(root.resolve())
+    found: list[str] = []
+    # scandir with plain strings: a fifth of os.walk + pathlib's time on 10,000 files
+    top = relative_label(root, folder)
+    pending = [("" if top == "." else top + "/", str(folder))]
+    while pending:
+        prefix, current = pending.pop()
+        with os.scandir(current) as listing:
+            entries = list(listing)
+        for entry in entries:
+            name, rel = entry.name, prefix + entry.name
+            if entry.is_dir():  # follows links: a link to a folder is reported, never entered
+                if entry.is_symlink():
+                    diags.warning(rel, 0, 0, "symbolic link to a folder is not followed")
+                elif not _skip(name, dotfiles):
+                    pending.append((rel + "/", entry.path))
+                continue
             if _skip(name, dotfiles):
                 continue
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.is_file() or not target.is_relative_to(real_root):
-                    diags.warning(relative_label(root, path), 0, 0,
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                inside = os.path.commonpath([target, real_root]) == real_root
+                if not os.path.isfile(target) or not inside:
+                    diags.warning(rel, 0, 0,
                                   "symbolic link to a file outside the site is not read")
                     continue
-            found.append(relative_label(root, path))
+            found.append(rel)
     return sorted(found)
 
 

@@ -20,21 +20,21 @@ from briefgen import __version__
 __all__ = ["due", "input_digest", "outputs_intact"]
 
 
-def _stat_lines(paths: Iterable[Path]) -> Iterable[str]:
+def _stat_lines(paths: Iterable[str]) -> Iterable[str]:
     for path in paths:
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             yield f"{path}\0missing"
             continue
         yield f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}"
 
 
-def _tree(folder: Path) -> list[Path]:
-    found: list[Path] = []
+def _tree(folder: Path) -> list[str]:
+    found: list[str] = []
     for current, dirs, files in os.walk(folder):
         dirs.sort()
-        found.extend(Path(current, name) for name in sorted(files))
+        found.extend(os.path.join(current, name) for name in sorted(files))
     return found
 
 
@@ -43,10 +43,11 @@ def input_digest(root: Path, options: str, content: Iterable[str], theme_dirs: l
     """One digest of everything a build reads."""
     h = hashlib.blake2b(digest_size=20)
     h.update(f"{__version__}\0{options}\0{config_fingerprint}\n".encode())
-    files = [root / "briefgen.yaml"]
-    files += [root / "content" / name for name in ("authors.yaml", "categories.yaml",
-                                                   "outlets.yaml")]
-    files += [root / rel for rel in content]
+    base = str(root)
+    files = [os.path.join(base, "briefgen.yaml")]
+    files += [os.path.join(base, "content", name) for name in ("authors.yaml", "categories.yaml",
+                                                               "outlets.yaml")]
+    files += [os.path.join(base, rel) for rel in content]
     for folder in [*theme_dirs, root / "static"]:
         files += _tree(folder)
     for line in _stat_lines(files):
