@@ -20,10 +20,10 @@ from briefgen.digests import Digests, digest
 from briefgen.discover import ContentFiles, discover
 from briefgen.freshness import due, input_digest, outputs_intact
 from briefgen.jobs import Job
-from briefgen.models import Author, Category, Outlet
+from briefgen.models import Author, Category, Outlet, TagInfo
 from briefgen.output import MARKER, MARKER_TEXT, Output, check_output_dir
 from briefgen.parallel import Progress, available_cpus
-from briefgen.registry import load_authors, load_categories, load_outlets
+from briefgen.registry import load_authors, load_categories, load_outlets, load_tags
 from briefgen.site import Site, build_site
 from briefgen.theme import Theme
 from briefgen.urls import Urls
@@ -88,6 +88,7 @@ class _Build:
         self.authors: dict[str, Author] = {}
         self.categories: dict[str, Category] = {}
         self.outlets: dict[str, Outlet] = {}
+        self.tags: dict[str, TagInfo] = {}
         self.site: Site
         self.jobs: list[Job] = []
         self.output: Output
@@ -151,8 +152,10 @@ class _Build:
 
     def discover(self) -> None:
         self.files = discover(self.root, self.diags)
-        self.authors = load_authors(self.root, self.diags)
-        self.categories = load_categories(self.root, self.diags)
+        codes = [lang.code for lang in self.config.languages]
+        self.authors = load_authors(self.root, self.diags, codes)
+        self.categories = load_categories(self.root, self.diags, codes)
+        self.tags = load_tags(self.root, self.diags, codes)
         self.outlets = load_outlets(self.root, self.diags)
 
     def check_fresh(self) -> None:
@@ -199,7 +202,7 @@ class _Build:
         self.site = build_site(self.config, self.urls, self.loaded.briefings, self.loaded.pages,
                                self.loaded.library, self.authors, self.categories, self.diags,
                                now=now, drafts=self.options.drafts, future=self.options.future,
-                               outlets=self.outlets)
+                               outlets=self.outlets, tags=self.tags)
         self.result.counts["briefings"] = len(self.site.briefings)
 
     def collect_jobs(self) -> None:
@@ -280,8 +283,11 @@ class _Build:
         if self.cache is not None:  # the index is about to move: trust nothing until recorded
             self.cache.set_meta(f"inputs:{out}", None)
         touched = self.report.changed | self.report.removed
-        done = index_site(out, touched, self.config.search, self.config.language.split("-")[0],
-                          self.diags)
+        # One language: its index, whatever the pages say. Several: Pagefind indexes each
+        # language (the pages' <html lang>) separately, and a search page searches its own.
+        languages = self.config.languages
+        forced = languages[0].code.split("-")[0] if len(languages) == 1 else None
+        done = index_site(out, touched, self.config.search, forced, self.diags)
         if self.config.search:
             self.result.counts["indexed"] = int(done == "indexed")
         if self.cache is not None and done != "failed":  # a failed index is retried next time

@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from babel import Locale, UnknownLocaleError
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.frontmatter import decode
-from briefgen.schema import INVALID, Bool, Ctx, DictOf, Field, Int, LDict, Record, Str, Url
+from briefgen.languages import Language, babel_locale, display_name
+from briefgen.schema import (
+    INVALID,
+    Bool,
+    Ctx,
+    DictOf,
+    Field,
+    Int,
+    LDict,
+    ListOf,
+    Record,
+    Str,
+    Url,
+)
+from briefgen.slugs import SLUG_MODES
 from briefgen.yamlnodes import YamlSyntaxError, compose
 
 __all__ = ["CONFIG_FILE", "DEFAULT_PERMALINKS", "SCHEMA", "Config", "load_config"]
 
 CONFIG_FILE = "briefgen.yaml"
 SLUG = r"[a-z0-9][a-z0-9_-]*"
+LANG = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
 
 DEFAULT_PERMALINKS = {
     "briefing": "/briefings/{year}/{month}/{slug}/",
@@ -73,7 +87,41 @@ def _check_permalinks(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
             ctx.diags.error(ctx.path, line, col, f"permalink '{kind}' must contain {{id}}")
 
 
-def _check_zone_and_language(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
+def _check_language_code(code: str, pos: tuple[int, int], ctx: Ctx) -> None:
+    if babel_locale(code) is None:
+        ctx.diags.error(ctx.path, pos[0], pos[1], f"unknown language {code!r} (dates and interface "
+                        "strings need a language Babel knows, like 'en' or 'ru')")
+
+
+def _check_languages(value: LDict, ctx: Ctx) -> None:
+    languages = value.get("languages")
+    if languages is None:
+        return
+    seen: dict[str, int] = {}
+    defaults = []
+    for entry, pos in zip(languages, languages.pos, strict=True):
+        code = entry["code"]
+        _check_language_code(code, entry.pos["code"], ctx)
+        if code in seen:
+            line, col = entry.pos["code"]
+            ctx.diags.error(ctx.path, line, col, f"language {code!r} is listed twice "
+                            f"(first on line {seen[code]})")
+        seen.setdefault(code, pos[0])
+        if entry.get("default"):
+            defaults.append((code, entry.pos["default"]))
+    for _code, (line, col) in defaults[1:]:
+        ctx.diags.error(ctx.path, line, col, f"only one language can be the default; "
+                        f"{defaults[0][0]!r} already is")
+    first = defaults[0][0] if defaults else languages[0]["code"] if languages else None
+    language = value.get("language")
+    if language is not None and first is not None and language != first:
+        line, col = value.pos["language"]
+        ctx.diags.error(ctx.path, line, col,
+                        f"'language' is {language!r} but the default of 'languages' is "
+                        f"{first!r}; drop 'language' or make them agree")
+
+
+def _check_site(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
     zone = value.get("timezone")
     if zone is not None:
         try:
@@ -84,12 +132,8 @@ def _check_zone_and_language(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
                             f"unknown timezone {zone!r} (use an IANA name like 'Europe/Berlin')")
     language = value.get("language")
     if language is not None:
-        try:
-            Locale.parse(language.replace("-", "_"))
-        except (UnknownLocaleError, ValueError):
-            line, col = value.pos["language"]
-            ctx.diags.error(ctx.path, line, col, f"unknown language {language!r} (dates and "
-                            "interface strings need a language Babel knows, like 'en' or 'ru')")
+        _check_language_code(language, value.pos["language"], ctx)
+    _check_languages(value, ctx)
 
 
 SCHEMA = Record(
@@ -99,8 +143,21 @@ SCHEMA = Record(
         "description": Field(Str(), doc="One sentence about the site, for meta tags and feeds."),
         "base_url": Field(Url(("http", "https"), relative=False), required=True,
                           doc="Where the site is published, e.g. https://example.org/brief/."),
-        "language": Field(Str(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", "a language code like 'en'"),
-                          doc="The site language (default en)."),
+        "language": Field(Str(LANG, "a language code like 'en'"),
+                          doc="The site language (default en); with 'languages', the default one."),
+        "languages": Field(ListOf(Record("language", {
+            "code": Field(Str(LANG, "a language code like 'ru'"), required=True),
+            "name": Field(Str(), doc="Its name in the language switch (default: Babel's name "
+                          "of the language in itself, e.g. 'Русский')."),
+            "default": Field(Bool(), doc="The language at / (default: the first listed)."),
+            "title": Field(Str(), doc="The site's title in this language (default 'title')."),
+            "description": Field(Str(), doc="The description in this language."),
+        })), doc="Every language the site publishes in; each but the default lives under "
+            "/<code>/."),
+        "slugs": Field(Str("|".join(SLUG_MODES), "'transliterate' or 'unicode'"),
+                       doc="Slugs made from Cyrillic titles and file names: 'transliterate' "
+                       "(default, 'конец-перемирия' -> 'konets-peremiriia') or 'unicode' (kept "
+                       "as written, NFC)."),
         "timezone": Field(Str(), doc="IANA timezone for bare dates and display (default UTC)."),
         "theme": Field(Str(SLUG, "a theme folder name"), doc="Theme name (default 'default')."),
         "output": Field(Str(), doc="Output folder, relative to the site (default 'site')."),
@@ -130,7 +187,7 @@ SCHEMA = Record(
                              "site; never published (default .briefgen-archive)."),
         }), doc="Settings of 'briefgen clip'."),
     },
-    check=_check_zone_and_language,
+    check=_check_site,
 )
 
 
@@ -156,6 +213,22 @@ class Config:
     raw_html: bool = True
     clip_archive: str = ".briefgen-archive"
     search: bool = False
+    slugs: str = "transliterate"
+    languages: list[Language] = field(default_factory=list)  # default: just `language`
+
+    def __post_init__(self) -> None:
+        if not self.languages:
+            self.languages = [Language(self.language, display_name(self.language))]
+
+    @property
+    def default_language(self) -> Language:
+        return next(lang for lang in self.languages if lang.default)
+
+    def localized(self, language: Language) -> Config:
+        """This config as a page in `language` sees it: its title, description and code."""
+        return replace(self, title=language.title or self.title,
+                       description=language.description or self.description,
+                       language=language.code)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -173,7 +246,17 @@ class Config:
         cache is keyed by this alone, so `briefgen serve` (another base_url) and `briefgen
         build` share it."""
         return {"timezone": self.timezone, "language": self.language, "raw_html": self.raw_html,
-                "base_path": urlsplit(self.base_url).path or "/"}
+                "base_path": urlsplit(self.base_url).path or "/", "slugs": self.slugs,
+                "languages": [lang.code for lang in self.languages]}
+
+
+def _languages(values: LDict, config: Config) -> list[Language]:
+    entries = values.get("languages") or [{"code": config.language, "default": True}]
+    default = next((e["code"] for e in entries if e.get("default")), entries[0]["code"])
+    return [Language(code=e["code"], name=e.get("name") or display_name(e["code"]),
+                     default=e["code"] == default, title=e.get("title", ""),
+                     description=e.get("description", ""))
+            for e in entries]
 
 
 def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> Config | None:
@@ -201,7 +284,7 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
         return None
     config = Config(root=root, title=values["title"], base_url=values["base_url"])
     for key in ("description", "language", "timezone", "theme", "output", "pagination",
-                "copyright"):
+                "copyright", "slugs"):
         if key in values:
             setattr(config, key, values[key])
     config.permalinks.update(values.get("permalinks", {}))
@@ -213,6 +296,8 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
     config.raw_html = values.get("markdown", {}).get("raw_html", True)
     config.clip_archive = values.get("clip", {}).get("archive", config.clip_archive)
     config.search = values.get("search", config.search)
+    config.languages = _languages(values, config)
+    config.language = config.default_language.code
     if base_url is not None:
         config.base_url = base_url
     if not config.base_url.endswith("/"):

@@ -150,24 +150,52 @@ def _front(path: str, raw: bytes, what: str, schema: Record, ctx: ParseContext,
     return (None if values is INVALID else values), doc
 
 
-def _check_slug(values: LDict, path: str, diags: Diagnostics) -> str | None:
+def _lang_suffix(path: str, config: Config) -> tuple[str, str | None]:
+    """'x.ru.md' -> ('x', 'ru') when ru is a language of the site; else (stem, None)."""
     stem = PurePosixPath(path).stem
+    base, dot, suffix = stem.rpartition(".")
+    if dot and base and any(lang.code == suffix for lang in config.languages):
+        return base, suffix
+    return stem, None
+
+
+def _language(values: LDict, path: str, config: Config, diags: Diagnostics) -> str:
+    """`lang:`, else the file name's language suffix, else the site's default language."""
+    _stem, suffix = _lang_suffix(path, config)
+    lang = values.get("lang")
+    if lang is None:
+        return suffix or config.language
+    if suffix is not None and lang != suffix:
+        line, col = values.pos["lang"]
+        diags.error(path, line, col, f"'lang' is {lang!r} but the file name says {suffix!r}; "
+                    "make them agree")
+    return str(lang)
+
+
+def _check_slug(values: LDict, path: str, config: Config, diags: Diagnostics) -> str | None:
+    stem, _suffix = _lang_suffix(path, config)
+    mode = config.slugs
     slug = values.get("slug")
     if slug is None:
-        result = slugify(stem)
+        result = slugify(stem, mode)
         if not result:
             diags.error(path, 1, 1, f"cannot make a URL slug from the file name {stem!r}; "
                         "add 'slug:' to the front matter")
             return None
         return result
-    if not is_slug(slug):
+    if not is_slug(slug, mode):
         line, col = values.pos["slug"]
-        suggestion = slugify(slug)
+        suggestion = slugify(slug, mode)
         hint = f" like '{suggestion}'" if suggestion else ""
         diags.error(path, line, col, f"'slug' must be lowercase words joined by hyphens{hint}, "
                     f"got {slug!r}")
         return None
     return str(slug)
+
+
+def _positions(values: LDict) -> dict[str, tuple[int, int]]:
+    """Where the language keys are, for the site model's errors about them."""
+    return {key: values.pos[key] for key in ("lang", "translation_key") if key in values.pos}
 
 
 def _located(values: LDict, key: str) -> list[tuple[Any, tuple[int, int]]]:
@@ -181,10 +209,11 @@ def parse_briefing(path: str, raw: bytes, ctx: ParseContext) -> tuple[Briefing |
     values, doc = _front(path, raw, "briefing", BRIEFING_SCHEMA, ctx, diags)
     if values is None or doc is None:
         return None, diags
-    slug = _check_slug(values, path, diags)
+    slug = _check_slug(values, path, ctx.config, diags)
+    lang = _language(values, path, ctx.config, diags)
     tags: list[tuple[str, str]] = []
     for name, (line, col) in _located(values, "tags"):
-        tag = slugify(name)
+        tag = slugify(name, ctx.config.slugs)
         if not tag:
             diags.error(path, line, col, f"tag {name!r} has no letters or digits")
         elif tag not in {t for t, _ in tags}:
@@ -208,13 +237,14 @@ def parse_briefing(path: str, raw: bytes, ctx: ParseContext) -> tuple[Briefing |
         category_ref=(values["category"], values.pos["category"]) if "category" in values
         else None,
         tags=tags,
-        lang=values.get("lang", ctx.config.language),
+        lang=lang,
         translation_key=values.get("translation_key", ""),
         draft=values.get("draft", False),
         image=values.get("image", ""),
         source_refs=_located(values, "sources"),
         headings=rendered.headings,
         citations=rendered.citations.shifted(doc.body_offset),
+        positions=_positions(values),
     )
     return briefing, diags
 
@@ -225,7 +255,8 @@ def parse_page(path: str, raw: bytes, ctx: ParseContext) -> tuple[Page | None, D
     values, doc = _front(path, raw, "page", PAGE_SCHEMA, ctx, diags)
     if values is None or doc is None:
         return None, diags
-    slug = _check_slug(values, path, diags)
+    slug = _check_slug(values, path, ctx.config, diags)
+    lang = _language(values, path, ctx.config, diags)
     if slug is None:
         return None, diags
     rendered = render(ctx.md, doc.body, ctx.base_path)
@@ -235,10 +266,11 @@ def parse_page(path: str, raw: bytes, ctx: ParseContext) -> tuple[Page | None, D
         slug=slug,
         body_html=rendered.html,
         summary=values.get("summary") or rendered.first_paragraph,
-        lang=values.get("lang", ctx.config.language),
+        lang=lang,
         translation_key=values.get("translation_key", ""),
         draft=values.get("draft", False),
         menu=values.get("menu"),
+        positions=_positions(values),
     )
     return page, diags
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from briefgen import __version__
 from briefgen.models import Author, Briefing, Category, Outlet, Page, Source, Term
-from briefgen.site import Site
+from briefgen.site import Edition, Site
 
 __all__ = ["Digests", "digest"]
 
@@ -43,12 +43,16 @@ class Digests:
     def __init__(self, site: Site) -> None:
         self.site = site
         self._memo: dict[tuple[str, int], str] = {}
-        config = site.config
-        self.chrome = digest(
-            __version__, sorted((k, repr(v)) for k, v in config.fingerprint().items()),
-            [(t.name, t.url) for t in site.categories.values()],
-            [(p.title, p.url, p.menu) for p in site.menu],
-        )
+        self.config = digest(__version__,
+                             sorted((k, repr(v)) for k, v in site.config.fingerprint().items()))
+
+    def chrome(self, edition: Edition) -> str:
+        """What every page of a language shows around its content: the config, the language,
+        its sections and menu."""
+        return self._once("chrome", edition, lambda: digest(
+            self.config, edition.language,
+            [(t.name, t.url) for t in edition.categories.values()],
+            [(p.title, p.url, p.menu) for p in edition.menu]))
 
     def _once(self, kind: str, obj: object, make: Any) -> str:
         key = (kind, id(obj))

@@ -46,7 +46,7 @@ def input_digest(root: Path, options: str, content: Iterable[str], theme_dirs: l
     base = str(root)
     files = [os.path.join(base, "briefgen.yaml")]
     files += [os.path.join(base, "content", name) for name in ("authors.yaml", "categories.yaml",
-                                                               "outlets.yaml")]
+                                                               "outlets.yaml", "tags.yaml")]
     files += [os.path.join(base, rel) for rel in content]
     for folder in [*theme_dirs, root / "static"]:
         files += _tree(folder)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from briefgen.citations import CitationData
 
-__all__ = ["Author", "Briefing", "Category", "CitedSource", "Outlet", "Page", "Source", "Term"]
+__all__ = ["Author", "Briefing", "Category", "CitedSource", "Outlet", "Page", "Source", "TagInfo",
+           "Term", "localized"]
 
 Pos = tuple[int, int]
 
@@ -23,6 +24,7 @@ class Author:
     bio: str = ""
     links: dict[str, str] = field(default_factory=dict)
     url: str = ""
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> field -> text
 
 
 @dataclass
@@ -34,6 +36,17 @@ class Category:
     description: str = ""
     disclaimer: str = ""
     url: str = ""
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> field -> text
+
+
+@dataclass
+class TagInfo:
+    """A tag described in tags.yaml: its display name (per language) and description."""
+
+    id: str
+    name: str
+    description: str = ""
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,6 +127,7 @@ class Briefing:
     source_refs: list[tuple[str | Source, Pos]] = field(default_factory=list)
     headings: list[tuple[int, str, str]] = field(default_factory=list)
     citations: CitationData | None = None
+    positions: dict[str, Pos] = field(default_factory=dict)  # of 'lang', 'translation_key'
     # resolved by the site model
     url: str = ""
     future: bool = False
@@ -142,6 +156,7 @@ class Page:
     translation_key: str = ""
     draft: bool = False
     menu: int | None = None
+    positions: dict[str, Pos] = field(default_factory=dict)  # of 'lang', 'translation_key'
     url: str = ""
 
 
@@ -156,3 +171,12 @@ class Term:
     briefings: list[Briefing] = field(default_factory=list)
     description: str = ""
     obj: Author | Category | None = None
+
+
+_Named = TypeVar("_Named", Author, Category, TagInfo)
+
+
+def localized(obj: _Named, lang: str) -> _Named:
+    """A copy of a registry entry with its names in `lang` (where it has them)."""
+    fields: dict[str, Any] = dict(obj.translations.get(lang, {}))
+    return replace(obj, **fields)

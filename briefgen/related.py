@@ -11,8 +11,9 @@ from __future__ import annotations
 import heapq
 import re
 from collections import defaultdict
+from typing import TypeVar
 
-from briefgen.models import Briefing
+from briefgen.models import Briefing, Page
 
 __all__ = ["WORDS_PER_MINUTE", "reading_minutes", "related_briefings", "translations"]
 
@@ -50,13 +51,17 @@ def related_briefings(briefings: list[Briefing], limit: int = 3) -> dict[str, li
     return related
 
 
-def translations(briefings: list[Briefing]) -> dict[str, list[Briefing]]:
-    """Each briefing's path -> its translations (same translation_key, another language)."""
-    groups: dict[str, list[Briefing]] = defaultdict(list)
+_Doc = TypeVar("_Doc", Briefing, Page)
+
+
+def translations(briefings: list[_Doc]) -> dict[str, list[_Doc]]:
+    """Each briefing's (or page's) path -> its translations (same translation_key, another
+    language), by language code."""
+    groups: dict[str, list[_Doc]] = defaultdict(list)
     for b in briefings:
         if b.translation_key:
             groups[b.translation_key].append(b)
-    found: dict[str, list[Briefing]] = {}
+    found: dict[str, list[_Doc]] = {}
     for group in groups.values():
         for b in group:
             others = sorted((o for o in group if o is not b and o.lang != b.lang),

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
 
 from briefgen.config import Config
 from briefgen.diagnostics import Diagnostics
-from briefgen.models import Author, Briefing, Category, Outlet, Page, Source, Term
+from briefgen.languages import Language
+from briefgen.models import (
+    Author,
+    Briefing,
+    Category,
+    Outlet,
+    Page,
+    Source,
+    TagInfo,
+    Term,
+    localized,
+)
 from briefgen.quotes import check_quotes
 from briefgen.references import (
     collect_sources,
@@ -24,32 +36,32 @@ from briefgen.schema import did_you_mean
 from briefgen.slugs import slugify
 from briefgen.urls import Urls
 
-__all__ = ["RESERVED_PATHS", "Site", "build_site"]
+__all__ = ["LANGUAGE_PATHS", "RESERVED_PATHS", "Edition", "Site", "build_site"]
 
 # Site paths that briefgen writes itself; content may not take them.
 RESERVED_PATHS = ("/", "/archive/", "/feed.xml", "/atom.xml", "/feed.json", "/sitemap.xml",
                   "/robots.txt", "/404.html", "/assets/", "/sources/", "/pagefind/")
+# ...and those each language has of its own, under its prefix.
+LANGUAGE_PATHS = {"/": "the home page", "/archive/": "the archive", "/feed.xml": "the RSS feed",
+                  "/atom.xml": "the Atom feed", "/feed.json": "the JSON Feed",
+                  "/search/": "the search page"}
 _ID_LIKE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass
-class Site:
-    """Everything the writers need, resolved and in a stable order."""
+class Edition:
+    """The site in one language: its briefings, pages, taxonomies and archive, with its own home,
+    lists and feeds (under /<code>/ for every language but the default)."""
 
-    config: Config
+    language: Language
+    config: Config  # the site's config as this language sees it (title, description, code)
     urls: Urls
     briefings: list[Briefing]
     pages: list[Page]
-    sources: dict[str, Source]
     categories: dict[str, Term] = field(default_factory=dict)
     tags: dict[str, Term] = field(default_factory=dict)
     authors: dict[str, Term] = field(default_factory=dict)
     archive: list[tuple[int, list[tuple[int, list[Briefing]]]]] = field(default_factory=list)
-    source_pages: list[Source] = field(default_factory=list)
-    outlets: dict[str, Outlet] = field(default_factory=dict)
-    # briefing path -> briefings sharing its sources or tags / its other-language versions
-    related: dict[str, list[Briefing]] = field(default_factory=dict)
-    translations: dict[str, list[Briefing]] = field(default_factory=dict)
 
     @property
     def menu(self) -> list[Page]:
@@ -58,13 +70,42 @@ class Site:
 
     @cached_property
     def updated(self) -> datetime | None:
-        """The newest date in the site: what feeds give as their last change."""
+        """The newest date in this language: what its feeds give as their last change."""
+        dates = [b.updated or b.date for b in self.briefings]
+        return max(dates) if dates else None
+
+
+@dataclass
+class Site:
+    """Everything the writers need, resolved and in a stable order."""
+
+    config: Config
+    urls: Urls
+    briefings: list[Briefing]  # every language, newest first
+    pages: list[Page]
+    sources: dict[str, Source]
+    editions: dict[str, Edition] = field(default_factory=dict)  # in the config's order
+    source_pages: list[Source] = field(default_factory=list)
+    outlets: dict[str, Outlet] = field(default_factory=dict)
+    # briefing path -> briefings in its language sharing its sources or tags
+    related: dict[str, list[Briefing]] = field(default_factory=dict)
+    # briefing or page path -> its versions in the site's other languages
+    translations: dict[str, list[Briefing]] = field(default_factory=dict)
+    page_translations: dict[str, list[Page]] = field(default_factory=dict)
+
+    @property
+    def default(self) -> Edition:
+        """The edition of the default language, the one at /."""
+        return self.editions[self.config.language]
+
+    @property
+    def updated(self) -> datetime | None:
         dates = [b.updated or b.date for b in self.briefings]
         return max(dates) if dates else None
 
 
 def _resolve_authors(b: Briefing, registry: dict[str, Author], plain: dict[str, Author],
-                     diags: Diagnostics) -> None:
+                     diags: Diagnostics, slugs: str) -> None:
     for ref, (line, col) in b.author_refs:
         if ref in registry:
             b.authors.append(registry[ref])
@@ -72,7 +113,7 @@ def _resolve_authors(b: Briefing, registry: dict[str, Author], plain: dict[str, 
             diags.error(b.path, line, col, f"unknown author '{ref}'{did_you_mean(ref, registry)}"
                         " (add it to content/authors.yaml, or write the person's full name)")
         else:
-            author_id = slugify(ref)
+            author_id = slugify(ref, slugs)
             author = registry.get(author_id) or plain.setdefault(author_id,
                                                                  Author(id=author_id, name=ref))
             b.authors.append(author)
@@ -91,7 +132,8 @@ def _resolve_category(b: Briefing, registry: dict[str, Category], diags: Diagnos
                     f"{suggestion or f' (known: {known})'}")
 
 
-def _terms(kind: str, urls: Urls, briefings: list[Briefing]) -> dict[str, Term]:
+def _terms(kind: str, urls: Urls, language: Language,
+           briefings: list[Briefing]) -> dict[str, Term]:
     terms: dict[str, Term] = {}
     for b in briefings:
         if kind == "category":
@@ -104,7 +146,8 @@ def _terms(kind: str, urls: Urls, briefings: list[Briefing]) -> dict[str, Term]:
         for term_id, name, obj in items:
             term = terms.get(term_id)
             if term is None:
-                term = terms[term_id] = Term(kind, term_id, name, urls.permalink(kind, id=term_id),
+                term = terms[term_id] = Term(kind, term_id, name,
+                                             language.path(urls.permalink(kind, id=term_id)),
                                              obj=obj)
                 if isinstance(obj, Category):
                     term.description = obj.description
@@ -116,19 +159,31 @@ def _terms(kind: str, urls: Urls, briefings: list[Briefing]) -> dict[str, Term]:
     return dict(sorted(terms.items()))
 
 
+def _reserved(config: Config) -> dict[str, str]:
+    taken: dict[str, str] = {}
+    for language in config.languages:
+        for path, what in LANGUAGE_PATHS.items():
+            if path != "/search/" or config.search:
+                several = len(config.languages) > 1
+                taken[language.path(path)] = f"{what} ({language.name})" if several else what
+    for path in RESERVED_PATHS:
+        taken.setdefault(path, "briefgen itself")
+    return taken
+
+
 def _assign_urls(site: Site, diags: Diagnostics) -> None:
-    taken: dict[str, str] = {path: "briefgen itself" for path in RESERVED_PATHS}
-    if site.config.search:
-        taken["/search/"] = "the search page"
+    taken = _reserved(site.config)
+    languages = {lang.code: lang for lang in site.config.languages}
     pages: list[Briefing | Page] = [*site.briefings, *site.pages]
     for item in pages:
+        language = languages[item.lang]
         if isinstance(item, Briefing):
-            item.url = site.urls.permalink(
+            item.url = language.path(site.urls.permalink(
                 "briefing", year=f"{item.date.year:04d}", month=f"{item.date.month:02d}",
                 day=f"{item.date.day:02d}", slug=item.slug,
-                category=item.category.id if item.category else "uncategorised")
+                category=item.category.id if item.category else "uncategorised"))
         else:
-            item.url = site.urls.permalink("page", slug=item.slug)
+            item.url = language.path(site.urls.permalink("page", slug=item.slug))
         key = item.url.lower()
         if key in taken or any(part in ("..", ".") for part in item.url.split("/")):
             other = taken.get(key, "")
@@ -149,42 +204,95 @@ def _archive(briefings: list[Briefing],
             for year, months in sorted(years.items(), reverse=True)]
 
 
+def _check_languages(items: Sequence[Briefing | Page], config: Config,
+                     diags: Diagnostics) -> None:
+    """Each item's language is one of the site's, and no two share a translation_key in it."""
+    codes = [lang.code for lang in config.languages]
+    keys: dict[tuple[str, str], str] = {}
+    for item in items:
+        if item.lang not in codes:
+            line, col = item.positions.get("lang", (1, 1))
+            diags.error(item.path, line, col, f"language {item.lang!r} is not one of the "
+                        f"site's languages ({', '.join(codes)}); add it to 'languages' in "
+                        f"briefgen.yaml{did_you_mean(item.lang, codes)}")
+        if item.translation_key:
+            first = keys.setdefault((item.translation_key, item.lang), item.path)
+            if first != item.path:
+                line, col = item.positions.get("translation_key", (1, 1))
+                diags.error(item.path, line, col, f"translation_key {item.translation_key!r} "
+                            f"is already used in language {item.lang!r} by {first}; each "
+                            "language has one version of a briefing")
+
+
+def _localize_tags(b: Briefing, tags: dict[str, TagInfo]) -> None:
+    b.tags = [(tag, localized(tags[tag], b.lang).name if tag in tags else name)
+              for tag, name in b.tags]
+
+
+def _edition(site: Site, language: Language, registries: tuple[dict[str, Author],
+             dict[str, Category], dict[str, TagInfo]]) -> Edition:
+    config, urls = site.config, site.urls
+    briefings = [b for b in site.briefings if b.lang == language.code]
+    edition = Edition(language, config.localized(language), urls, briefings,
+                      [p for p in site.pages if p.lang == language.code])
+    edition.categories = _terms("category", urls, language, briefings)
+    edition.tags = _terms("tag", urls, language, briefings)
+    edition.authors = _terms("author", urls, language, briefings)
+    authors, categories, tags = registries
+    for kind, registry, terms in (("category", categories, edition.categories),
+                                  ("author", authors, edition.authors)):
+        for obj in registry.values():
+            if obj.id not in terms:
+                obj.url = language.path(urls.permalink(kind, id=obj.id))
+                terms[obj.id] = Term(kind, obj.id, obj.name, obj.url, obj=obj,
+                                     description=getattr(obj, "description", "")
+                                     or getattr(obj, "bio", ""))
+    for term in edition.tags.values():
+        if term.id in tags:
+            term.description = localized(tags[term.id], language.code).description
+    edition.categories = dict(sorted(edition.categories.items()))
+    edition.authors = dict(sorted(edition.authors.items()))
+    edition.archive = _archive(briefings, config.tz)
+    site.related.update(related_briefings(briefings))
+    return edition
+
+
 def build_site(config: Config, urls: Urls, briefings: list[Briefing], pages: list[Page],
                library: dict[str, Source], authors: dict[str, Author],
                categories: dict[str, Category], diags: Diagnostics, *, now: datetime,
                drafts: bool = False, future: bool = False,
-               outlets: dict[str, Outlet] | None = None) -> Site:
+               outlets: dict[str, Outlet] | None = None,
+               tags: dict[str, TagInfo] | None = None) -> Site:
     """Resolve every reference (reporting each bad one), then keep what is to be published."""
-    plain: dict[str, Author] = {}
+    _check_languages(briefings, config, diags)
+    _check_languages(pages, config, diags)
+    codes = [lang.code for lang in config.languages]
+    # Each language sees the registries in its own names, with its own URLs.
+    local_authors = {code: {k: localized(a, code) for k, a in authors.items()} for code in codes}
+    local_categories = {code: {k: localized(c, code) for k, c in categories.items()}
+                        for code in codes}
+    plain: dict[str, dict[str, Author]] = {code: {} for code in codes}
     sources = collect_sources(library, briefings, diags)
     for b in briefings:
-        _resolve_authors(b, authors, plain, diags)
-        _resolve_category(b, categories, diags)
+        lang = b.lang if b.lang in plain else config.language
+        _resolve_authors(b, local_authors[lang], plain[lang], diags, config.slugs)
+        _resolve_category(b, local_categories[lang], diags)
+        _localize_tags(b, tags or {})
         resolve_citations(b, sources, diags)
         check_quotes(b, sources, diags)
         b.future = b.date > now
     warn_uncited(library, briefings, diags)
     published = sorted((b for b in briefings if (drafts or not b.draft)
-                        and (future or not b.future)), key=lambda b: b.sort_key)
-    site = Site(config, urls, published, sorted((p for p in pages if drafts or not p.draft),
-                                                key=lambda p: p.path), sources)
+                        and (future or not b.future) and b.lang in plain), key=lambda b: b.sort_key)
+    site = Site(config, urls, published,
+                sorted((p for p in pages if (drafts or not p.draft) and p.lang in plain),
+                       key=lambda p: p.path), sources)
     _assign_urls(site, diags)
     link_citing(published)
     site.source_pages, site.outlets = library_pages(sources, outlets or {}, urls)
-    site.categories = _terms("category", urls, published)
-    site.tags = _terms("tag", urls, published)
-    site.authors = _terms("author", urls, published)
-    for kind, registry, terms in (("category", categories, site.categories),
-                                  ("author", authors, site.authors)):
-        for obj in registry.values():
-            if obj.id not in terms:
-                obj.url = urls.permalink(kind, id=obj.id)
-                terms[obj.id] = Term(kind, obj.id, obj.name, obj.url, obj=obj,
-                                     description=getattr(obj, "description", "")
-                                     or getattr(obj, "bio", ""))
-    site.categories = dict(sorted(site.categories.items()))
-    site.authors = dict(sorted(site.authors.items()))
-    site.archive = _archive(published, config.tz)
-    site.related = related_briefings(published)
+    for language in config.languages:
+        site.editions[language.code] = _edition(site, language, (
+            local_authors[language.code], local_categories[language.code], tags or {}))
     site.translations = translations(published)
+    site.page_translations = translations(site.pages)
     return site

@@ -6,26 +6,18 @@ import re
 import unicodedata
 from collections.abc import Container
 
-from briefgen.slugs import slugify
+from briefgen.slugs import slugify, transliterate_cyrillic
 
 __all__ = ["SOURCE_ID", "make_id", "transliterate"]
 
 SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
-_CYRILLIC = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r",
-     "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia", "i", "i",
-     "ie", "g", "u"], strict=True))
 _TITLE_WORDS = 5
 _OUTLET_WORDS = 3
 
 
 def transliterate(text: str) -> str:
     """ASCII letters for Cyrillic (a simple, readable scheme), accents dropped from Latin."""
-    out = []
-    for ch in text.lower():
-        out.append(_CYRILLIC.get(ch, ch))
-    decomposed = unicodedata.normalize("NFKD", "".join(out))
+    decomposed = unicodedata.normalize("NFKD", transliterate_cyrillic(text.lower()))
     return "".join(ch for ch in decomposed if ch.isascii())
 
 

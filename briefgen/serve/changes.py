@@ -23,7 +23,7 @@ class ChangeKind(Enum):
     BRIEFING = "briefing"  # content/briefings/**.md
     PAGE = "page"  # content/pages/**.md
     SOURCE = "source"  # content/sources/**.md
-    REGISTRY = "registry"  # content/authors.yaml, categories.yaml, outlets.yaml
+    REGISTRY = "registry"  # content/authors.yaml, categories.yaml, outlets.yaml, tags.yaml
     TEMPLATE = "template"  # themes/<name>/templates/**
     STATIC = "static"  # static/**, themes/<name>/static/**
     CONFIG = "config"  # briefgen.yaml
@@ -41,7 +41,7 @@ class Change:
 
 _CONTENT_KINDS = {"briefings": ChangeKind.BRIEFING, "pages": ChangeKind.PAGE,
                   "sources": ChangeKind.SOURCE}
-_REGISTRIES = {"authors.yaml", "categories.yaml", "outlets.yaml"}
+_REGISTRIES = {"authors.yaml", "categories.yaml", "outlets.yaml", "tags.yaml"}
 _INPUT_FOLDERS = {"content", "themes", "static"}
 _STATIC_DOTFILES = {".well-known", ".nojekyll"}  # static/ publishes these (see discover.py)
 

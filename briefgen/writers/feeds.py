@@ -18,7 +18,7 @@ from briefgen import __version__
 from briefgen.digests import Digests, digest
 from briefgen.jobs import Job
 from briefgen.models import Briefing
-from briefgen.site import Site
+from briefgen.site import Edition, Site
 from briefgen.theme import Theme
 from briefgen.urls import Urls
 
@@ -39,18 +39,21 @@ def absolutize(html: str, page_url: str) -> str:
 
 
 def _content(site: Site, b: Briefing, theme: Theme | None) -> str:
-    """The body and its Sources list, every link absolute."""
+    """The body and its Sources list (in the briefing's language), every link absolute."""
     html = b.body_html
     if theme is not None and (b.cited or b.further):
-        html += "\n" + theme.render("_sources.html", site=site, briefing=b)
+        edition = site.editions.get(b.lang, site.default)
+        html += "\n" + theme.render("_sources.html", site=edition, briefing=b,
+                                     config=edition.config, lang=edition.language,
+                                     languages=site.config.languages)
     return absolutize(html, site.urls.abs(b.url))
 
 
-def _generator(site: Site, title: str, home: str, self_url: str,
+def _generator(edition: Edition, title: str, home: str, self_url: str,
                items: list[Briefing], contents: dict[str, str]) -> FeedGenerator:
-    urls: Urls = site.urls
-    config = site.config
-    newest = max((b.updated or b.date for b in items), default=site.updated or EPOCH)
+    urls: Urls = edition.urls
+    config = edition.config
+    newest = max((b.updated or b.date for b in items), default=edition.updated or EPOCH)
     fg = FeedGenerator()
     fg.id(urls.abs(home))
     fg.title(title)
@@ -87,9 +90,9 @@ def _generator(site: Site, title: str, home: str, self_url: str,
     return fg
 
 
-def _json_feed(site: Site, title: str, home: str, self_url: str, items: list[Briefing],
+def _json_feed(edition: Edition, title: str, home: str, self_url: str, items: list[Briefing],
                contents: dict[str, str]) -> str:
-    config, urls = site.config, site.urls
+    config, urls = edition.config, edition.urls
     feed: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": title,
@@ -136,25 +139,35 @@ class _Contents(dict[str, str]):
 
 
 def feed_jobs(site: Site, theme: Theme | None, digests: Digests) -> list[Job]:
-    """Jobs for every feed: RSS, Atom and JSON Feed for the site and each category/tag/author."""
-    config, urls = site.config, site.urls
-    sets = [(config.title, "/", site.briefings)]
-    for terms in (site.categories, site.tags, site.authors):
-        sets += [(f"{config.title}: {t.name}", t.url, t.briefings) for t in terms.values()]
+    """Jobs for every feed: RSS, Atom and JSON Feed for each language's home and each of its
+    categories, tags and authors."""
     contents = _Contents(site, theme)
+    jobs = []
+    for edition in site.editions.values():
+        jobs += _edition_feeds(edition, theme, digests, contents)
+    return jobs
+
+
+def _edition_feeds(edition: Edition, theme: Theme | None, digests: Digests,
+                   contents: dict[str, str]) -> list[Job]:
+    config, urls = edition.config, edition.urls
+    sets = [(config.title, edition.language.home, edition.briefings)]
+    for terms in (edition.categories, edition.tags, edition.authors):
+        sets += [(f"{config.title}: {t.name}", t.url, t.briefings) for t in terms.values()]
     sources = theme.template_hash("_sources.html") if theme else ""
+    updated = edition.updated.isoformat() if edition.updated else ""
     jobs = []
     for title, home, all_items in sets:
         items = all_items[:config.feed_items]
-        key = digest(digests.chrome, sources, title, home, site.updated and
-                     site.updated.isoformat(), [digests.briefing(b) for b in items])
+        key = digest(digests.chrome(edition), sources, title, home, updated,
+                     [digests.briefing(b) for b in items])
         for name, kind in (("feed.xml", "rss"), ("atom.xml", "atom"), ("feed.json", "json")):
             def make(title: str = title, home: str = home, items: list[Briefing] = items,
                      name: str = name, kind: str = kind) -> str | bytes:
                 self_url = urls.abs(home + name)
                 if kind == "json":
-                    return _json_feed(site, title, home, self_url, items, contents)
-                generator = _generator(site, title, home, self_url, items, contents)
+                    return _json_feed(edition, title, home, self_url, items, contents)
+                generator = _generator(edition, title, home, self_url, items, contents)
                 data: bytes = (generator.rss_str(pretty=True) if kind == "rss"
                                else generator.atom_str(pretty=True))
                 return data

@@ -9,9 +9,10 @@ from typing import Any
 
 from briefgen.digests import Digests, digest
 from briefgen.jobs import Job
+from briefgen.languages import alternates
 from briefgen.models import Briefing, Term
 from briefgen.related import reading_minutes
-from briefgen.site import Site
+from briefgen.site import Edition, Site
 from briefgen.theme import Theme
 from briefgen.writers.jsonld import briefing_jsonld
 
@@ -64,40 +65,63 @@ class _Pages:
 
     def __init__(self, site: Site, theme: Theme, digests: Digests) -> None:
         self.site, self.theme, self.d = site, theme, digests
-        self.site_feeds = feed_links(site.config.title, "/")
+        self.languages = site.config.languages
         self.jobs: list[Job] = []
 
-    def page(self, template: str, url: str, key: str,
-             lazy: dict[str, Callable[[], Any]] | None = None, **context: Any) -> None:
-        """A page job; `lazy` values are computed only if the page is really rendered."""
-        feeds = [*self.site_feeds, *context.pop("feeds", [])]
-        theme, site = self.theme, self.site
+    def page(self, edition: Edition, template: str, url: str, key: str,
+             lazy: dict[str, Callable[[], Any]] | None = None,
+             equivalents: dict[str, str] | None = None, **context: Any) -> None:
+        """A page job in a language; `equivalents` (language code -> site path) are the same
+        page in other languages; `lazy` values are computed only if the page is rendered."""
+        language = edition.language
+        feeds = [*feed_links(edition.config.title, language.home), *context.pop("feeds", [])]
+        switch = alternates(self.languages, language, equivalents or {})
+        theme = self.theme
 
         def make() -> str:
             extra = {name: compute() for name, compute in (lazy or {}).items()}
-            return theme.render(template, site=site, canonical=url, feeds=feeds, **context,
-                                **extra)
+            return theme.render(template, site=edition, config=edition.config, lang=language,
+                                languages=self.languages, alternates=switch, canonical=url,
+                                feeds=feeds, **context, **extra)
 
-        full_key = digest(self.d.chrome, theme.template_hash(template), url,
-                          [(f.type, f.title, f.url) for f in feeds], key)
-        self.jobs.append(Job(site.urls.output_file(url), full_key, make, label=template))
+        full_key = digest(self.d.chrome(edition), theme.template_hash(template), url,
+                          [(f.type, f.title, f.url) for f in feeds],
+                          [(a.language.code, a.url, a.translated) for a in switch], key)
+        self.jobs.append(Job(self.site.urls.output_file(url), full_key, make, label=template))
 
-    def lists(self, kind: str, url: str, items: list[Briefing], title: str,
-              term: Term | None = None, feeds: list[FeedLink] | None = None) -> None:
+    def lists(self, edition: Edition, kind: str, url: str, items: list[Briefing], title: str,
+              term: Term | None = None, feeds: list[FeedLink] | None = None,
+              equivalents: dict[str, str] | None = None) -> None:
         term_key = self.d.term(term) if term else ""
         for pager in paginate(items, self.site.config.pagination, url):
             key = digest(kind, title, term_key, pager.number, pager.total, pager.prev_url,
                          pager.next_url, self.d.cards(pager.items))
-            self.page("list.html", pager.url, key, kind=kind, title=title, term=term,
-                      pager=pager, feeds=feeds or [])
+            # Page 2 of a list has no counterpart elsewhere: its switch goes to their page 1.
+            same = (equivalents or {}) if pager.number == 1 else {}
+            self.page(edition, "list.html", pager.url, key, equivalents=same, kind=kind,
+                      title=title, term=term, pager=pager, feeds=feeds or [])
+
+    def everywhere(self, path: str) -> dict[str, str]:
+        """A page every language has at its own prefix (home, archive, search)."""
+        return {lang.code: lang.path(path) for lang in self.languages}
+
+    def terms(self, kind: str, term_id: str) -> dict[str, str]:
+        """The same category, tag or author in every language that has it."""
+        found = {}
+        for code, edition in self.site.editions.items():
+            terms = {"category": edition.categories, "tag": edition.tags,
+                     "author": edition.authors}[kind]
+            if term_id in terms:
+                found[code] = terms[term_id].url
+        return found
 
 
-def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
-    """A job for every HTML page of the site."""
-    r = _Pages(site, theme, digests)
-    d = digests
-    r.lists("home", "/", site.briefings, site.config.title)
-    briefings = site.briefings
+def _edition_jobs(r: _Pages, edition: Edition) -> None:
+    site, d = r.site, r.d
+    config = edition.config
+    r.lists(edition, "home", edition.language.home, edition.briefings, config.title,
+            equivalents=r.everywhere("/"))
+    briefings = edition.briefings
     for index, b in enumerate(briefings):
         newer = briefings[index - 1] if index > 0 else None
         older = briefings[index + 1] if index + 1 < len(briefings) else None
@@ -105,32 +129,46 @@ def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
         translated = site.translations.get(b.path, [])
         key = digest(d.briefing(b), d.card(newer), d.card(older), d.cards(related),
                      d.cards(translated))
-        r.page("briefing.html", b.url, key, briefing=b, newer=newer, older=older,
+        r.page(edition, "briefing.html", b.url, key, briefing=b, newer=newer, older=older,
                related=related, translations=translated,
-               lazy={"jsonld": partial(briefing_jsonld, b, site.urls, site.config.title),
+               equivalents={o.lang: o.url for o in translated},
+               lazy={"jsonld": partial(briefing_jsonld, b, site.urls, config.title),
                      "reading_minutes": partial(reading_minutes, b.body_html)},
                feeds=feed_links(b.category.name, b.category.url) if b.category else [])
-    for page in site.pages:
-        r.page("page.html", page.url, d.page(page), page=page)
-    for terms in (site.categories, site.tags, site.authors):
+    for page in edition.pages:
+        translated_pages = site.page_translations.get(page.path, [])
+        r.page(edition, "page.html", page.url, digest(d.page(page), [
+            (o.lang, o.url) for o in translated_pages]), page=page,
+            equivalents={o.lang: o.url for o in translated_pages})
+    for terms in (edition.categories, edition.tags, edition.authors):
         for term in terms.values():
-            r.lists(term.kind, term.url, term.briefings, term.name, term,
-                    feed_links(f"{site.config.title}: {term.name}", term.url))
-    r.page("archive.html", "/archive/", d.cards(briefings), archive=site.archive)
-    r.page("sources.html", "/sources/", digest([d.outlet(o) for o in site.outlets.values()]),
-           outlets=site.outlets)
+            r.lists(edition, term.kind, term.url, term.briefings, term.name, term,
+                    feed_links(f"{config.title}: {term.name}", term.url),
+                    equivalents=r.terms(term.kind, term.id))
+    r.page(edition, "archive.html", edition.language.path("/archive/"), d.cards(briefings),
+           archive=edition.archive, equivalents=r.everywhere("/archive/"))
+    if config.search:
+        r.page(edition, "search.html", edition.language.path("/search/"), "",
+               equivalents=r.everywhere("/search/"))
+
+
+def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
+    """A job for every HTML page of the site, in each of its languages."""
+    r = _Pages(site, theme, digests)
+    d = digests
+    for edition in site.editions.values():
+        _edition_jobs(r, edition)
+    # The source library is one, in the default language; its pages list citing briefings of
+    # every language.
+    default = site.default
+    r.page(default, "sources.html", "/sources/",
+           digest([d.outlet(o) for o in site.outlets.values()]), outlets=site.outlets)
     for source in site.source_pages:
         outlet = site.outlets[source.outlet_id]
-        r.page("source.html", source.page_url,
+        r.page(default, "source.html", source.page_url,
                digest(d.source(source), d.citing(source), outlet.name, outlet.url),
                source=source, outlet=outlet)
     for outlet in site.outlets.values():
-        r.page("outlet.html", outlet.url, d.outlet(outlet), outlet=outlet)
-    if site.config.search:
-        default = site.config.language
-        languages = sorted({b.lang or default for b in briefings}
-                           | {p.lang or default for p in site.pages} | {default})
-        r.page("search.html", "/search/", digest(languages), languages=languages)
-    r.page("404.html", "/404.html", "")
+        r.page(default, "outlet.html", outlet.url, d.outlet(outlet), outlet=outlet)
+    r.page(default, "404.html", "/404.html", "")
     return r.jobs
-

@@ -5,8 +5,9 @@ the whole published folder, so an incremental build indexes to the same bytes as
 opt in with `data-pagefind-body` (briefings, standalone pages, source pages); the theme marks the
 chrome to ignore and gives each page `data-pagefind-meta` values (category, language, type) that the
 search page filters on. Not Pagefind filters: Pagefind 1.5 writes its filter files in a different
-order on every run, which would make builds irreproducible. All languages share one index (in the
-site language), so a search can cover, or filter to, any of them.
+order on every run, which would make builds irreproducible. A site in one language gets one index in
+that language; a site in several gets one index per language (Pagefind reads each page's
+`<html lang>`), and each language's search page searches its own.
 
 The index is written beside the published folder and then renamed into `pagefind/`, so readers
 never see half an index. The render step leaves `pagefind/` alone (render.OWNED_DIRS); the
@@ -38,17 +39,17 @@ def _needs_index(out: Path, touched: Iterable[str]) -> bool:
     return any(rel.endswith(".html") for rel in touched)
 
 
-def _write_index(out: Path, staging: Path, language: str) -> None:
+def _write_index(out: Path, staging: Path, language: str | None) -> None:
     """Run the Pagefind binary over the published folder (its Python API answers one request
     per tenth of a second, a thousand seconds for 10,000 pages; the binary takes a blink)."""
     command = [sys.executable, "-m", "pagefind", "--site", str(out), "--output-path",
-               str(staging), "--force-language", language, "--quiet"]
+               str(staging), *(("--force-language", language) if language else ()), "--quiet"]
     done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
     if done.returncode != 0 or not (staging / _ENTRY).is_file():
         raise RuntimeError((done.stderr or done.stdout).strip()[-500:] or "no index written")
 
 
-def index_site(out: Path, touched: Iterable[str], enabled: bool, language: str,
+def index_site(out: Path, touched: Iterable[str], enabled: bool, language: str | None,
                diags: Diagnostics) -> str:
     """Bring out/pagefind/ up to date; returns what it did: indexed, unchanged, removed or off."""
     target = out / SEARCH_DIR

@@ -303,8 +303,8 @@ def test_page_taking_a_url_briefgen_writes_itself_is_an_error(make_site: MakeSit
         ---
     """)
     assert build_errors(root) == [
-        "content/pages/archive.md:1:1: error: URL /archive/ is already used by briefgen "
-        "itself; give one of them another 'slug:'",
+        "content/pages/archive.md:1:1: error: URL /archive/ is already used by the archive; "
+        "give one of them another 'slug:'",
     ]
 
 

@@ -239,7 +239,7 @@ PAGE_ONLY_FIELDS: dict[str, Any] = {
 }
 HIDDEN_FIELDS: dict[str, Any] = {  # not shown anywhere: changing them changes no key
     "path": "content/briefings/moved.md", "slug": "moved", "author_refs": [],
-    "category_ref": None, "source_refs": [], "citations": None,
+    "category_ref": None, "source_refs": [], "citations": None, "positions": {"lang": (3, 1)},
 }
 
 

@@ -1,4 +1,5 @@
-"""Slugs: NFC, lowercase, words joined by single hyphens, letters of every script kept."""
+"""Slugs: NFC, lowercase, words joined by single hyphens; Cyrillic transliterated by default,
+letters of every other script kept."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from briefgen.slugs import is_slug, slugify
     ("a/b\\c.d", "a-b-c-d"),
     ("../../x", "x"),
     ("2026 outlook", "2026-outlook"),
-    ("Привет, мир!", "привет-мир"),
-    ("Київ і Львів", "київ-і-львів"),
+    ("Привет, мир!", "privet-mir"),
+    ("Київ і Львів", "kiiv-i-lviv"),
+    ("Щёлково: объезд, жильё и цены", "shchelkovo-obezd-zhile-i-tseny"),
     ("Straße", "straße"),
     ("नमस्ते दुनिया", "नमस्ते-दुनिया"),
     ("مَرْحَبًا بالعالم", "مَرْحَبًا-بالعالم"),
@@ -50,9 +52,27 @@ def test_text_without_letters_or_digits_has_an_empty_slug(text: str) -> None:
     assert slugify(text) == ""
 
 
-@pytest.mark.parametrize("text", ["a", "energy-truce", "привет-мир", "2026"])
+@pytest.mark.parametrize("text", ["a", "energy-truce", "privet-mir", "2026"])
 def test_slugs_are_their_own_slug(text: str) -> None:
     assert is_slug(text)
+
+
+@pytest.mark.parametrize(("text", "slug"), [
+    ("Привет, мир!", "привет-мир"),
+    ("Київ і Львів", "київ-і-львів"),
+    ("Straße", "straße"),
+])
+def test_unicode_mode_keeps_cyrillic_as_written(text: str, slug: str) -> None:
+    assert slugify(text, "unicode") == slug
+    assert is_slug(slug, "unicode")
+    assert not is_slug(slug) or slug == "straße"  # transliterated by default
+
+
+def test_unicode_mode_gives_nfc_slugs() -> None:
+    decomposed = unicodedata.normalize("NFD", "Йошкар-Ола")
+    assert slugify(decomposed, "unicode") == "йошкар-ола"
+    assert unicodedata.is_normalized("NFC", slugify(decomposed, "unicode"))
+    assert slugify(decomposed) == "ioshkar-ola"
 
 
 @pytest.mark.parametrize("text", ["", "Energy", "a--b", "-a", "a b", "../x", "a_b",
