@@ -18,6 +18,7 @@ output. Nothing to re-index (no HTML changed and an index exists) means nothing 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -31,6 +32,7 @@ __all__ = ["SEARCH_DIR", "index_site", "search_stamps"]
 
 SEARCH_DIR = "pagefind"
 _ENTRY = "pagefind.js"
+_ENTRY_JSON = "pagefind-entry.json"
 
 
 def _needs_index(out: Path, touched: Iterable[str]) -> bool:
@@ -47,6 +49,16 @@ def _write_index(out: Path, staging: Path, language: str | None) -> None:
     done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
     if done.returncode != 0 or not (staging / _ENTRY).is_file():
         raise RuntimeError((done.stderr or done.stdout).strip()[-500:] or "no index written")
+    _sort_entry(staging / _ENTRY_JSON)
+
+
+def _sort_entry(path: Path) -> None:
+    """Pagefind lists the languages of its entry file in a different order on every run; sorted,
+    a build is reproducible (the order means nothing to pagefind.js)."""
+    if path.is_file():
+        data = json.loads(path.read_bytes())
+        path.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False,
+                                   separators=(",", ":")), encoding="utf-8")
 
 
 def index_site(out: Path, touched: Iterable[str], enabled: bool, language: str | None,
