@@ -167,8 +167,12 @@ def init_command(directory: Path) -> None:
 @click.argument("title")
 @click.option("--category", help="Category id from content/categories.yaml.")
 @click.option("--author", help="Author id from content/authors.yaml.")
+@click.option("--lang", help="Language code from briefgen.yaml's languages (default: the "
+              "site's default language).")
+@click.option("--translation-key", help="Shared with the briefing's versions in other languages.")
 @click.pass_context
-def new_command(ctx: click.Context, title: str, category: str | None, author: str | None) -> None:
+def new_command(ctx: click.Context, title: str, category: str | None, author: str | None,
+                lang: str | None, translation_key: str | None) -> None:
     """Write a new briefing file dated now, with its front matter filled in."""
     root = _site_root(ctx)
     diags = Diagnostics()
@@ -181,9 +185,16 @@ def new_command(ctx: click.Context, title: str, category: str | None, author: st
     if config is None:
         print_diagnostics(diags, "text")
         ctx.exit(1)
+    codes = [language.code for language in config.languages]
+    if lang is not None and lang not in codes:
+        raise click.BadParameter(f"unknown language '{lang}' (the site's languages: "
+                                 f"{', '.join(codes)}){did_you_mean(lang, codes)}",
+                                 param_hint="--lang")
     now = datetime.now(config.tz).replace(second=0, microsecond=0)
     try:
-        path = new_briefing(root, title, now, category, author)
+        path = new_briefing(root, title, now, category, author,
+                            None if lang == config.language else lang, translation_key,
+                            config.slugs)
     except BriefgenError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Wrote {path.relative_to(root)} (draft: true until you set it to false)")

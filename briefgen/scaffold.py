@@ -41,9 +41,10 @@ def _quote(value: str) -> str:
 
 
 def new_briefing(root: Path, title: str, now: datetime, category: str | None = None,
-                 author: str | None = None) -> Path:
+                 author: str | None = None, lang: str | None = None,
+                 translation_key: str | None = None, slugs: str = "transliterate") -> Path:
     """Write content/briefings/YYYY/MM/<slug>.md with filled-in front matter; never overwrite."""
-    slug = slugify(title)
+    slug = slugify(title, slugs)
     if not slug:
         raise BriefgenError(f"cannot make a file name from the title {title!r}")
     path = root / "content" / "briefings" / f"{now:%Y}" / f"{now:%m}" / f"{slug}.md"
@@ -58,6 +59,10 @@ def new_briefing(root: Path, title: str, now: datetime, category: str | None = N
         lines.append(f"authors: [{author}]")
     if category:
         lines.append(f"category: {category}")
+    if lang:
+        lines.append(f"lang: {lang}")
+    if translation_key:
+        lines.append(f"translation_key: {_quote(translation_key)}")
     lines += ["tags: []", "sources: []", "draft: true", "---", "",
               "Write the lead paragraph here. Cite sources like this: \\[@source-id].", ""]
     path.parent.mkdir(parents=True, exist_ok=True)

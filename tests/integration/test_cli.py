@@ -366,6 +366,27 @@ def test_new_rejects_an_unknown_category_with_a_suggestion(starter: Path) -> Non
     assert snapshot(starter) == before
 
 
+def test_new_in_russian_writes_a_transliterated_file_name_with_lang(starter: Path) -> None:
+    config = starter / "briefgen.yaml"
+    config.write_text(config.read_text() + "languages:\n  - code: en\n  - code: ru\n")
+    result = run("--site", starter, "new", "Конец перемирия", "--lang", "ru",
+                 "--translation-key", "truce-ends")
+    assert result.exit_code == 0, result.output
+    [path] = (starter / "content/briefings").rglob("konets-peremiriia.md")
+    text = path.read_text(encoding="utf-8")
+    assert '\nlang: ru\ntranslation_key: "truce-ends"\n' in text
+    assert run("--site", starter, "build", "--drafts").exit_code == 0
+    assert list((starter / "site/ru/briefings").rglob("konets-peremiriia/index.html"))
+
+
+def test_new_rejects_a_language_the_site_does_not_have(starter: Path) -> None:
+    before = snapshot(starter)
+    result = run("--site", starter, "new", "Titre", "--lang", "fr")
+    assert result.exit_code == 2
+    assert "unknown language 'fr' (the site's languages: en)" in result.stderr
+    assert snapshot(starter) == before
+
+
 def test_new_outside_a_site_is_a_usage_error(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
