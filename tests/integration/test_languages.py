@@ -4,6 +4,7 @@ names of categories, authors and tags per language, Cyrillic slugs, and the erro
 from __future__ import annotations
 
 import json
+import shutil
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -385,3 +386,46 @@ def test_search_indexes_each_language_separately(make_site: MakeSite) -> None:
     assert entry["languages"]["ru"]["page_count"] == 2  # the two Russian briefings
     assert (root / "site/ru/search/index.html").is_file()
     assert (root / "site/search/index.html").is_file()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and "pagefind" not in p.parts}
+
+
+def test_incremental_builds_of_a_bilingual_site_equal_cold_ones(
+        make_site: MakeSite, tmp_path: Path) -> None:
+    root = bilingual(make_site)
+    build_site(root)
+    russian = root / "content/briefings/2026/02/grid-reserve.ru.md"
+    steps = [
+        # a new slug for the translation: the English page's switch and hreflang follow it
+        lambda: russian.write_text(russian.read_text(encoding="utf-8").replace(
+            "translation_key:", "slug: rezerv\ntranslation_key:"), encoding="utf-8"),
+        # the category's Russian name changes every Russian page, no English one
+        lambda: (root / "content/categories.yaml").write_text(
+            (root / "content/categories.yaml").read_text(encoding="utf-8").replace(
+                "name: Анализ", "name: Аналитика"), encoding="utf-8"),
+        # the translation goes: the English page loses its alternate
+        lambda: russian.unlink(),
+    ]
+    for number, step in enumerate(steps):
+        before = _tree(root / "site")
+        step()
+        build_site(root)
+        after = _tree(root / "site")
+        copy = tmp_path / f"cold-{number}"
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", ".briefgen-cache"))
+        build_site(copy, cache=False)
+        assert after == _tree(copy / "site"), number
+        changed = {rel for rel in after if before.get(rel) != after[rel]}
+        english_page = "briefings/2026/02/grid-reserve/index.html"
+        if number == 0:
+            assert english_page in changed
+            assert "/ru/briefings/2026/02/rezerv/" in after[english_page].decode()
+        if number == 1:
+            assert changed and all(rel.startswith("ru/") or rel == "sitemap.xml"
+                                   for rel in changed), changed
+        if number == 2:
+            assert english_page in changed
+            assert 'hreflang="ru"' not in after[english_page].decode()
