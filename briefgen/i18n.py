@@ -115,7 +115,9 @@ class Catalogues:
                     catalog = read_po(handle, locale=locale, domain=DOMAIN, abort_invalid=True)
                 found = CatalogueFile(path, catalog)
             except PoFileError as exc:
-                self.problems[path] = (exc.lineno, f"unreadable catalogue: {exc.args[0]}")
+                message = str(exc.args[0]).rsplit(" on ", 1)[0]  # Babel counts lines from 0
+                self.problems[path] = (exc.lineno + 1, f"unreadable catalogue: {message}: "
+                                       f"{exc.line!r}")
             except (OSError, UnicodeDecodeError, ValueError) as exc:
                 self.problems[path] = (0, f"unreadable catalogue: {exc}")
         self._files[path] = found
