@@ -44,7 +44,6 @@ class Theme:
         self.dirs = [d for d in candidates if d.is_dir()]
         self.config = config
         self.urls = urls
-        self.locale = config.language.replace("-", "_")
         self.default_code = config.default_language.code
         self._hashes: dict[str, str] = {}
         loaders: list[jinja2.BaseLoader] = [
