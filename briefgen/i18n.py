@@ -33,6 +33,7 @@ __all__ = [
     "catalogue_path",
     "check_catalogues",
     "install",
+    "is_translated",
     "locale_chain",
     "page_language",
     "plural_samples",
