@@ -50,6 +50,7 @@ class BuildOptions:
     strict: bool = False
     write: bool = True  # False: validate and render everything, publish nothing (check)
     check_links: bool = False  # check every internal link and #anchor of the built pages
+    check_catalogues: bool = False  # report interface strings a language has no translation for
     now: datetime | None = None
     jobs: int | None = None  # worker processes; None: every available CPU
     cache: bool = True  # False: parse and render everything; the cache is neither read nor written
@@ -67,7 +68,7 @@ class BuildResult:
 
 
 # Steps after which errors do not stop the build yet: later steps find more problems.
-_GO_ON_AFTER_ERRORS = frozenset({"discover", "fresh", "parse"})
+_GO_ON_AFTER_ERRORS = frozenset({"discover", "catalogues", "fresh", "parse"})
 
 
 class _Build:
@@ -98,6 +99,7 @@ class _Build:
         return [
             ("config", self.load_config),
             ("discover", self.discover),
+            ("catalogues", self.catalogues),
             ("fresh", self.check_fresh),
             ("parse", self.parse),
             ("model", self.model),
@@ -157,6 +159,10 @@ class _Build:
         self.categories = load_categories(self.root, self.diags, codes)
         self.tags = load_tags(self.root, self.diags, codes)
         self.outlets = load_outlets(self.root, self.diags)
+
+    def catalogues(self) -> None:
+        """The theme's translation catalogues: unreadable ones, and (check) missing strings."""
+        self.theme.check_catalogues(self.diags, missing=self.options.check_catalogues)
 
     def check_fresh(self) -> None:
         """Open the cache; finish early when nothing the build reads has changed."""

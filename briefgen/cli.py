@@ -148,7 +148,8 @@ def check_command(ctx: click.Context, drafts: bool, future: bool, base_url: str 
     """Run every validation of the build without writing the site."""
     root = _site_root(ctx)
     _run(ctx, BuildOptions(root, drafts=drafts, future=future, base_url=base_url,
-                           strict=strict, write=False, check_links=True), fmt, verbose, infos=True)
+                           strict=strict, write=False, check_links=True,
+                           check_catalogues=True), fmt, verbose, infos=True)
 
 
 @cli.command("init")

@@ -1,4 +1,5 @@
-"""The Jinja environment: a site's theme folder over the bundled one, autoescape always on."""
+"""The Jinja environment: a site's theme folder over the bundled one, autoescape always on,
+interface strings and dates in the language of the page being rendered."""
 
 from __future__ import annotations
 
@@ -6,13 +7,17 @@ import hashlib
 import re
 import sys
 import traceback
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
+from briefgen import i18n
 from briefgen.config import Config
+from briefgen.diagnostics import Diagnostics
 from briefgen.urls import Urls
 
 # {% extends/include/import/from "name" %}: a quick scan instead of parsing every template.
@@ -39,7 +44,7 @@ class Theme:
         self.dirs = [d for d in candidates if d.is_dir()]
         self.config = config
         self.urls = urls
-        self.locale = config.language.replace("-", "_")
+        self.default_code = config.default_language.code
         self._hashes: dict[str, str] = {}
         loaders: list[jinja2.BaseLoader] = [
             jinja2.FileSystemLoader(str(d / "templates")) for d in self.dirs
@@ -58,8 +63,14 @@ class Theme:
             isodate=lambda value: value.isoformat(),
             rel=urls.rel,
             abs_url=urls.abs,
+            conjoin=self.conjoin,
         )
         self.env.globals.update(config=config, urls=urls)
+        self.catalogues = i18n.Catalogues(self.dirs)
+        i18n.install(self.env, self.catalogues, self.default_code)
+        for language in config.languages:  # read now: forked render workers inherit them
+            self.catalogues.translations(language.code)
+        self._catalogues_digest = self.catalogues.digest()
 
     @property
     def exists(self) -> bool:
@@ -69,27 +80,58 @@ class Theme:
         """Static folders, lowest priority first (bundled, then the site's own theme)."""
         return [d / "static" for d in reversed(self.dirs) if (d / "static").is_dir()]
 
-    def _local(self, value: datetime) -> datetime:
-        return value.astimezone(self.config.tz)
+    def _locale(self, context: jinja2.runtime.Context) -> str:
+        """The Babel locale of the page being rendered: 'ru', 'pt_BR'."""
+        return i18n.page_language(context, self.default_code).replace("-", "_")
 
-    def format_date(self, value: datetime, fmt: str = "d MMMM y") -> str:
-        """A date in the site language, e.g. '4 February 2026'."""
+    @jinja2.pass_context
+    def format_date(self, context: jinja2.runtime.Context, value: date,
+                    fmt: str = "d MMMM y") -> str:
+        """A date in the page's language (and, for a moment in time, the site's timezone):
+        '4 February 2026', '4 февраля 2026'."""
         from babel.dates import format_date
 
-        return format_date(self._local(value).date(), format=fmt, locale=self.locale)
+        day = value.astimezone(self.config.tz).date() if isinstance(value, datetime) else value
+        return format_date(day, format=fmt, locale=self._locale(context))
 
-    def format_datetime(self, value: datetime, fmt: str = "d MMMM y, HH:mm") -> str:
-        """A date and time in the site language and timezone."""
+    @jinja2.pass_context
+    def format_datetime(self, context: jinja2.runtime.Context, value: datetime,
+                        fmt: str = "d MMMM y, HH:mm") -> str:
+        """A date and time in the page's language and the site's timezone:
+        '4 February 2026, 18:25', '4 февраля 2026, 18:25'."""
         from babel.dates import format_datetime
 
-        return format_datetime(self._local(value), format=fmt, tzinfo=self.config.tz,
-                               locale=self.locale)
+        return format_datetime(value.astimezone(self.config.tz), format=fmt,
+                               tzinfo=self.config.tz, locale=self._locale(context))
+
+    @jinja2.pass_context
+    def conjoin(self, context: jinja2.runtime.Context, items: list[Any],
+                show: Callable[[Any], Any] | None = None) -> Markup:
+        """Items as a list in the page's language, each shown by `show` (a macro) when given:
+        'A, B and C', 'A, B и C'. Text is escaped, markup kept."""
+        from babel.lists import format_list
+
+        parts = [escape(show(item) if show else item) for item in items]
+        # Babel joins placeholders; the joined text is escaped, then the parts put back.
+        joined = str(escape(format_list([f"\x00{n}\x00" for n in range(len(parts))],
+                                        locale=self._locale(context))))
+        for n, part in enumerate(parts):
+            joined = joined.replace(f"\x00{n}\x00", str(part))
+        return Markup(joined)
+
+    def check_catalogues(self, diags: Diagnostics, missing: bool) -> None:
+        """Report unreadable catalogues and, when `missing`, each interface string a language
+        of the site has no translation for (see briefgen.i18n)."""
+        i18n.check_catalogues(self.env, self.catalogues,
+                              [lang.code for lang in self.config.languages], self.label, diags,
+                              missing=missing)
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)
 
     def template_hash(self, name: str) -> str:
-        """A digest of a template and every template it extends, includes or imports.
+        """A digest of a template, every template it extends, includes or imports, and the
+        theme's catalogues.
 
         A template that names others dynamically depends on all of them."""
         found = self._hashes.get(name)
@@ -113,6 +155,7 @@ class Theme:
             else:
                 pending.extend(_STATIC_REF.findall(source))
         text = "\0".join(f"{k}\0{v}" for k, v in sorted(sources.items()))
+        text += "\0catalogues\0" + self._catalogues_digest
         found = self._hashes[name] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
         return found
 

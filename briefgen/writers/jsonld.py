@@ -34,6 +34,7 @@ def briefing_jsonld(b: Briefing, urls: Urls, site_name: str) -> dict[str, Any]:
         "@context": "https://schema.org",
         "@type": ARTICLE_TYPES.get(b.category.id if b.category else "", "NewsArticle"),
         "headline": b.title,
+        "inLanguage": b.lang,
         "description": b.summary,
         "url": urls.abs(b.url),
         "mainEntityOfPage": urls.abs(b.url),

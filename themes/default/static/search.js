@@ -73,10 +73,31 @@
     }
     return next();
   }
-  function describe(count, more, term) {
-    if (!count) return "No results for “" + term + "”";
-    return count + (more ? " or more" : "") + (count === 1 ? " result" : " results") +
-      " for “" + term + "”";
+  /* Messages come from #search-status's data-* attributes, in the page's language; a count
+     picks its plural form (data-results-one, -few, -many, -other...) with Intl.PluralRules. */
+  var plurals = window.Intl && Intl.PluralRules
+    ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+  function fill(text, values) {
+    return (text || "").replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
+  }
+  function message(name, values) {
+    var text = null;
+    if ("count" in values) {
+      var form = plurals ? plurals.select(values.count) : (values.count === 1 ? "one" : "other");
+      text = status.getAttribute("data-" + name + "-" + form) ||
+        status.getAttribute("data-" + name + "-other") ||
+        status.getAttribute("data-" + name + "-many");
+    } else {
+      text = status.getAttribute("data-" + name);
+    }
+    return fill(text, values);
+  }
+  function describe(count, more, term, shown) {
+    if (!count) return message("none", { term: term });
+    if (shown) return message("first", { count: count, term: term, shown: shown });
+    return message(more ? "more" : "results", { count: count, term: term });
   }
   function run(push) {
     var term = query.value.trim(), filters = {}, mine = ++counter;
@@ -93,7 +114,7 @@
       status.textContent = "";
       return;
     }
-    status.textContent = "Searching…";
+    status.textContent = message("searching", {});
     pagefind().then(function (pf) { return pf.search(term); }).then(function (search) {
       if (mine !== counter || !search) return null;
       var filtered = Object.keys(filters).length > 0;
@@ -102,11 +123,11 @@
         show(found.slice(0, LIMIT), term);
         var count = filtered ? found.length : search.results.length;
         var more = filtered && found.length >= LIMIT;
-        status.textContent = describe(count, more, term) +
-          (count > LIMIT && !filtered ? ", showing the first " + LIMIT : "");
+        status.textContent = describe(count, more, term,
+                                      count > LIMIT && !filtered ? LIMIT : 0);
       });
     }).catch(function () {
-      status.textContent = "Search is not available: the index could not be loaded.";
+      status.textContent = message("unavailable", {});
     });
   }
 

@@ -50,9 +50,14 @@
     document.body.removeChild(area);
     return ok;
   }
+  /* The messages come from the page (the button's data-copied and data-copy-failed, in the
+     page's language); {url} in a message is the link. */
   function copy(button) {
     var url = button.getAttribute("data-url") || location.href;
-    function done(ok) { announce(ok ? "Link copied" : "Could not copy; the link is " + url); }
+    function done(ok) {
+      var text = button.getAttribute(ok ? "data-copied" : "data-copy-failed") || "";
+      announce(text.split("{url}").join(url));
+    }
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(url).then(function () { done(true); },
         function () { done(fallbackCopy(url)); });

@@ -1,0 +1,297 @@
+"""Interface strings: a theme's gettext catalogues, a site's merged over them, Jinja's i18n
+callables that follow the page's language, and the check for strings a language lacks.
+
+A catalogue is `<theme folder>/locales/<locale>/LC_MESSAGES/messages.po`, read with Babel. The
+theme folders are the site's `themes/<name>/` first, then the bundled theme, so a site's catalogue
+overrides or adds strings message by message; a language `pt-BR` reads `pt_BR` catalogues, then
+`pt` ones. A string no catalogue translates shows its msgid, the English text of the template.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import NullTranslations, Translations
+
+from briefgen.diagnostics import Diagnostics
+
+__all__ = [
+    "SOURCE_LANGUAGE",
+    "CatalogueFile",
+    "Catalogues",
+    "UsedString",
+    "catalogue_path",
+    "check_catalogues",
+    "install",
+    "is_translated",
+    "locale_chain",
+    "page_language",
+    "plural_samples",
+    "used_strings",
+]
+
+DOMAIN = "messages"
+SOURCE_LANGUAGE = "en"  # the language of the msgids in the templates: it needs no catalogue
+# (context, msgid): how gettext tells messages apart; context is None for gettext and ngettext
+Key = tuple[str | None, str]
+
+
+def catalogue_path(theme_dir: Path, locale: str) -> Path:
+    """Where a theme folder keeps the catalogue of a locale."""
+    return theme_dir / "locales" / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def locale_chain(code: str) -> list[str]:
+    """Locale folder names for a language code, most specific first: 'pt-BR' -> pt_BR, pt."""
+    parts = code.replace("-", "_").split("_")
+    return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+def _babel_locale(name: str) -> Locale | None:
+    try:
+        return Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def is_translated(message: Message | None) -> bool:
+    """A message with every form of its msgstr filled in and not marked fuzzy."""
+    if message is None or message.fuzzy:
+        return False
+    strings = message.string if isinstance(message.string, tuple | list) else [message.string]
+    return bool(strings) and all(strings)
+
+
+@dataclass(frozen=True)
+class CatalogueFile:
+    """One .po file as read."""
+
+    path: Path
+    catalog: Catalog
+
+    def get(self, key: Key) -> Message | None:
+        context, msgid = key
+        return self.catalog.get(msgid, context=context)
+
+    def translations(self) -> Translations:
+        """The file as a gettext object (Babel compiles it to .mo bytes in memory); untranslated
+        and fuzzy messages are left out, so a lookup falls through to the next catalogue."""
+        buffer = io.BytesIO()
+        write_mo(buffer, self.catalog)
+        buffer.seek(0)
+        return Translations(buffer, domain=DOMAIN)
+
+
+class Catalogues:
+    """The catalogues of a theme's folders (highest priority first), each file read once."""
+
+    def __init__(self, theme_dirs: list[Path]) -> None:
+        self.dirs = theme_dirs
+        self._files: dict[Path, CatalogueFile | None] = {}
+        self._translations: dict[str, NullTranslations] = {}
+        self.problems: dict[Path, tuple[int, str]] = {}  # unreadable file -> line, message
+
+    def candidates(self, code: str) -> list[Path]:
+        """Every place a catalogue of this language may be, highest priority first."""
+        return [catalogue_path(d, name) for name in locale_chain(code) for d in self.dirs]
+
+    def _read(self, path: Path) -> CatalogueFile | None:
+        if path in self._files:
+            return self._files[path]
+        found = None
+        if path.is_file():
+            locale = _babel_locale(path.parent.parent.name)
+            try:
+                with path.open("rb") as handle:
+                    catalog = read_po(handle, locale=locale, domain=DOMAIN, abort_invalid=True)
+                found = CatalogueFile(path, catalog)
+            except PoFileError as exc:
+                message = str(exc.args[0]).rsplit(" on ", 1)[0]  # Babel counts lines from 0
+                self.problems[path] = (exc.lineno + 1, f"unreadable catalogue: {message}: "
+                                       f"{exc.line!r}")
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                self.problems[path] = (0, f"unreadable catalogue: {exc}")
+        self._files[path] = found
+        return found
+
+    def files(self, code: str) -> list[CatalogueFile]:
+        """The readable catalogues of a language, highest priority first."""
+        return [f for f in map(self._read, self.candidates(code)) if f is not None]
+
+    def translations(self, code: str) -> NullTranslations:
+        """The language's catalogues chained: each falls back to the next, the last to the
+        msgids themselves."""
+        found = self._translations.get(code)
+        if found is None:
+            found = NullTranslations()
+            chain = [f.translations() for f in self.files(code)]
+            if chain:
+                found = chain[0]
+                for fallback in chain[1:]:
+                    found.add_fallback(fallback)
+            self._translations[code] = found
+        return found
+
+    def digest(self) -> str:
+        """A digest of every catalogue file of the theme folders: part of each page's key."""
+        h = hashlib.blake2b(digest_size=16)
+        for folder in self.dirs:
+            for path in sorted((folder / "locales").glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+                h.update(f"{path}\0".encode())
+                h.update(path.read_bytes())
+        return h.hexdigest()
+
+
+def page_language(context: jinja2.runtime.Context, default: str) -> str:
+    """The language code of the page being rendered: its `lang` (a Language, or a code)."""
+    lang = context.get("lang")
+    code = getattr(lang, "code", lang)
+    return code if isinstance(code, str) and code else default
+
+
+def plural_samples(code: str) -> dict[str, int]:
+    """One whole number for each CLDR plural category of a language ({'one': 1, 'few': 2,
+    'many': 5} in Russian), so a page can hand every plural form of a string to scripts, which
+    pick one with Intl.PluralRules."""
+    locale = _babel_locale(code.replace("-", "_")) or Locale("en")
+    samples: dict[str, int] = {}
+    for n in range(200):
+        samples.setdefault(locale.plural_form(n), n)
+    order = ("zero", "one", "two", "few", "many", "other")
+    return {tag: samples[tag] for tag in order if tag in samples}
+
+
+def install(env: jinja2.Environment, catalogues: Catalogues, default: str) -> None:
+    """Jinja's i18n extension (new-style gettext) with callables that translate into the
+    language of the page being rendered, so one environment serves every language."""
+    env.add_extension("jinja2.ext.i18n")
+    env.policies["ext.i18n.trimmed"] = True
+
+    def pick(context: jinja2.runtime.Context) -> NullTranslations:
+        return catalogues.translations(page_language(context, default))
+
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, message: str) -> str:
+        return pick(context).gettext(message)
+
+    @jinja2.pass_context
+    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
+        return pick(context).ngettext(singular, plural, n)
+
+    @jinja2.pass_context
+    def pgettext(context: jinja2.runtime.Context, ctx: str, message: str) -> str:
+        return str(pick(context).pgettext(ctx, message))
+
+    @jinja2.pass_context
+    def npgettext(context: jinja2.runtime.Context, ctx: str, singular: str, plural: str,
+                  n: int) -> str:
+        return str(pick(context).npgettext(ctx, singular, plural, n))
+
+    @jinja2.pass_context
+    def plural_categories(context: jinja2.runtime.Context) -> dict[str, int]:
+        return plural_samples(page_language(context, default))
+
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
+    env.globals["plural_categories"] = plural_categories
+
+
+@dataclass(frozen=True)
+class UsedString:
+    """A message a template uses, where it first appears."""
+
+    key: Key
+    plural: str | None
+    template: str  # the template file
+    line: int
+    col: int
+
+
+def _message(funcname: str, strings: Any) -> tuple[Key, str | None] | None:
+    """(key, plural) of an extracted call, or None when its message is not a literal."""
+    args = list(strings) if isinstance(strings, tuple) else [strings]
+    context: str | None = None
+    if funcname in ("pgettext", "npgettext"):
+        context, args = args[0], args[1:]
+    if not args or not isinstance(args[0], str) or (funcname.startswith("p") and context is None):
+        return None
+    plural = args[1] if funcname.endswith("ngettext") and len(args) > 1 else None
+    return (context, args[0]), plural if isinstance(plural, str) else None
+
+
+def used_strings(env: jinja2.Environment) -> Iterator[UsedString]:
+    """Every literal message of every template the environment sees (a site's template hides
+    the bundled one of the same name), first use first."""
+    seen: set[Key] = set()
+    assert env.loader is not None
+    for name in sorted(env.list_templates()):
+        source, filename, _uptodate = env.loader.get_source(env, name)
+        try:
+            calls = list(env.extract_translations(source))  # type: ignore[attr-defined]
+        except jinja2.TemplateSyntaxError:
+            continue  # the render reports it
+        lines = source.splitlines()
+        for lineno, funcname, strings in calls:
+            found = _message(funcname, strings)
+            if found is None or found[0] in seen:
+                continue
+            key, plural = found
+            seen.add(key)
+            text = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+            col = text.find(key[1].split("\n")[0][:24]) + 1
+            yield UsedString(key, plural, filename or name, lineno, col)
+
+
+def _shown(key: Key) -> str:
+    context, msgid = key
+    text = msgid if len(msgid) <= 60 else msgid[:57] + "..."
+    return repr(text) + (f" (context {context!r})" if context else "")
+
+
+def check_catalogues(env: jinja2.Environment, catalogues: Catalogues, codes: list[str],
+                     label: Callable[[str], str], diags: Diagnostics,
+                     missing: bool = True) -> None:
+    """Report unreadable catalogues (errors) and, when `missing`, each string the templates use
+    that a language has no translation for (a warning: the page shows the English text)."""
+    for code in codes:
+        catalogues.files(code)  # reads them, recording problems
+    for path, (line, message) in sorted(catalogues.problems.items()):
+        diags.error(label(str(path)), line, 0, message)
+    if not missing:
+        return
+    used = list(used_strings(env))
+    for code in codes:
+        if locale_chain(code)[-1] == SOURCE_LANGUAGE:
+            continue
+        files = catalogues.files(code)
+        theme = Path("themes") / (catalogues.dirs[0].name if catalogues.dirs else "default")
+        expected = catalogue_path(theme, locale_chain(code)[0]).as_posix()
+        for use in used:
+            entries = [(f, f.get(use.key)) for f in files]
+            if any(is_translated(entry) for _f, entry in entries):
+                continue
+            where = f"used at {label(use.template)}:{use.line}"
+            what = f"no {code!r} translation of {_shown(use.key)}"
+            present = [(f, e) for f, e in entries if e is not None]
+            if present:
+                file, entry = present[0]
+                state = "fuzzy" if entry and entry.fuzzy else "empty"
+                diags.warning(label(str(file.path)), (entry.lineno if entry else 0) or 1, 1,
+                              f"{what}: its msgstr is {state} ({where})")
+            elif files:
+                diags.warning(label(str(files[0].path)), 1, 1,
+                              f"{what}: the catalogue has no entry for it ({where})")
+            else:
+                diags.warning(label(use.template), use.line, use.col,
+                              f"{what}: there is no catalogue for {code!r} "
+                              f"(a site adds one as {expected})")

@@ -1,0 +1,260 @@
+"""briefgen.i18n and the theme's catalogues: loading, merging, the gettext callables, dates and
+lists in the page's language, and the check for untranslated strings."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import jinja2
+import pytest
+from babel.messages.pofile import read_po
+
+from briefgen import i18n
+from briefgen.config import Config
+from briefgen.diagnostics import Diagnostics
+from briefgen.languages import Language
+from briefgen.theme import Theme, bundled_themes_dir
+from briefgen.urls import Urls
+
+THEME = bundled_themes_dir() / "default"
+EN = Language("en", "English")
+RU = Language("ru", "Русский", default=False)
+
+
+def po(path: Path, body: str, language: str = "ru") -> Path:
+    """Write a small catalogue: a header naming the language, then body."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'msgid ""\nmsgstr ""\n"Language: {language}\\n"\n\n'
+                    + textwrap.dedent(body).lstrip(), encoding="utf-8")
+    return path
+
+
+def theme(tmp_path: Path, **config: object) -> Theme:
+    """The bundled default theme for a site at tmp_path (with any files written there)."""
+    settings: dict[str, object] = {"root": tmp_path, "title": "T", "base_url": "https://x.org/",
+                                   "timezone": "Europe/Berlin", "languages": [EN, RU]}
+    settings.update(config)
+    cfg = Config(**settings)  # type: ignore[arg-type]
+    return Theme(cfg, Urls(cfg.base_url, cfg.permalinks))
+
+
+def render(t: Theme, source: str, lang: Language | None = RU, **context: object) -> str:
+    if lang is not None:
+        context["lang"] = lang
+    return t.env.from_string(source).render(**context)
+
+
+def template_messages() -> set[tuple[str | None, str]]:
+    env = theme(Path("/nonexistent-site")).env
+    return {used.key for used in i18n.used_strings(env)}
+
+
+def catalogue_messages(path: Path) -> dict[tuple[str | None, str], object]:
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    return {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m
+            for m in catalog if m.id}
+
+
+# The theme's own catalogues
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_the_theme_catalogue_translates_every_string_the_templates_use(locale: str) -> None:
+    used = template_messages()
+    assert len(used) > 50
+    messages = catalogue_messages(i18n.catalogue_path(THEME, locale))
+    untranslated = sorted(str(key) for key in used
+                          if not i18n.is_translated(messages.get(key)))  # type: ignore[arg-type]
+    assert not untranslated, f"{locale}: translate {untranslated}"
+
+
+def test_the_pot_template_lists_exactly_the_templates_strings() -> None:
+    pot = set(catalogue_messages(THEME / "locales" / "messages.pot"))
+    used = template_messages()
+    missing, stale = sorted(map(str, used - pot)), sorted(map(str, pot - used))
+    assert pot == used, f"run pybabel extract (docs/themes.md): missing {missing}, stale {stale}"
+
+
+def test_every_plural_message_of_the_russian_catalogue_has_three_forms() -> None:
+    messages = catalogue_messages(i18n.catalogue_path(THEME, "ru"))
+    plural = [m for m in messages.values() if m.pluralizable]  # type: ignore[attr-defined]
+    assert plural
+    assert all(len(m.string) == 3 for m in plural)  # type: ignore[attr-defined]
+
+
+# Rendering in the page's language
+
+
+def test_one_environment_translates_into_the_language_of_each_page(tmp_path: Path) -> None:
+    t = theme(tmp_path)
+    source = '{{ _("Further reading") }} / {{ _("Archive") }}'
+    assert render(t, source, EN) == "Further reading / Archive"
+    assert render(t, source, RU) == "Что ещё почитать / Архив"
+    assert render(t, source, None) == "Further reading / Archive"  # no lang: the default language
+
+
+def test_russian_plural_forms_follow_the_count(tmp_path: Path) -> None:
+    t = theme(tmp_path)
+    source = ('{{ ngettext("cited in %(num)d briefing", "cited in %(num)d briefings", n) }}')
+    shown = [render(t, source, RU, n=n) for n in (1, 3, 5, 21, 22, 11)]
+    assert shown == ["цитируется в 1 брифинге", "цитируется в 3 брифингах",
+                     "цитируется в 5 брифингах", "цитируется в 21 брифинге",
+                     "цитируется в 22 брифингах", "цитируется в 11 брифингах"]
+    assert [render(t, source, EN, n=n) for n in (1, 2)] == [
+        "cited in 1 briefing", "cited in 2 briefings"]
+
+
+def test_a_string_with_a_context_is_translated_with_it(tmp_path: Path) -> None:
+    t = theme(tmp_path)
+    assert render(t, '{{ pgettext("search result type", "Page") }}', RU) == "Страница"
+
+
+def test_an_untranslated_string_shows_its_english_msgid(tmp_path: Path) -> None:
+    t = theme(tmp_path)
+    assert render(t, '{{ _("Nothing translates %(x)s", x="<me>") }}', RU) == \
+        "Nothing translates &lt;me&gt;"
+    de = Language("de", "Deutsch", default=False)
+    assert render(t, '{{ _("Further reading") }}', de) == "Further reading"
+
+
+def test_the_russian_date_uses_the_genitive_month_in_the_site_timezone(tmp_path: Path) -> None:
+    t = theme(tmp_path)
+    moment = datetime(2026, 2, 4, 17, 25, tzinfo=UTC)  # 18:25 in Berlin
+    source = "{{ when | datetime }} · {{ when | date }} · {{ day | date('LLLL y') }}"
+    assert render(t, source, EN, when=moment, day=date(2026, 2, 1)) == \
+        "4 February 2026, 18:25 · 4 February 2026 · February 2026"
+    assert render(t, source, RU, when=moment, day=date(2026, 2, 1)) == \
+        "4 февраля 2026, 18:25 · 4 февраля 2026 · февраль 2026"
+
+
+def test_a_briefing_in_another_zone_is_dated_in_the_site_timezone(tmp_path: Path) -> None:
+    t = theme(tmp_path)
+    moment = datetime(2026, 2, 4, 21, 25, tzinfo=timezone(timedelta(hours=4)))
+    assert render(t, "{{ when | datetime }}", RU, when=moment) == "4 февраля 2026, 18:25"
+
+
+def test_lists_are_joined_in_the_page_language_and_escaped(tmp_path: Path) -> None:
+    t = theme(tmp_path)
+    source = ('{% macro b(x) %}<b>{{ x }}</b>{% endmacro %}'
+              '{{ names | conjoin }} | {{ names | conjoin(b) }}')
+    names = ["A&B", "C", "D"]
+    assert render(t, source, EN, names=names) == (
+        "A&amp;B, C, and D | <b>A&amp;B</b>, <b>C</b>, and <b>D</b>")
+    assert render(t, source, RU, names=names[:2]) == "A&amp;B и C | <b>A&amp;B</b> и <b>C</b>"
+
+
+def test_plural_categories_give_a_sample_count_for_each_form() -> None:
+    assert i18n.plural_samples("ru") == {"one": 1, "few": 2, "many": 0}
+    assert i18n.plural_samples("en") == {"one": 1, "other": 0}
+
+
+def test_a_regional_language_falls_back_to_its_base_language() -> None:
+    assert i18n.locale_chain("pt-BR") == ["pt_BR", "pt"]
+    assert i18n.locale_chain("ru") == ["ru"]
+
+
+# A site's catalogues over the theme's
+
+
+def test_a_site_catalogue_overrides_one_string_and_keeps_the_rest(tmp_path: Path) -> None:
+    po(i18n.catalogue_path(tmp_path / "themes" / "default", "ru"), """
+        msgid "Further reading"
+        msgstr "Читайте также"
+
+        msgid "Archive"
+        msgstr ""
+    """)
+    t = theme(tmp_path)
+    assert render(t, '{{ _("Further reading") }} / {{ _("Archive") }} / {{ _("Sources") }}') \
+        == "Читайте также / Архив / Источники"
+
+
+def test_a_site_adds_a_language_with_its_own_plural_rules(tmp_path: Path) -> None:
+    po(i18n.catalogue_path(tmp_path / "themes" / "default", "pl"), """
+        msgid "cited in %(num)d briefing"
+        msgid_plural "cited in %(num)d briefings"
+        msgstr[0] "cytowane w %(num)d briefingu"
+        msgstr[1] "cytowane w %(num)d briefingach"
+        msgstr[2] "cytowane w %(num)d briefingach"
+    """, language="pl")
+    pl = Language("pl", "Polski", default=False)
+    t = theme(tmp_path, languages=[EN, pl])
+    source = '{{ ngettext("cited in %(num)d briefing", "cited in %(num)d briefings", n) }}'
+    assert [render(t, source, pl, n=n) for n in (1, 5)] == [
+        "cytowane w 1 briefingu", "cytowane w 5 briefingach"]
+
+
+def test_changing_a_catalogue_changes_every_template_key(tmp_path: Path) -> None:
+    before = theme(tmp_path).template_hash("list.html")
+    po(i18n.catalogue_path(tmp_path / "themes" / "default", "ru"), """
+        msgid "Archive"
+        msgstr "Все брифинги"
+    """)
+    assert theme(tmp_path).template_hash("list.html") != before
+
+
+# The check
+
+
+def check(t: Theme, missing: bool = True) -> list[str]:
+    diags = Diagnostics()
+    t.check_catalogues(diags, missing=missing)
+    return [d.format() for d in diags]
+
+
+def test_the_bundled_catalogues_leave_nothing_to_report(tmp_path: Path) -> None:
+    assert check(theme(tmp_path)) == []
+
+
+def test_an_empty_msgstr_is_reported_at_its_entry_when_no_catalogue_translates_it(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "themes" / "default"
+    (folder / "templates").mkdir(parents=True)
+    (folder / "templates" / "_head.html").write_text(
+        '<meta name="x" content="{{ _(\'Listen to this briefing\') }}">\n', encoding="utf-8")
+    po(i18n.catalogue_path(folder, "ru"), """
+        msgid "Further reading"
+        msgstr "Читайте также"
+
+        msgid "Listen to this briefing"
+        msgstr ""
+    """)
+    assert check(theme(tmp_path)) == [
+        "themes/default/locales/ru/LC_MESSAGES/messages.po:8:1: warning: no 'ru' translation of "
+        "'Listen to this briefing': its msgstr is empty "
+        "(used at themes/default/templates/_head.html:1)"]
+
+
+def test_a_language_without_a_catalogue_is_reported_at_each_string_in_the_templates(
+        tmp_path: Path) -> None:
+    de = Language("de", "Deutsch", default=False)
+    found = check(theme(tmp_path, languages=[EN, de]))
+    assert len(found) == len(template_messages())
+    assert ("themes/default/templates/_sources.html:18:34: warning: no 'de' translation of "
+            "'Further reading': there is no catalogue for 'de' (a site adds one as "
+            "themes/default/locales/de/LC_MESSAGES/messages.po)") in found
+
+
+def test_an_unreadable_catalogue_is_an_error_even_when_not_checking_strings(
+        tmp_path: Path) -> None:
+    po(i18n.catalogue_path(tmp_path / "themes" / "default", "ru"), """
+        msgid "Archive"
+        msgstr "Архив"
+        Archive = Архив
+    """)
+    found = check(theme(tmp_path), missing=False)
+    assert found == ["themes/default/locales/ru/LC_MESSAGES/messages.po:7:1: error: unreadable "
+                     "catalogue: Unknown or misformatted keyword: 'Archive = Архив'"]
+
+
+def test_used_strings_name_the_template_line_and_column() -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "a.html": 'x\n<p>{{ _("Hello") }} {{ ngettext("%(num)d cat", "%(num)d cats", n) }}</p>\n'
+                  '{{ _(name) }}{{ _("Hello") }}'}), extensions=["jinja2.ext.i18n"])
+    used = list(i18n.used_strings(env))
+    assert [(u.key, u.plural, u.template, u.line, u.col) for u in used] == [
+        ((None, "Hello"), None, "a.html", 2, 10),
+        ((None, "%(num)d cat"), "%(num)d cats", "a.html", 2, 34)]
