@@ -24,7 +24,7 @@ class ChangeKind(Enum):
     PAGE = "page"  # content/pages/**.md
     SOURCE = "source"  # content/sources/**.md
     REGISTRY = "registry"  # content/authors.yaml, categories.yaml, outlets.yaml, tags.yaml
-    TEMPLATE = "template"  # themes/<name>/templates/**
+    TEMPLATE = "template"  # themes/<name>/templates/**, themes/<name>/locales/**
     STATIC = "static"  # static/**, themes/<name>/static/**
     CONFIG = "config"  # briefgen.yaml
     LAYOUT = "layout"  # content/, themes/ or static/ itself appeared, vanished or moved
@@ -102,7 +102,8 @@ def classify(root: Path, path: str | Path, is_directory: bool = False) -> Change
     if top == "content":
         return _classify_content(rel, is_directory) or ignored
     if top == "themes" and len(parts) >= 3:
-        if parts[2] == "templates" and (len(parts) > 3 or is_directory):
+        # interface-string catalogues (locales/) feed every page, as templates do
+        if parts[2] in ("templates", "locales") and (len(parts) > 3 or is_directory):
             return Change(ChangeKind.TEMPLATE, rel.as_posix())
         if parts[2] == "static" and (len(parts) > 3 or is_directory):
             return Change(ChangeKind.STATIC, rel.as_posix())

@@ -428,4 +428,5 @@ def test_incremental_builds_of_a_bilingual_site_equal_cold_ones(
                                    for rel in changed), changed
         if number == 2:
             assert english_page in changed
-            assert 'hreflang="ru"' not in after[english_page].decode()
+            assert '<link rel="alternate" hreflang="ru"' not in after[english_page].decode()
+            assert '<link rel="alternate" hreflang="ru"' in before[english_page].decode()

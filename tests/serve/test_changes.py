@@ -22,6 +22,7 @@ K = ChangeKind
     ("content/outlets.yaml", K.REGISTRY),
     ("themes/default/templates/briefing.html", K.TEMPLATE),
     ("themes/default/templates/partials/_card.html", K.TEMPLATE),
+    ("themes/default/locales/ru/LC_MESSAGES/messages.po", K.TEMPLATE),
     ("themes/default/static/style.css", K.STATIC),
     ("static/images/map.png", K.STATIC),
     ("static/.well-known/security.txt", K.STATIC),
