@@ -61,6 +61,9 @@ def test_russian_search_speaks_russian_with_plural_forms(chromium: Any, demo_url
     expect(page.locator("#search-results li").first).to_be_visible()
     expect(status).to_contain_text("по запросу «фрегат»")
     count = page.locator("#search-results li").count()
+    # the Russian index only: every result is a Russian page
+    hrefs = page.locator("#search-results li a").evaluate_all("els => els.map(e => e.href)")
+    assert hrefs and all(href.startswith(demo_url + "ru/") for href in hrefs), hrefs
     forms = page.evaluate(f"new Intl.PluralRules('ru').select({count})")
     expected = {"one": "результат ", "few": "результата ", "many": "результатов "}[forms]
     expect(status).to_contain_text(f"{count} {expected}")
