@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -28,6 +29,8 @@ from briefgen.schema import (
     Str,
     Type,
     Url,
+    Zone,
+    zone,
 )
 from briefgen.slugs import is_slug, slugify
 
@@ -93,6 +96,8 @@ BRIEFING_SCHEMA = Record("briefing front matter", {
     "summary": Field(Str(), doc="One or two sentences for lists, feeds and meta tags."),
     "date": Field(DateTime(), required=True),
     "updated": Field(DateTime()),
+    "timezone": Field(Zone(), doc="IANA timezone of this briefing's bare dates and of its "
+                      "byline (default: the site's)."),
     "slug": Field(Str(), doc="URL slug (default: the file name)."),
     "authors": Field(ListOf(Str())),
     "category": Field(Str()),
@@ -146,8 +151,21 @@ def _front(path: str, raw: bytes, what: str, schema: Record, ctx: ParseContext,
         if not diags.has_errors():
             diags.error(path, 1, 1, f"{what} front matter is empty")
         return None, doc
-    values = schema.convert(doc.front, Ctx(path, diags, doc.front_offset, ctx.config.tz), "")
+    tz = _own_zone(doc.front) if "timezone" in schema.fields else None
+    values = schema.convert(doc.front, Ctx(path, diags, doc.front_offset, tz or ctx.config.tz),
+                            "")
     return (None if values is INVALID else values), doc
+
+
+def _own_zone(front: yaml.Node) -> tzinfo | None:
+    """The front matter's own `timezone:`, read first: its bare dates are in that zone. (A bad
+    name is reported when the field itself is converted.)"""
+    if isinstance(front, yaml.MappingNode):
+        for key, value in front.value:
+            if (isinstance(key, yaml.ScalarNode) and key.value == "timezone"
+                    and isinstance(value, yaml.ScalarNode)):
+                return zone(value.value.strip())
+    return None
 
 
 def _lang_suffix(path: str, config: Config) -> tuple[str, str | None]:
@@ -241,6 +259,7 @@ def parse_briefing(path: str, raw: bytes, ctx: ParseContext) -> tuple[Briefing |
         translation_key=values.get("translation_key", ""),
         draft=values.get("draft", False),
         image=values.get("image", ""),
+        timezone=values.get("timezone", ""),
         source_refs=_located(values, "sources"),
         headings=rendered.headings,
         citations=rendered.citations.shifted(doc.body_offset),

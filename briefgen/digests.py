@@ -1,8 +1,9 @@
 """Render keys: a digest of everything a page's bytes depend on, for incremental builds.
 
 The contract for templates (docs/themes.md): a page may use its own objects (its briefing, term,
-source, outlet, page), the cards (url, title, kicker, summary, dates, category, authors, tags) of
-the briefings it lists or links as newer/older, and the site's chrome (config, categories, menu).
+source, outlet, page), the cards (url, title, kicker, summary, dates and their timezone, category,
+authors, tags, language) of the briefings it lists or links as newer/older, and the site's chrome
+(config, language, categories, menu).
 Everything else changes every page's key: the template files a page uses (with their includes and
 parents), briefgen's version and the configuration.
 """
@@ -68,7 +69,7 @@ class Digests:
         return self._once("card", b, lambda: digest(
             b.url, b.title, b.kicker, b.summary, _date(b.date), _date(b.updated), b.draft,
             b.future, b.guid, (b.category.name, b.category.url) if b.category else None,
-            [(a.name, a.url) for a in b.authors], b.tags, b.lang))
+            [(a.name, a.url) for a in b.authors], b.tags, b.lang, b.timezone))
 
     def source(self, s: Source) -> str:
         return self._once("source", s, lambda: digest(

@@ -124,6 +124,7 @@ class Briefing:
     translation_key: str = ""
     draft: bool = False
     image: str = ""
+    timezone: str = ""  # its own IANA zone for the byline ('' : the site's)
     source_refs: list[tuple[str | Source, Pos]] = field(default_factory=list)
     headings: list[tuple[int, str, str]] = field(default_factory=list)
     citations: CitationData | None = None

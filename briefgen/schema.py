@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -153,6 +154,25 @@ class Str(Type):
         if self.pattern and not self.pattern.fullmatch(value):
             return ctx.error(node, f"'{key}' must be {self.hint}, got {value!r}")
         return value
+
+
+class Zone(Str):
+    """An IANA timezone name such as Europe/Kyiv."""
+
+    def convert(self, node: yaml.Node, ctx: Ctx, key: str) -> Any:
+        value = super().convert(node, ctx, key)
+        if value is not INVALID and zone(value) is None:
+            return ctx.error(node, f"unknown timezone {value!r} (use an IANA name like "
+                             "'Europe/Berlin')")
+        return value
+
+
+def zone(name: str) -> ZoneInfo | None:
+    """The timezone of an IANA name, or None when there is none of that name."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 class Bool(Type):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import Markup, escape
@@ -96,13 +97,14 @@ class Theme:
 
     @jinja2.pass_context
     def format_datetime(self, context: jinja2.runtime.Context, value: datetime,
-                        fmt: str = "d MMMM y, HH:mm") -> str:
-        """A date and time in the page's language and the site's timezone:
-        '4 February 2026, 18:25', '4 февраля 2026, 18:25'."""
+                        fmt: str = "d MMMM y, HH:mm", tz: str = "") -> str:
+        """A date and time in the page's language and the site's timezone (or `tz`, an IANA
+        name): '4 February 2026, 18:25', '4 февраля 2026, 18:25'."""
         from babel.dates import format_datetime
 
-        return format_datetime(value.astimezone(self.config.tz), format=fmt,
-                               tzinfo=self.config.tz, locale=self._locale(context))
+        zone = ZoneInfo(tz) if tz else self.config.tz
+        return format_datetime(value.astimezone(zone), format=fmt, tzinfo=zone,
+                               locale=self._locale(context))
 
     @jinja2.pass_context
     def conjoin(self, context: jinja2.runtime.Context, items: list[Any],

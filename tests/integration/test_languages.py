@@ -430,3 +430,36 @@ def test_incremental_builds_of_a_bilingual_site_equal_cold_ones(
             assert english_page in changed
             assert '<link rel="alternate" hreflang="ru"' not in after[english_page].decode()
             assert '<link rel="alternate" hreflang="ru"' in before[english_page].decode()
+
+
+def test_a_briefing_timezone_reads_its_bare_dates_and_dates_its_byline(
+        make_site: MakeSite) -> None:
+    root = bilingual(make_site, """
+    -- content/briefings/2026/07/kyiv.ru.md --
+    ---
+    title: Из Нью-Йорка
+    date: 2026-07-01 18:25
+    timezone: America/New_York
+    ---
+    Текст.
+    -- content/briefings/2026/07/bad.md --
+    ---
+    title: Bad zone
+    date: 2026-07-02
+    timezone: Europe/Kiyv
+    ---
+    Text.
+    """)
+    assert build_errors(root) == [
+        "content/briefings/2026/07/bad.md:4:11: error: unknown timezone 'Europe/Kiyv' (use an "
+        "IANA name like 'Europe/Berlin')"]
+    (root / "content/briefings/2026/07/bad.md").unlink()
+    build_site(root)
+    page = text(root, "ru/briefings/2026/07/kyiv/index.html")
+    # in Moscow, the site's zone, that would be 2 July, 01:25
+    assert '<time datetime="2026-07-01T18:25:00-04:00">1 июля 2026, 18:25' in page
+    feed = json.loads(text(root, "ru/feed.json"))
+    assert feed["items"][0]["date_published"] == "2026-07-01T18:25:00-04:00"
+    # the site's own zone (Moscow) for a briefing without one
+    other = text(root, "ru/briefings/2026/03/tarify-na-teplo/index.html")
+    assert '<time datetime="2026-03-10T09:00:00+03:00">10 марта 2026, 09:00' in other

@@ -230,7 +230,7 @@ CARD_FIELDS: dict[str, Any] = {
     "url": "/elsewhere/", "title": "Other", "kicker": "Kicker", "summary": "Other summary.",
     "date": datetime(2020, 1, 1, tzinfo=UTC), "updated": datetime(2026, 3, 9, tzinfo=UTC),
     "draft": True, "future": True, "guid": "urn:uuid:other", "category": None,
-    "authors": [], "tags": [("other", "Other")], "lang": "de",
+    "authors": [], "tags": [("other", "Other")], "lang": "de", "timezone": "Europe/Kyiv",
 }
 PAGE_ONLY_FIELDS: dict[str, Any] = {
     "body_html": "<p>Other.</p>", "headings": [(2, "x", "X")], "image": "/img.png",
