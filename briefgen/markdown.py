@@ -40,17 +40,27 @@ def heading_slug(text: str) -> str:
     return slug
 
 
+# href="/..." or src='/...' (not protocol-relative "//host") in raw HTML an editor wrote
+_RAW_ROOT_LINK = re.compile(r"""(\s(?:href|src)\s*=\s*["'])/(?!/)""", re.IGNORECASE)
+
+
 def _prefix_root_links(state: StateCore) -> None:
-    """Root-relative links and images get the site's base path, so sub-path deploys work."""
+    """Root-relative links and images get the site's base path, so sub-path deploys work: in
+    Markdown links and images, and in the href/src attributes of raw HTML."""
     base_path = state.env.get("base_path", "/")
     if base_path == "/":
         return
+    prefix = base_path.rstrip("/")
     for token in state.tokens:
+        if token.type == "html_block":
+            token.content = _RAW_ROOT_LINK.sub(rf"\g<1>{prefix}/", token.content)
         for child in token.children or ():
+            if child.type == "html_inline":
+                child.content = _RAW_ROOT_LINK.sub(rf"\g<1>{prefix}/", child.content)
             for attr in ("href", "src"):
                 value = child.attrGet(attr)
                 if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
-                    child.attrSet(attr, base_path.rstrip("/") + value)
+                    child.attrSet(attr, prefix + value)
 
 
 def create_markdown(raw_html: bool = True, citations: bool = True) -> MarkdownIt:

@@ -146,6 +146,16 @@ def test_root_relative_links_and_images_get_the_base_path() -> None:
         '<a href="rel/x">d</a> <a href="#f">e</a></p>\n')
 
 
+def test_root_relative_links_in_raw_html_get_the_base_path() -> None:
+    out = html('<figure><img src="/img/map.png" alt="Map"></figure>\n\n'
+               "See <a href='/about/'>us</a>, <a href=\"//cdn.example/x\">cdn</a>, "
+               '<a href="https://e.org/">e</a> and <a title="/x">t</a>.', "/sub/")
+    assert out == (
+        '<figure><img src="/sub/img/map.png" alt="Map"></figure>\n'
+        "<p>See <a href='/sub/about/'>us</a>, <a href=\"//cdn.example/x\">cdn</a>, "
+        '<a href="https://e.org/">e</a> and <a title="/x">t</a>.</p>\n')
+
+
 def test_root_relative_links_are_unchanged_at_the_domain_root() -> None:
     assert html("[a](/x/)") == '<p><a href="/x/">a</a></p>\n'
 
