@@ -24,6 +24,10 @@ class YamlSyntaxError(Exception):
         self.col = col
 
 
+_UNCLOSED = {"while parsing a flow sequence": "the list opened with '[' here",
+             "while parsing a flow mapping": "the mapping opened with '{' here"}
+
+
 def compose(text: str) -> yaml.Node | None:
     """Parse one YAML document into nodes (never Python objects, so no tag can run code)."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
@@ -35,6 +39,11 @@ def compose(text: str) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "malformed YAML"
+        opened = _UNCLOSED.get(exc.context or "")
+        if opened and exc.context_mark is not None:
+            # The parser stops where it gave up, often lines later; the editor needs the bracket.
+            mark = exc.context_mark
+            message = f"{opened} is never closed ({exc.problem})"
         line, col = (mark.line, mark.column) if mark is not None else (0, 0)
         raise YamlSyntaxError(f"malformed YAML: {message}", line, col) from None
     except yaml.YAMLError as exc:

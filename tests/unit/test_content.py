@@ -122,7 +122,8 @@ def test_oversized_front_matter_is_an_error() -> None:
 def test_malformed_yaml_is_reported_at_the_file_line() -> None:
     diags = errors(fm("tags: [a, b", "summary: x"))
     assert len(diags) == 1
-    assert diags[0].startswith(f"{PATH}:5:8: error: malformed YAML: ")
+    assert diags[0].startswith(f"{PATH}:4:7: error: malformed YAML: the list opened with "
+                               "'[' here is never closed")
 
 
 def test_crlf_bom_and_blank_lines_keep_the_line_of_a_bad_date() -> None:

@@ -133,7 +133,8 @@ def test_malformed_registry_is_reported_at_its_line(tmp_path: Path) -> None:
     result, diags = authors(tmp_path, "desk:\n  name: [Desk\n")
     assert result == {}
     assert len(diags) == 1
-    assert diags[0].startswith("content/authors.yaml:3:1: error: malformed YAML: ")
+    assert diags[0].startswith("content/authors.yaml:2:9: error: malformed YAML: the list "
+                               "opened with '[' here is never closed")
 
 
 def test_empty_registry_file_is_empty(tmp_path: Path) -> None:

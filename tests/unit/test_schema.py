@@ -379,8 +379,25 @@ def test_compose_refuses_text_over_the_size_cap() -> None:
 def test_compose_reports_malformed_yaml_with_zero_based_position() -> None:
     with pytest.raises(YamlSyntaxError) as caught:
         compose("a: 1\nb: [1, 2\nc: 3\n")
-    assert caught.value.message.startswith("malformed YAML: while parsing a flow sequence")
-    assert (caught.value.line, caught.value.col) == (2, 1)
+    assert caught.value.message == ("malformed YAML: the list opened with '[' here is never "
+                                    "closed (did not find expected ',' or ']')")
+    assert (caught.value.line, caught.value.col) == (1, 3)
+
+
+def test_an_unclosed_flow_mapping_is_reported_at_its_brace() -> None:
+    with pytest.raises(YamlSyntaxError) as caught:
+        compose("a: 1\nb: {x: 1\nc: 3\n")
+    assert caught.value.message.startswith("malformed YAML: the mapping opened with '{' here "
+                                           "is never closed")
+    assert (caught.value.line, caught.value.col) == (1, 3)
+
+
+def test_other_yaml_errors_are_reported_where_the_parser_stopped() -> None:
+    with pytest.raises(YamlSyntaxError) as caught:
+        compose("a: 1\n  b: 2\n")
+    assert caught.value.message == ("malformed YAML: mapping values are not allowed in this "
+                                    "context")
+    assert (caught.value.line, caught.value.col) == (1, 3)
 
 
 def test_compose_builds_nodes_not_objects_for_python_tags(tmp_path: Path) -> None:
