@@ -22,6 +22,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
+from markupsafe import Markup
 
 from briefgen.diagnostics import Diagnostics
 
@@ -180,30 +181,50 @@ def install(env: jinja2.Environment, catalogues: Catalogues, default: str) -> No
     def pick(context: jinja2.runtime.Context) -> NullTranslations:
         return catalogues.translations(page_language(context, default))
 
-    @jinja2.pass_context
-    def gettext(context: jinja2.runtime.Context, message: str) -> str:
-        return pick(context).gettext(message)
+    # What Jinja's new-style gettext does (the result is Markup when autoescaping, always
+    # %-formatted with the keyword arguments, `num` given to plural forms), without its two
+    # wrapper calls per string; and a string without arguments, the common case, is looked up
+    # and formatted once per language. The theme autoescapes every template.
+    plain: dict[tuple[str, str], Markup] = {}
 
     @jinja2.pass_context
-    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
-        return pick(context).ngettext(singular, plural, n)
+    def gettext(context: jinja2.runtime.Context, message: str, **variables: Any) -> str:
+        code = page_language(context, default)
+        if variables:
+            return Markup(catalogues.translations(code).gettext(message)) % variables
+        key = (code, message)
+        found = plain.get(key)
+        if found is None:
+            found = plain[key] = Markup(catalogues.translations(code).gettext(message)) % {}
+        return found
 
     @jinja2.pass_context
-    def pgettext(context: jinja2.runtime.Context, ctx: str, message: str) -> str:
-        return str(pick(context).pgettext(ctx, message))
+    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int,
+                 **variables: Any) -> str:
+        variables.setdefault("num", n)
+        return Markup(pick(context).ngettext(singular, plural, n)) % variables
+
+    @jinja2.pass_context
+    def pgettext(context: jinja2.runtime.Context, ctx: str, message: str,
+                 **variables: Any) -> str:
+        return Markup(pick(context).pgettext(ctx, message)) % variables
 
     @jinja2.pass_context
     def npgettext(context: jinja2.runtime.Context, ctx: str, singular: str, plural: str,
-                  n: int) -> str:
-        return str(pick(context).npgettext(ctx, singular, plural, n))
+                  n: int, **variables: Any) -> str:
+        variables.setdefault("num", n)
+        return Markup(pick(context).npgettext(ctx, singular, plural, n)) % variables
 
     @jinja2.pass_context
     def plural_categories(context: jinja2.runtime.Context) -> dict[str, int]:
         return plural_samples(page_language(context, default))
 
+    # Installed as the extension's functions (so {% trans %} blocks call them), then as
+    # plain globals: already new-style, they need none of the extension's wrappers.
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
-    env.globals["plural_categories"] = plural_categories
+    env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext, pgettext=pgettext,
+                       npgettext=npgettext, plural_categories=plural_categories)
 
 
 @dataclass(frozen=True)
