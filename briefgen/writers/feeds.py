@@ -22,7 +22,7 @@ from briefgen.site import Site
 from briefgen.theme import Theme
 from briefgen.urls import Urls
 
-__all__ = ["absolutize", "feed_jobs"]
+__all__ = ["absolutize", "feed_contents", "feed_jobs"]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ATTR = re.compile(r"""(\s(?:href|src)=)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
@@ -135,13 +135,21 @@ class _Contents(dict[str, str]):
         return value
 
 
-def feed_jobs(site: Site, theme: Theme | None, digests: Digests) -> list[Job]:
-    """Jobs for every feed: RSS, Atom and JSON Feed for the site and each category/tag/author."""
+def feed_contents(site: Site, theme: Theme | None) -> dict[str, str]:
+    """Each briefing's full feed content by path, rendered on first use (see feed_jobs)."""
+    return _Contents(site, theme)
+
+
+def feed_jobs(site: Site, theme: Theme | None, digests: Digests,
+              contents: dict[str, str] | None = None) -> list[Job]:
+    """Jobs for every feed: RSS, Atom and JSON Feed for the site and each category/tag/author.
+
+    `contents` (from feed_contents) lets a caller keep rendered contents between calls."""
     config, urls = site.config, site.urls
     sets = [(config.title, "/", site.briefings)]
     for terms in (site.categories, site.tags, site.authors):
         sets += [(f"{config.title}: {t.name}", t.url, t.briefings) for t in terms.values()]
-    contents = _Contents(site, theme)
+    contents = _Contents(site, theme) if contents is None else contents
     sources = theme.template_hash("_sources.html") if theme else ""
     jobs = []
     for title, home, all_items in sets:

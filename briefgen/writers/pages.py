@@ -108,7 +108,7 @@ def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
         r.page("briefing.html", b.url, key, briefing=b, newer=newer, older=older,
                related=related, translations=translated,
                lazy={"jsonld": partial(briefing_jsonld, b, site.urls, site.config.title),
-                     "reading_minutes": partial(reading_minutes, b.body_html)},
+                     "reading_minutes": partial(lambda it: reading_minutes(it.body_html), b)},
                feeds=feed_links(b.category.name, b.category.url) if b.category else [])
     for page in site.pages:
         r.page("page.html", page.url, d.page(page), page=page)

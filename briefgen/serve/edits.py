@@ -1,0 +1,225 @@
+"""Edits in place: changed briefings whose shape is unchanged are updated in the kept model, and
+only the jobs whose digests changed are rendered again.
+
+For each changed file: parse it; if its shape (shapes.py) differs from the one the full build saw,
+or anything else is beyond an in-place edit, raise NeedsFullBuild. Otherwise copy the content
+fields into the briefing the model already holds, so every list, term, archive month, related
+block and citing entry that refers to it sees the new content; resolve its citations and check its
+quotations again; move its citing sentences into the sources it cites. Then compare its card,
+briefing and citing digests with their values before: the dependency index names the jobs whose
+keys were made from any digest that changed, and only those are rendered. The result is the files
+whose bytes differ from the last complete build. Anything that goes wrong puts the model back as
+it was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from briefgen.content import parse_briefing
+from briefgen.diagnostics import Diagnostic, Diagnostics
+from briefgen.models import Briefing, Source
+from briefgen.quotes import check_quotes
+from briefgen.references import link_citing, resolve_citations
+from briefgen.serve.session import Session
+from briefgen.serve.shapes import CONTENT_FIELDS, shape
+from briefgen.theme import template_error_location
+
+__all__ = ["EditResult", "NeedsFullBuild", "edit_briefings"]
+
+
+class NeedsFullBuild(Exception):
+    """The change cannot be made in place; the message says why."""
+
+
+@dataclass
+class EditResult:
+    """What an in-place edit made: the files that differ from the last build, or the errors."""
+
+    ok: bool
+    diagnostics: list[Diagnostic]
+    files: dict[str, bytes] = field(default_factory=dict)
+    rendered: int = 0
+
+
+@dataclass
+class _Edit:
+    briefing: Briefing
+    parsed: Briefing
+    found: tuple[Diagnostic, ...]
+    before: Briefing | None = None  # a shallow copy of the briefing as the model had it
+
+
+def _parse(session: Session, path: str) -> _Edit:
+    b = session.briefings.get(path)
+    if b is None:
+        raise NeedsFullBuild(f"{path} is new")
+    if not session.knows_diagnostics_of(path):
+        raise NeedsFullBuild(f"the last full build reported problems in {path}")
+    try:
+        raw = (session.options.root / path).read_bytes()
+    except FileNotFoundError:
+        raise NeedsFullBuild(f"{path} was removed") from None
+    parsed, found = parse_briefing(path, raw, session.ctx)
+    if parsed is None:
+        raise NeedsFullBuild(f"{path} does not parse")
+    if shape(parsed) != session.shapes[path]:
+        raise NeedsFullBuild(f"{path}: front matter beyond its content changed")
+    return _Edit(b, parsed, tuple(found))
+
+
+def _restore(b: Briefing, before: Briefing) -> None:
+    for f in fields(before):
+        setattr(b, f.name, getattr(before, f.name))
+
+
+def _relink(session: Session, b: Briefing, sources: Iterable[Source]) -> None:
+    """Replace the briefing's entries in its sources' citing lists (kept in site order)."""
+    if id(b) not in session.order:  # a draft or future briefing cites nothing on the site
+        return
+    affected = list(sources)
+    for source in affected:
+        source.cited_by = [c for c in source.cited_by if c.briefing is not b]
+    link_citing([b])
+    order = session.order
+    for source in affected:
+        source.cited_by.sort(key=lambda c: order[id(c.briefing)])
+
+
+def _entries(session: Session, b: Briefing) -> list[tuple[str, Any]]:
+    """The memoised digests that show this briefing's content."""
+    if id(b) not in session.order:
+        return []
+    return [("card", b), ("briefing", b), *(("citing", s) for s in b.sources)]
+
+
+class _Transaction:
+    """Applies edits to the model and can put everything back."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.applied: list[_Edit] = []
+        self.own: dict[str, tuple[Diagnostic, ...] | None] = {}
+
+    def apply(self, edit: _Edit) -> None:
+        session, b = self.session, edit.briefing
+        edit.before = _copy(b)
+        self.applied.append(edit)
+        self.own[b.path] = session.own.get(b.path)
+        for name in CONTENT_FIELDS:
+            setattr(b, name, getattr(edit.parsed, name))
+        checks = Diagnostics()
+        resolve_citations(b, session.site.sources, checks)
+        check_quotes(b, session.site.sources, checks)
+        session.own[b.path] = (*edit.found, *checks)
+        if {id(s) for s in b.sources} != {id(s) for s in edit.before.sources}:
+            raise NeedsFullBuild(f"{b.path} cites sources it did not before")
+
+    def relink(self) -> None:
+        for edit in self.applied:
+            _relink(self.session, edit.briefing, edit.briefing.sources)
+
+    def undo(self) -> None:
+        session = self.session
+        for edit in reversed(self.applied):
+            assert edit.before is not None
+            _restore(edit.briefing, edit.before)
+            previous = self.own[edit.briefing.path]
+            if previous is None:
+                session.own.pop(edit.briefing.path, None)
+            else:
+                session.own[edit.briefing.path] = previous
+        self.relink()
+        self.refresh()
+        self.applied.clear()
+
+    def refresh(self) -> list[tuple[str, Any]]:
+        """Compute the edited briefings' digests anew; returns those whose value changed."""
+        digests = self.session.digests
+        seen: set[tuple[str, int]] = set()
+        changed: list[tuple[str, Any]] = []
+        for edit in self.applied:
+            self.session.feed_contents.pop(edit.briefing.path, None)
+            for kind, obj in _entries(self.session, edit.briefing):
+                if (kind, id(obj)) in seen:
+                    continue
+                seen.add((kind, id(obj)))
+                old = digests.memoised(kind, obj)
+                if digests.again(kind, obj) != old:
+                    changed.append((kind, obj))
+        return changed
+
+
+def _copy(b: Briefing) -> Briefing:
+    copied = object.__new__(Briefing)
+    for f in fields(b):
+        object.__setattr__(copied, f.name, getattr(b, f.name))
+    return copied
+
+
+def _render(session: Session, positions: list[int], against: Path,
+            diags: Diagnostics) -> tuple[dict[str, bytes], int]:
+    files: dict[str, bytes] = {}
+    for position in positions:
+        job = session.jobs[position]
+        try:
+            if job.copy_from is not None:
+                data: str | bytes = job.copy_from.read_bytes()
+            else:
+                assert job.make is not None
+                data = job.make()
+        except Exception as exc:  # reported as the full build's render step would
+            filename, line = template_error_location(exc)
+            where = session.theme.label(filename) if filename else job.label
+            what = (f"template error while rendering /{job.rel}" if filename
+                    else f"error while making /{job.rel}")
+            diags.error(where, line, 0, f"{what}: {type(exc).__name__}: {exc}")
+            continue
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        if not _same_bytes(os.path.join(against, job.rel), raw):
+            files[job.rel] = raw
+    return files, len(positions)
+
+
+def _same_bytes(path: str, data: bytes) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False
+
+
+def edit_briefings(session: Session, paths: Iterable[str], now: datetime,
+                   against: Path) -> EditResult:
+    """Apply edits of these briefing files to the session; the files that now differ from the
+    build in `against`. Raises NeedsFullBuild (with the model unchanged) when it cannot."""
+    if session.config.search:
+        raise NeedsFullBuild("the search index is rebuilt from the whole site")
+    if session.next_due is not None and session.next_due <= now:
+        raise NeedsFullBuild("a scheduled briefing came due")
+    edits = [_parse(session, path) for path in sorted(paths)]
+    done = _Transaction(session)
+    try:
+        for edit in edits:
+            done.apply(edit)
+        diagnostics = session.diagnostics()
+        if any(d.severity == "error" for d in diagnostics):
+            done.undo()
+            return EditResult(False, diagnostics)
+        done.relink()
+        positions = session.index.jobs_reading(done.refresh())
+        problems = Diagnostics()
+        files, rendered = _render(session, positions, against, problems)
+        if problems.has_errors():
+            done.undo()
+            problems.extend(diagnostics)
+            return EditResult(False, list(problems))
+    except BaseException:
+        done.undo()
+        raise
+    return EditResult(True, diagnostics, files, rendered)

@@ -1,0 +1,137 @@
+"""A full build the preview keeps: its site model, jobs, digests and dependency index, in memory.
+
+`full_build` runs the ordinary build (same steps, same output) with three additions: every step
+runs even when the output is already up to date, the provenance of every job key is recorded (the
+dependency index), and each briefing's shape (everything but its content fields, see edits.py) is
+noted before the model resolves it. The resulting Session is what an in-place edit (edits.py)
+updates instead of building again.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from briefgen.build import BuildOptions, BuildResult, _Build
+from briefgen.config import Config
+from briefgen.content import ParseContext
+from briefgen.diagnostics import Diagnostic, Diagnostics
+from briefgen.digests import Digests, recording
+from briefgen.jobs import Job
+from briefgen.markdown import create_markdown
+from briefgen.models import Briefing
+from briefgen.serve.depends import DependencyIndex
+from briefgen.serve.shapes import shape
+from briefgen.site import Site
+from briefgen.theme import Theme
+
+__all__ = ["Session", "full_build"]
+
+
+@dataclass
+class Session:
+    """What the last full build made, kept up to date by in-place edits."""
+
+    options: BuildOptions
+    config: Config
+    theme: Theme
+    ctx: ParseContext
+    site: Site
+    jobs: list[Job]
+    digests: Digests
+    feed_contents: dict[str, str]
+    index: DependencyIndex
+    briefings: dict[str, Briefing]  # every parsed briefing by path, published or not
+    shapes: dict[str, str]  # briefing path -> its shape when parsed
+    base_diagnostics: list[Diagnostic]  # what the full build reported
+    clean: set[str]  # briefing files the full build reported nothing about
+    counts: dict[str, int]
+    next_due: datetime | None  # the first future-dated briefing's date
+    # briefing path -> what parsing and citation checks reported, for files edited in place since
+    own: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
+
+    @property
+    def order(self) -> dict[int, int]:
+        """id(briefing) -> its position in the site's order."""
+        found = self.__dict__.get("_order")
+        if found is None:
+            found = self.__dict__["_order"] = {id(b): i for i, b in enumerate(self.site.briefings)}
+        return found
+
+    def knows_diagnostics_of(self, path: str) -> bool:
+        """True when every diagnostic about this briefing file comes from parsing it and
+        checking its citations, so that an in-place edit can tell them anew."""
+        return path in self.clean or path in self.own
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every diagnostic a full build would report now, sorted."""
+        found = Diagnostics(self.base_diagnostics)
+        for own in self.own.values():
+            found.extend(own)
+        return list(found)
+
+
+class _KeptBuild(_Build):
+    """The ordinary build, keeping what the preview needs."""
+
+    skip_when_fresh = False
+
+    def load_config(self) -> None:
+        super().load_config()
+        if hasattr(self, "theme"):
+            _remember_dates(self.theme)
+
+    def model(self) -> None:
+        self.shapes = {b.path: shape(b) for b in self.loaded.briefings}  # before it is resolved
+        super().model()
+
+    def collect_jobs(self) -> None:
+        from briefgen.writers.feeds import feed_contents
+
+        self.feed_contents = feed_contents(self.site, self.theme)
+        with recording() as provenance:
+            super().collect_jobs()
+        self.index = DependencyIndex(provenance, self.jobs)
+
+    def session(self) -> Session:
+        for name in self.theme.env.list_templates():  # pages were rendered in other processes
+            self.theme.env.get_template(name)
+        diagnostics = list(self.result.diagnostics)
+        reported = {d.path for d in diagnostics}
+        briefings = {b.path: b for b in self.loaded.briefings}
+        future = [b.date for b in self.loaded.briefings if b.future]
+        assert self.feed_contents is not None
+        return Session(
+            options=self.options, config=self.config, theme=self.theme,
+            ctx=ParseContext(self.config, create_markdown(self.config.raw_html),
+                             self.urls.base_path),
+            site=self.site, jobs=self.jobs, digests=self.digests,
+            feed_contents=self.feed_contents, index=self.index, briefings=briefings,
+            shapes=self.shapes, base_diagnostics=diagnostics,
+            clean={path for path in briefings if path not in reported},
+            counts=dict(self.result.counts), next_due=min(future) if future else None)
+
+
+def _remember_dates(theme: Theme) -> None:
+    """Memoise the date filters: Babel's formatting is most of a long list page's time, and a
+    preview formats the same dates on every rebuild. (Each result depends only on the instant,
+    the format and the site's locale and timezone, which are fixed for the theme's life.)"""
+    filters: dict[str, Any] = theme.env.filters
+    for name in ("date", "datetime"):
+        filters[name] = functools.lru_cache(maxsize=1 << 16)(filters[name])
+
+
+def full_build(options: BuildOptions) -> tuple[BuildResult, Session]:
+    """build(), also returning the Session; raises as build() does."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        kept = _KeptBuild(options)
+        result = kept.run()
+        return result, kept.session()
+    finally:
+        if collecting:
+            gc.enable()
