@@ -117,11 +117,20 @@ class _KeptBuild(_Build):
 
 def _remember_dates(theme: Theme) -> None:
     """Memoise the date filters: Babel's formatting is most of a long list page's time, and a
-    preview formats the same dates on every rebuild. (Each result depends only on the instant,
-    the format and the site's locale and timezone, which are fixed for the theme's life.)"""
+    preview formats the same dates on every rebuild. (`date` and `datetime` depend only on the
+    instant, the format and the site's locale and timezone, which are fixed for the theme's
+    life; `isodate` also on the value's UTC offset, so that is part of its key.)"""
     filters: dict[str, Any] = theme.env.filters
     for name in ("date", "datetime"):
         filters[name] = functools.lru_cache(maxsize=1 << 16)(filters[name])
+    plain = filters["isodate"]
+    memo = functools.lru_cache(maxsize=1 << 16)(lambda value, _offset: plain(value))
+
+    def isodate(value: Any) -> Any:
+        offset = value.utcoffset() if isinstance(value, datetime) else None
+        return memo(value, offset)
+
+    filters["isodate"] = isodate
 
 
 def full_build(options: BuildOptions) -> tuple[BuildResult, Session]:

@@ -1,0 +1,288 @@
+"""The live rebuilder: an edit made in place publishes exactly what a cold full build of the edited
+site publishes, and reports exactly what it reports; what it cannot make in place is a full build.
+
+Every test edits the inline site, rebuilds as the preview does (in place into the served folder,
+or a full build into the other one), names what was rendered or written where that is the point,
+and compares the whole served folder with a cold build of a copy of the site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.serve.livekit import Live, tree
+
+SITE = """
+-- content/categories.yaml --
+analysis:
+  name: Analysis
+-- content/authors.yaml --
+ana:
+  name: Ana Berg
+-- content/sources/s-one.md --
+---
+title: Grid reserve auction opens
+outlet: The Ledger
+url: https://ledger.example.com/one
+---
+The reserve auction opens on Monday, the operator said.
+-- content/sources/s-two.md --
+---
+title: Ferry operator raises fares
+outlet: Wire
+url: https://wire.example.com/two
+---
+-- content/sources/s-three.md --
+---
+title: Council votes on seawall
+outlet: Wire
+url: https://wire.example.com/three
+---
+-- content/briefings/alpha.md --
+---
+title: Alpha auction
+date: 2026-03-01
+summary: The auction opens.
+category: analysis
+authors: [ana]
+tags: [energy]
+sources: [s-one, s-three]
+---
+The grid auction opens in March [@s-one].
+
+Alpha second paragraph.
+-- content/briefings/beta.md --
+---
+title: Beta fares
+date: 2026-02-01
+summary: Fares rise.
+tags: [energy]
+sources: [s-two]
+---
+The operator raises fares [@s-two].
+
+Beta second paragraph.
+-- content/briefings/gamma.md --
+---
+title: Gamma ferries
+date: 2026-01-01
+summary: Ferries again.
+tags: [ferries]
+sources: [s-two]
+---
+Ferries run late [@s-two].
+-- content/briefings/delta.md --
+---
+title: Delta seawall
+date: 2025-12-01
+summary: The seawall vote.
+tags: [ferries]
+sources: [s-three]
+---
+The council votes [@s-three].
+-- content/briefings/draft.md --
+---
+title: A draft
+date: 2026-02-15
+draft: true
+tags: [energy]
+---
+Not yet.
+-- content/pages/about.md --
+---
+title: About
+---
+About the desk.
+"""
+
+ALPHA_MD, BETA_MD = "content/briefings/alpha.md", "content/briefings/beta.md"
+ALPHA = "briefings/2026/03/alpha/index.html"
+BETA = "briefings/2026/02/beta/index.html"
+GAMMA = "briefings/2026/01/gamma/index.html"
+
+
+def feeds(prefix: str = "") -> set[str]:
+    return {f"{prefix}{name}" for name in ("feed.xml", "atom.xml", "feed.json")}
+
+
+@pytest.fixture(autouse=True)
+def user_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the cache signing key away from the real user's cache folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
+@pytest.fixture
+def live(make_site: Callable[..., Path], tmp_path: Path) -> Live:
+    """The site, built once in full, as `briefgen serve` starts."""
+    site = Live(make_site(SITE), tmp_path / "scratch")
+    assert site.rebuild().ok
+    assert not site.in_place
+    return site
+
+
+def written(live: Live) -> set[str]:
+    assert live.last is not None
+    return set(live.last.files)
+
+
+# -- edits made in place ------------------------------------------------------------------------
+
+
+def test_a_body_edit_renders_its_page_and_its_feeds_only(live: Live) -> None:
+    assert live.edit(BETA_MD, "Beta second paragraph.", "Beta second paragraph, longer.").ok
+    assert live.in_place
+    # the card (title, summary, dates) is unchanged: no list, neighbour or source page
+    assert written(live) == {BETA, *feeds(), *feeds("tags/energy/")}
+    assert live.last is not None and live.last.counts["rendered"] == 7
+    live.assert_matches_cold_build()
+
+
+def test_a_title_edit_reaches_lists_neighbours_sources_outlets_and_feeds(live: Live) -> None:
+    assert live.edit(BETA_MD, "title: Beta fares", "title: Beta fees").ok
+    assert live.in_place
+    assert written(live) == {
+        BETA, ALPHA, GAMMA, "index.html", "archive/index.html", "tags/energy/index.html",
+        "sources/s-two/index.html", "outlets/wire/index.html", *feeds(), *feeds("tags/energy/"),
+    }
+    live.assert_matches_cold_build()
+
+
+def test_several_edits_in_a_row_each_equal_a_cold_build(live: Live) -> None:
+    assert live.edit(ALPHA_MD, "title: Alpha auction", "title: Alpha auction opens").ok
+    live.assert_matches_cold_build()
+    assert live.edit(ALPHA_MD, "summary: The auction opens.", "summary: It opens.").ok
+    live.assert_matches_cold_build()
+    assert live.edit(BETA_MD, "The operator raises fares", "The operator raised fares").ok
+    live.assert_matches_cold_build()
+    assert live.edit(ALPHA_MD, "Alpha second paragraph.", "## A heading\n\nAnd text.").ok
+    assert live.in_place
+    live.assert_matches_cold_build()
+
+
+def test_citing_a_listed_source_moves_it_from_further_reading_in_place(live: Live) -> None:
+    assert live.edit(ALPHA_MD, "Alpha second paragraph.",
+                     "The council votes on the seawall [@s-three].").ok
+    assert live.in_place
+    assert {ALPHA, "sources/s-three/index.html"} <= written(live)
+    live.assert_matches_cold_build()
+
+
+def test_a_longer_body_updates_the_reading_time(live: Live) -> None:
+    assert live.edit(BETA_MD, "Beta second paragraph.", "Many more words. " * 150).ok
+    assert live.in_place
+    assert b"3 min read" in (live.current or Path()).joinpath(BETA).read_bytes()
+    live.assert_matches_cold_build()
+
+
+def test_editing_a_draft_publishes_nothing(live: Live) -> None:
+    assert live.edit("content/briefings/draft.md", "Not yet.", "Still not.").ok
+    assert live.in_place
+    assert written(live) == set()
+    live.assert_matches_cold_build()
+
+
+def test_a_quotation_not_in_its_source_is_reported_as_a_full_build_reports_it(
+        live: Live) -> None:
+    outcome = live.edit(ALPHA_MD, "Alpha second paragraph.",
+                        'The operator said "the auction closes today" [@s-one].')
+    assert outcome.ok and live.in_place
+    assert any("not found in source 's-one'" in d.message for d in outcome.diagnostics)
+    assert outcome.diagnostics == live.cold_diagnostics()
+    live.assert_matches_cold_build()
+
+
+# -- errors and recovery ------------------------------------------------------------------------
+
+
+def test_an_unknown_citation_fails_in_place_and_the_fix_recovers(live: Live) -> None:
+    before = live.served()
+    outcome = live.edit(ALPHA_MD, "Alpha second paragraph.", "See [@s-nope].")
+    assert not outcome.ok and live.in_place is False
+    assert [d.format() for d in outcome.errors] == [
+        "content/briefings/alpha.md:12:5: error: unknown source 's-nope' (did you mean "
+        "'s-one'?) (add content/sources/<id>.md or write the source inline)"]
+    assert outcome.diagnostics == live.cold_diagnostics()
+    assert live.served() == before  # the last good build stays
+    assert live.edit(ALPHA_MD, "See [@s-nope].", "See [@s-one].").ok
+    assert live.in_place
+    live.assert_matches_cold_build()
+
+
+def test_edits_saved_while_the_site_is_broken_all_appear_once_it_is_fixed(live: Live) -> None:
+    assert not live.edit(ALPHA_MD, "Alpha second paragraph.", "See [@s-nope].").ok
+    assert not live.edit(BETA_MD, "Beta second paragraph.", "Beta, edited meanwhile.").ok
+    assert live.edit(ALPHA_MD, "See [@s-nope].", "Alpha, fixed.").ok
+    assert live.in_place
+    assert b"Beta, edited meanwhile." in (live.current or Path()).joinpath(BETA).read_bytes()
+    live.assert_matches_cold_build()
+
+
+def test_broken_front_matter_is_a_full_build_that_fails_and_the_fix_recovers(
+        live: Live) -> None:
+    outcome = live.edit(BETA_MD, "title: Beta fares", "title: [Beta fares")
+    assert not outcome.ok
+    assert outcome.diagnostics == live.cold_diagnostics()
+    assert live.edit(BETA_MD, "title: [Beta fares", "title: Beta fares again").ok
+    live.assert_matches_cold_build()
+
+
+# -- what is not made in place ------------------------------------------------------------------
+
+
+def test_citing_a_source_not_listed_is_a_full_build(live: Live) -> None:
+    assert live.edit(BETA_MD, "Beta second paragraph.", "The auction [@s-one].").ok
+    assert not live.in_place
+    assert "cites sources" in live.rebuilder.last_reason
+    live.assert_matches_cold_build()
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("date: 2026-02-01", "date: 2026-02-02"),  # order, archive month, neighbours
+    ("tags: [energy]", "tags: [energy, fares]"),  # terms, related
+    ("sources: [s-two]", "sources: [s-two, s-three]"),  # source pages, related
+])
+def test_front_matter_that_places_a_briefing_is_a_full_build(live: Live, old: str,
+                                                            new: str) -> None:
+    assert live.edit(BETA_MD, old, new).ok
+    assert not live.in_place
+    assert "front matter" in live.rebuilder.last_reason
+    live.assert_matches_cold_build()
+
+
+def test_a_template_change_after_edits_in_place_is_a_full_build_equal_to_a_cold_one(
+        live: Live) -> None:
+    assert live.edit(BETA_MD, "title: Beta fares", "title: Beta fees").ok
+    assert live.edit(ALPHA_MD, "Alpha second paragraph.", "Alpha, edited.").ok
+    served = live.current
+    template = live.root / "themes/default/templates/404.html"
+    template.parent.mkdir(parents=True)
+    template.write_text('{% extends "base.html" %}{% block main %}Gone.{% endblock %}\n')
+    assert live.rebuild("themes/default/templates/404.html").ok
+    assert not live.in_place and live.current != served  # built into the other folder
+    live.assert_matches_cold_build()
+    assert live.edit(BETA_MD, "Beta second paragraph.", "Beta, once more.").ok
+    assert live.in_place
+    live.assert_matches_cold_build()
+
+
+def test_added_and_removed_briefings_are_full_builds(live: Live) -> None:
+    (live.root / "content/briefings/epsilon.md").write_text(
+        "---\ntitle: Epsilon\ndate: 2025-11-01\n---\nNew.\n")
+    assert live.rebuild("content/briefings/epsilon.md").ok
+    assert not live.in_place
+    live.assert_matches_cold_build()
+    (live.root / "content/briefings/gamma.md").unlink()
+    assert live.rebuild("content/briefings/gamma.md").ok
+    assert not live.in_place
+    live.assert_matches_cold_build()
+
+
+def test_a_staged_edit_leaves_no_staging_folder_behind(live: Live) -> None:
+    assert live.edit(BETA_MD, "Beta second paragraph.", "Beta, staged.").ok
+    leftovers = [p.name for p in (live.root / ".briefgen-cache" / "serve").iterdir()
+                 if "briefgen-edit" in p.name]
+    assert leftovers == []
+    assert "briefgen-edit" not in "".join(tree(live.current or Path()))
