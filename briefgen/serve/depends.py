@@ -25,12 +25,19 @@ class DependencyIndex:
         self._numbers = {(kind, id(obj)): n for n, (kind, obj) in enumerate(provenance.entries)}
         self._objects = [obj for _kind, obj in provenance.entries]  # keeps each id() valid
         self._readers: list[list[int]] = [[] for _ in provenance.entries]
+        self._weights: list[int] = []
         for position, job in enumerate(jobs):
-            for number in provenance.of(job.key):
+            numbers = provenance.of(job.key)
+            self._weights.append(len(numbers))
+            for number in numbers:
                 self._readers[number].append(position)
 
     def __len__(self) -> int:
         return len(self._readers)
+
+    def weight(self, position: int) -> int:
+        """How many digests the key of the job at position was made from."""
+        return self._weights[position]
 
     def readers(self, kind: str, obj: Any) -> list[int]:
         """Positions of the jobs whose keys include obj's `kind` digest (none if no key did)."""

@@ -14,7 +14,6 @@ it was.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -26,9 +25,9 @@ from briefgen.diagnostics import Diagnostic, Diagnostics
 from briefgen.models import Briefing, Source
 from briefgen.quotes import check_quotes
 from briefgen.references import link_citing, resolve_citations
+from briefgen.serve.render import render_jobs
 from briefgen.serve.session import Session
 from briefgen.serve.shapes import CONTENT_FIELDS, shape
-from briefgen.theme import template_error_location
 
 __all__ = ["EditResult", "NeedsFullBuild", "edit_briefings"]
 
@@ -162,38 +161,6 @@ def _copy(b: Briefing) -> Briefing:
     return copied
 
 
-def _render(session: Session, positions: list[int], against: Path,
-            diags: Diagnostics) -> tuple[dict[str, bytes], int]:
-    files: dict[str, bytes] = {}
-    for position in positions:
-        job = session.jobs[position]
-        try:
-            if job.copy_from is not None:
-                data: str | bytes = job.copy_from.read_bytes()
-            else:
-                assert job.make is not None
-                data = job.make()
-        except Exception as exc:  # reported as the full build's render step would
-            filename, line = template_error_location(exc)
-            where = session.theme.label(filename) if filename else job.label
-            what = (f"template error while rendering /{job.rel}" if filename
-                    else f"error while making /{job.rel}")
-            diags.error(where, line, 0, f"{what}: {type(exc).__name__}: {exc}")
-            continue
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        if not _same_bytes(os.path.join(against, job.rel), raw):
-            files[job.rel] = raw
-    return files, len(positions)
-
-
-def _same_bytes(path: str, data: bytes) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read() == data
-    except OSError:
-        return False
-
-
 def edit_briefings(session: Session, paths: Iterable[str], now: datetime,
                    against: Path) -> EditResult:
     """Apply edits of these briefing files to the session; the files that now differ from the
@@ -214,7 +181,7 @@ def edit_briefings(session: Session, paths: Iterable[str], now: datetime,
         done.relink()
         positions = session.index.jobs_reading(done.refresh())
         problems = Diagnostics()
-        files, rendered = _render(session, positions, against, problems)
+        files, rendered = render_jobs(session, positions, against, problems)
         if problems.has_errors():
             done.undo()
             problems.extend(diagnostics)

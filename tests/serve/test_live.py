@@ -286,3 +286,17 @@ def test_a_staged_edit_leaves_no_staging_folder_behind(live: Live) -> None:
                  if "briefgen-edit" in p.name]
     assert leftovers == []
     assert "briefgen-edit" not in "".join(tree(live.current or Path()))
+
+
+def test_edits_after_the_idle_warm_up_still_equal_cold_builds(live: Live) -> None:
+    steps = 0
+    while live.rebuilder.idle():  # what the build process does between requests
+        steps += 1
+    assert steps > 0 and not live.rebuilder.idle()
+    assert live.rebuilder.session is not None
+    assert "content/briefings/beta.md" in live.rebuilder.session.feed_contents  # warmed
+    assert live.edit(BETA_MD, "Beta second paragraph.", "Beta, after the warm-up.").ok
+    live.assert_matches_cold_build()
+    assert live.edit(BETA_MD, "title: Beta fares", "title: Beta fees").ok
+    assert live.in_place
+    live.assert_matches_cold_build()
