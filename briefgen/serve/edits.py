@@ -24,7 +24,7 @@ from briefgen.content import parse_briefing
 from briefgen.diagnostics import Diagnostic, Diagnostics
 from briefgen.models import Briefing, Source
 from briefgen.quotes import check_quotes
-from briefgen.references import link_citing, resolve_citations
+from briefgen.references import link_citing, resolve_citations, warn_uncited
 from briefgen.serve.render import render_jobs
 from briefgen.serve.session import Session
 from briefgen.serve.shapes import CONTENT_FIELDS, shape
@@ -49,7 +49,7 @@ class EditResult:
 @dataclass
 class _Edit:
     briefing: Briefing
-    parsed: Briefing
+    parsed: Briefing | None  # None: the file does not parse (any more)
     found: tuple[Diagnostic, ...]
     before: Briefing | None = None  # a shallow copy of the briefing as the model had it
 
@@ -66,10 +66,32 @@ def _parse(session: Session, path: str) -> _Edit:
         raise NeedsFullBuild(f"{path} was removed") from None
     parsed, found = parse_briefing(path, raw, session.ctx)
     if parsed is None:
-        raise NeedsFullBuild(f"{path} does not parse")
+        _check_reportable_without(session, b)
+        return _Edit(b, None, tuple(found))
     if shape(parsed) != session.shapes[path]:
         raise NeedsFullBuild(f"{path}: front matter beyond its content changed")
     return _Edit(b, parsed, tuple(found))
+
+
+def _check_reportable_without(session: Session, b: Briefing) -> None:
+    """Raise NeedsFullBuild unless what a full build reports without this briefing can be told
+    from the kept one: it defines no inline source (others may cite it), and no other problem
+    names it (two items at one URL)."""
+    if any(isinstance(ref, Source) for ref, _pos in b.source_refs):
+        raise NeedsFullBuild(f"{b.path} does not parse and defines inline sources")
+    if any(b.path in d.message for d in session.base_diagnostics):
+        raise NeedsFullBuild(f"{b.path} does not parse and another problem names it")
+
+
+def _without(session: Session, broken: list[_Edit]) -> Diagnostics:
+    """What the model reports once these briefings are left out: the library sources that no
+    other briefing lists any more are never cited."""
+    missing = {id(edit.briefing) for edit in broken}
+    others = [b for b in session.briefings.values() if id(b) not in missing]
+    theirs = {s.id: s for edit in broken for s in edit.briefing.sources if not s.inline}
+    found = Diagnostics()
+    warn_uncited(theirs, others, found)
+    return found
 
 
 def _restore(b: Briefing, before: Briefing) -> None:
@@ -110,6 +132,9 @@ class _Transaction:
         edit.before = _copy(b)
         self.applied.append(edit)
         self.own[b.path] = session.own.get(b.path)
+        if edit.parsed is None:  # left as it was; only what parsing reported is new
+            session.own[b.path] = edit.found
+            return
         for name in CONTENT_FIELDS:
             setattr(b, name, getattr(edit.parsed, name))
         checks = Diagnostics()
@@ -174,10 +199,13 @@ def edit_briefings(session: Session, paths: Iterable[str], now: datetime,
     try:
         for edit in edits:
             done.apply(edit)
+        broken = [edit for edit in edits if edit.parsed is None]
         diagnostics = session.diagnostics()
-        if any(d.severity == "error" for d in diagnostics):
+        if broken or any(d.severity == "error" for d in diagnostics):
+            failed = Diagnostics(session.diagnostics(failed=True))
+            failed.extend(_without(session, broken))
             done.undo()
-            return EditResult(False, diagnostics)
+            return EditResult(False, list(failed))
         done.relink()
         positions = session.index.jobs_reading(done.refresh())
         problems = Diagnostics()

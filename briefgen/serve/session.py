@@ -50,6 +50,7 @@ class Session:
     clean: set[str]  # briefing files the full build reported nothing about
     counts: dict[str, int]
     next_due: datetime | None  # the first future-dated briefing's date
+    late: frozenset[Diagnostic]  # reported by steps a build with errors never reaches
     # briefing path -> what parsing and citation checks reported, for files edited in place since
     own: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
 
@@ -66,9 +67,10 @@ class Session:
         checking its citations, so that an in-place edit can tell them anew."""
         return path in self.clean or path in self.own
 
-    def diagnostics(self) -> list[Diagnostic]:
-        """Every diagnostic a full build would report now, sorted."""
-        found = Diagnostics(self.base_diagnostics)
+    def diagnostics(self, failed: bool = False) -> list[Diagnostic]:
+        """Every diagnostic a full build would report now, sorted; failed: as a build does that
+        stops after the model (without what rendering and copying static files report)."""
+        found = Diagnostics(d for d in self.base_diagnostics if not failed or d not in self.late)
         for own in self.own.values():
             found.extend(own)
         return list(found)
@@ -92,6 +94,7 @@ class _KeptBuild(_Build):
         from briefgen.writers.feeds import feed_contents
 
         self.feed_contents = feed_contents(self.site, self.theme)
+        self.early = set(self.diags)
         with recording() as provenance:
             super().collect_jobs()
         self.index = DependencyIndex(provenance, self.jobs)
@@ -112,7 +115,8 @@ class _KeptBuild(_Build):
             feed_contents=self.feed_contents, index=self.index, briefings=briefings,
             shapes=self.shapes, base_diagnostics=diagnostics,
             clean={path for path in briefings if path not in reported},
-            counts=dict(self.result.counts), next_due=min(future) if future else None)
+            counts=dict(self.result.counts), next_due=min(future) if future else None,
+            late=frozenset(diagnostics) - self.early)
 
 
 def _remember_dates(theme: Theme) -> None:

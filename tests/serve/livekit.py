@@ -71,7 +71,8 @@ class Live:
     def _copy(self) -> Path:
         self.colds += 1
         copy = self.scratch / f"cold-{self.colds}"
-        shutil.copytree(self.root, copy, ignore=shutil.ignore_patterns(".briefgen-cache"))
+        shutil.copytree(self.root, copy, symlinks=True,
+                        ignore=shutil.ignore_patterns(".briefgen-cache"))
         return copy
 
     def cold(self) -> Tree:

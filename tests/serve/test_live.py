@@ -220,13 +220,38 @@ def test_edits_saved_while_the_site_is_broken_all_appear_once_it_is_fixed(live: 
     live.assert_matches_cold_build()
 
 
-def test_broken_front_matter_is_a_full_build_that_fails_and_the_fix_recovers(
+def test_broken_front_matter_is_reported_as_a_full_build_reports_it_and_the_fix_recovers(
         live: Live) -> None:
+    before = live.served()
     outcome = live.edit(BETA_MD, "title: Beta fares", "title: [Beta fares")
     assert not outcome.ok
+    assert any("malformed YAML" in d.message for d in outcome.errors)
     assert outcome.diagnostics == live.cold_diagnostics()
+    assert live.served() == before
     assert live.edit(BETA_MD, "title: [Beta fares", "title: Beta fares again").ok
+    assert live.in_place
     live.assert_matches_cold_build()
+
+
+def test_a_briefing_that_stops_parsing_leaves_its_only_source_uncited(live: Live) -> None:
+    outcome = live.edit(ALPHA_MD, "date: 2026-03-01", "date: someday")  # only alpha lists s-one
+    assert not outcome.ok
+    assert "content/sources/s-one.md:1:1: warning: source 's-one' is never cited" in [
+        d.format() for d in outcome.diagnostics]
+    assert outcome.diagnostics == live.cold_diagnostics()
+    assert live.edit(ALPHA_MD, "date: someday", "date: 2026-03-01").ok
+    live.assert_matches_cold_build()
+
+
+def test_a_failed_build_does_not_report_what_only_rendering_reports(live: Live) -> None:
+    static = live.root / "static"
+    static.mkdir()
+    (static / "outside").symlink_to(live.root.parent)  # a warning from copying static files
+    assert live.rebuild("static/outside").ok
+    assert any(d.path == "static/outside" for d in (live.last.diagnostics if live.last else []))
+    outcome = live.edit(ALPHA_MD, "Alpha second paragraph.", "See [@s-nope].")
+    assert not outcome.ok
+    assert outcome.diagnostics == live.cold_diagnostics()
 
 
 # -- what is not made in place ------------------------------------------------------------------
