@@ -13,11 +13,8 @@ rebuild looks at them again with whatever else changed.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +26,7 @@ from briefgen.serve.edits import NeedsFullBuild, edit_briefings
 from briefgen.serve.folders import stage_files
 from briefgen.serve.rebuild import BuildOutcome, crash_diagnostic
 from briefgen.serve.render import warm_up
-from briefgen.serve.session import Session, full_build
+from briefgen.serve.session import Session, full_build, trim_memory
 
 __all__ = ["LiveRebuilder"]
 
@@ -48,7 +45,6 @@ class LiveRebuilder:
     published: Path | None = field(default=None, init=False)  # where the session was published
     pending: set[str] = field(default_factory=set, init=False)  # briefings of failed rebuilds
     last_reason: str = field(default="", init=False)  # why the last rebuild was a full one
-    _warming: Iterator[None] | None = field(default=None, init=False, repr=False)
 
     def rebuild(self, plan: RebuildPlan, previous: Path | None, target: Path) -> BuildOutcome:
         started = time.perf_counter()
@@ -65,22 +61,11 @@ class LiveRebuilder:
             return BuildOutcome(False, [crash_diagnostic(self.root, exc)],
                                 time.perf_counter() - started)
 
-    def idle(self) -> bool:
-        """Do one short step of warming the kept build's caches; False when there is none."""
-        if self._warming is None:
-            return False
-        try:
-            next(self._warming)
-        except Exception:  # done (StopIteration), or a page that fails: the next rebuild says
-            self._warming = None
-        return self._warming is not None
-
     def forget(self) -> None:
         """Drop the kept build: the next rebuild is a full one (the preview could not publish
         an in-place rebuild, or something unexpected happened)."""
         self.session = None
         self.published = None
-        self._warming = None
 
     def _in_place_possible(self, plan: RebuildPlan, previous: Path | None) -> bool:
         only_briefings = not (plan.full or plan.pages or plan.sources or plan.templates
@@ -131,24 +116,12 @@ class LiveRebuilder:
                                 time.perf_counter() - started)
         self.session = session
         self.published = target
-        self._warming = warm_up(session)
+        warm_up(session)
         # The kept build lives until the next full one: the cycle collector need not walk it
         # again on every in-place rebuild (each would take a tenth of a second at 10,000).
         gc.collect()
         gc.freeze()
-        _give_back_memory()
+        trim_memory()
         return BuildOutcome(True, list(result.diagnostics), time.perf_counter() - started,
                             dict(result.counts))
 
-
-def _give_back_memory() -> None:
-    """Return the memory a full build freed to the system (glibc keeps it otherwise: at 10,000
-    briefings the build process would hold a third more than its model needs)."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return
-    trim(0)

@@ -1,4 +1,4 @@
-"""Rendering an in-place rebuild's jobs, and warming the caches they use while the preview idles.
+"""Rendering an in-place rebuild's jobs, and warming the caches they use after a full build.
 
 Rendering happens in the build process itself. (Sharing the work with a forked copy was tried and
 measured: at 10,000 briefings the copy-on-write faults that Python's reference counting causes on
@@ -8,7 +8,7 @@ both sides cost more than the second CPU saved.)
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,23 +70,28 @@ def render_jobs(session: Session, positions: Iterable[int], against: Path,
     return files, rendered
 
 
-def warm_up(session: Session) -> Iterator[None]:
-    """Steps (each a few tens of milliseconds) that fill what an in-place rebuild would otherwise
-    compute the first time: the rendered content of every feed item, and the formatted dates of
-    the longest lists (rendering them once, output discarded)."""
+def warm_up(session: Session) -> None:
+    """Fill what the first in-place rebuilds would otherwise compute (a second at 10,000
+    briefings): the formatted dates of the longest lists (by rendering them once, output
+    discarded) and the rendered content of every feed item. A page that fails here is left to
+    the next rebuild to report."""
     largest = sorted(range(len(session.jobs)), key=session.index.weight, reverse=True)
     for position in largest[:12]:
         job = session.jobs[position]
         if job.make is not None and job.rel.endswith(".html"):
-            job.make()
-            yield
+            try:
+                job.make()
+            except Exception:
+                return
     if not session.config.feed_full_content:
         return
     site = session.site
     limit = session.config.feed_items
     lists = [site.briefings, *(t.briefings for terms in (site.categories, site.tags,
                                                         site.authors) for t in terms.values())]
-    for items in lists:
-        for b in items[:limit]:
-            _ = session.feed_contents[b.path]  # rendered on first use
-        yield
+    try:
+        for items in lists:
+            for b in items[:limit]:
+                _ = session.feed_contents[b.path]  # rendered on first use
+    except Exception:
+        return

@@ -9,6 +9,8 @@ updates instead of building again.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import functools
 import gc
 from dataclasses import dataclass, field
@@ -28,7 +30,7 @@ from briefgen.serve.shapes import shape
 from briefgen.site import Site
 from briefgen.theme import Theme
 
-__all__ = ["Session", "full_build"]
+__all__ = ["Session", "full_build", "trim_memory"]
 
 
 @dataclass
@@ -98,6 +100,10 @@ class _KeptBuild(_Build):
         with recording() as provenance:
             super().collect_jobs()
         self.index = DependencyIndex(provenance, self.jobs)
+        del provenance
+        # The render step forks a worker, whose resident set counts every page it shares with
+        # this process: give back what parsing and recording freed before it does.
+        trim_memory()
 
     def session(self) -> Session:
         for name in self.theme.env.list_templates():  # pages were rendered in other processes
@@ -117,6 +123,18 @@ class _KeptBuild(_Build):
             clean={path for path in briefings if path not in reported},
             counts=dict(self.result.counts), next_due=min(future) if future else None,
             late=frozenset(diagnostics) - self.early)
+
+
+def trim_memory() -> None:
+    """Return freed heap memory to the system (glibc keeps it otherwise)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)
 
 
 def _remember_dates(theme: Theme) -> None:

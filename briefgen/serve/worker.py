@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -137,21 +136,9 @@ class ProcessRebuilder:
             proc.stdout.close()
 
 
-def _waiting(requests: IO[str]) -> bool:
-    """True when a request is ready to read (the server sends one at a time, so nothing of it
-    sits in the stream's buffer while we idle)."""
-    ready, _, _ = select.select([requests], [], [], 0)
-    return bool(ready)
-
-
 def _serve_requests(requests: IO[str], replies: IO[str]) -> None:
-    rebuilder: LiveRebuilder | None = None
-    while True:
-        while rebuilder is not None and not _waiting(requests) and rebuilder.idle():
-            pass
-        line = requests.readline()
-        if not line:
-            return
+    rebuilder: LiveRebuilder | None = None  # kept between requests: it holds the last build
+    for line in requests:
         req = json.loads(line)
         settings = (Path(req["root"]), req["base_url"], req["drafts"], req["future"], req["jobs"])
         if rebuilder is None or settings != (rebuilder.root, rebuilder.base_url,
