@@ -105,7 +105,7 @@ def _relink(session: Session, b: Briefing, sources: Iterable[Source]) -> None:
         return
     affected = list(sources)
     for source in affected:
-        source.cited_by = [c for c in source.cited_by if c.briefing is not b]
+        source.cited_by[:] = [c for c in source.cited_by if c.briefing is not b]
     link_citing([b])
     order = session.order
     for source in affected:

@@ -7,11 +7,13 @@ both sides cost more than the second CPU saved.)
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.content import parse_briefing
 from briefgen.diagnostics import Diagnostics
 from briefgen.serve.session import Session
 from briefgen.theme import template_error_location
@@ -72,9 +74,12 @@ def render_jobs(session: Session, positions: Iterable[int], against: Path,
 
 def warm_up(session: Session) -> None:
     """Fill what the first in-place rebuilds would otherwise compute (a second at 10,000
-    briefings): the formatted dates of the longest lists (by rendering them once, output
-    discarded) and the rendered content of every feed item. A page that fails here is left to
-    the next rebuild to report."""
+    briefings): the parser's compiled rules, the formatted dates of the longest lists (by
+    rendering them once, output discarded) and the rendered content of every feed item. A page
+    that fails here is left to the next rebuild to report."""
+    for path in list(session.briefings)[:1]:  # the parser's first run compiles its rules
+        with contextlib.suppress(OSError):
+            parse_briefing(path, (session.options.root / path).read_bytes(), session.ctx)
     largest = sorted(range(len(session.jobs)), key=session.index.weight, reverse=True)
     for position in largest[:12]:
         job = session.jobs[position]
