@@ -22,26 +22,28 @@ def staging_for(folder: Path) -> Path:
     return folder.with_name(folder.name + ".briefgen-edit")
 
 
-def stage_files(folder: Path, files: dict[str, bytes]) -> Path:
-    """Write files (site-relative path -> bytes) into a fresh staging folder for folder."""
+def stage_files(folder: Path, files: dict[str, bytes]) -> tuple[Path, list[str]]:
+    """Write files (site-relative path -> bytes) into a fresh staging folder for folder; returns
+    it and the paths in the order they were staged. The staged files are numbered, not nested:
+    no folders to make or remove (on some file systems that is most of the time it takes)."""
     staging = staging_for(folder)
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    for rel, data in files.items():
-        path = staging / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return staging
+    order = sorted(files)
+    for number, rel in enumerate(order):
+        (staging / str(number)).write_bytes(files[rel])
+    return staging, order
 
 
 def commit_staged(staging: Path, folder: Path, files: Iterable[str]) -> None:
-    """Move each staged file over its counterpart in folder, then drop the staging folder."""
-    made: set[Path] = set()
-    for rel in files:
+    """Move each staged file (numbered in the order of `files`) over its counterpart in folder,
+    then drop the staging folder."""
+    for number, rel in enumerate(files):
         destination = folder / rel
-        if destination.parent not in made:
+        try:
+            os.replace(staging / str(number), destination)
+        except FileNotFoundError:  # a page new to this build: its folder may not exist yet
             destination.parent.mkdir(parents=True, exist_ok=True)
-            made.add(destination.parent)
-        os.replace(staging / rel, destination)
+            os.replace(staging / str(number), destination)
     shutil.rmtree(staging, ignore_errors=True)

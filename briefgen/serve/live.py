@@ -89,13 +89,13 @@ class LiveRebuilder:
         if not result.ok:
             self.pending = set(paths)
             return BuildOutcome(False, result.diagnostics, time.perf_counter() - started)
-        staged = stage_files(previous, result.files)
+        staged, order = stage_files(previous, result.files)
         self.pending = set()
         counts = {"pages": self.session.counts.get("pages", 0),
                   "feeds": self.session.counts.get("feeds", 0), "written": len(result.files),
                   "rendered": result.rendered}
         return BuildOutcome(True, result.diagnostics, time.perf_counter() - started, counts,
-                            staged, sorted(result.files))
+                            staged, order)
 
     def _full(self, target: Path, started: float) -> BuildOutcome:
         if self.session is not None:  # never two models in memory at once

@@ -33,7 +33,7 @@ class BuildOutcome:
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
     # An in-place rebuild: target is untouched; these files (site-relative), staged in this
-    # folder, replace theirs in the previous build.
+    # folder under their numbers in this list, replace theirs in the previous build.
     staged: Path | None = None
     files: list[str] = field(default_factory=list)
 
