@@ -52,14 +52,13 @@ class _Edit:
     parsed: Briefing | None  # None: the file does not parse (any more)
     found: tuple[Diagnostic, ...]
     before: Briefing | None = None  # a shallow copy of the briefing as the model had it
+    own_before: tuple[Diagnostic, ...] = ()  # its parse and citation diagnostics before
 
 
 def _parse(session: Session, path: str) -> _Edit:
     b = session.briefings.get(path)
     if b is None:
         raise NeedsFullBuild(f"{path} is new")
-    if not session.knows_diagnostics_of(path):
-        raise NeedsFullBuild(f"the last full build reported problems in {path}")
     try:
         raw = (session.options.root / path).read_bytes()
     except FileNotFoundError:
@@ -125,13 +124,30 @@ class _Transaction:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.applied: list[_Edit] = []
-        self.own: dict[str, tuple[Diagnostic, ...] | None] = {}
+        self.first: set[str] = set()  # files edited in place for the first time
+
+    def _take_over_diagnostics(self, b: Briefing) -> None:
+        """The first in-place edit of a file: take what the full build reported from parsing it
+        and checking its citations out of its diagnostics, to be replaced by what the edit
+        reports. The citation checks are run again on the briefing as it is (they tell the same
+        as in that build and change nothing else)."""
+        session = self.session
+        if b.path in session.replaced:
+            return
+        checks = Diagnostics()
+        resolve_citations(b, session.site.sources, checks)
+        check_quotes(b, session.site.sources, checks)
+        original = session.parsed_diagnostics.get(b.path, frozenset()) | set(checks)
+        session.replaced[b.path] = frozenset(original)
+        session.own[b.path] = tuple(original)
+        self.first.add(b.path)
 
     def apply(self, edit: _Edit) -> None:
         session, b = self.session, edit.briefing
+        self._take_over_diagnostics(b)
         edit.before = _copy(b)
+        edit.own_before = session.own[b.path]
         self.applied.append(edit)
-        self.own[b.path] = session.own.get(b.path)
         if edit.parsed is None:  # left as it was; only what parsing reported is new
             session.own[b.path] = edit.found
             return
@@ -153,11 +169,10 @@ class _Transaction:
         for edit in reversed(self.applied):
             assert edit.before is not None
             _restore(edit.briefing, edit.before)
-            previous = self.own[edit.briefing.path]
-            if previous is None:
-                session.own.pop(edit.briefing.path, None)
-            else:
-                session.own[edit.briefing.path] = previous
+            session.own[edit.briefing.path] = edit.own_before
+        for path in self.first:  # as if never edited in place
+            session.replaced.pop(path, None)
+            session.own.pop(path, None)
         self.relink()
         self.refresh()
         self.applied.clear()
@@ -202,7 +217,12 @@ def edit_briefings(session: Session, paths: Iterable[str], now: datetime,
         broken = [edit for edit in edits if edit.parsed is None]
         diagnostics = session.diagnostics()
         if broken or any(d.severity == "error" for d in diagnostics):
-            failed = Diagnostics(session.diagnostics(failed=True))
+            # a briefing that does not parse is not in the model: nothing but its parse
+            # errors is said about it
+            gone = {edit.briefing.path for edit in broken}
+            failed = Diagnostics(d for d in session.diagnostics(failed=True) if d.path not in gone)
+            for edit in broken:
+                failed.extend(edit.found)
             failed.extend(_without(session, broken))
             done.undo()
             return EditResult(False, list(failed))

@@ -55,7 +55,9 @@ class LiveRebuilder:
                     return self._in_place(set(plan.briefings) | self.pending, previous, started)
                 except NeedsFullBuild as why:
                     self.last_reason = str(why)
-            return self._full(target, started)
+            outcome = self._full(target, started)
+            outcome.note = self.last_reason
+            return outcome
         except Exception as exc:  # a bug or an unexpected file: show it, start afresh next time
             self.forget()
             return BuildOutcome(False, [crash_diagnostic(self.root, exc)],

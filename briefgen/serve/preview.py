@@ -139,7 +139,10 @@ class Preview:
                 return everyone or page_bytes(old_root, sub.page) != page_bytes(target, sub.page)
 
             reloaded = self.broker.publish("reload", generation, changed)
-        self._report(outcome, "Built" if previous is None else "Rebuilt", reloaded)
+        verb = "Built" if previous is None else "Rebuilt"
+        if previous is not None and outcome.note:
+            verb += f" in full ({outcome.note})"
+        self._report(outcome, verb, reloaded)
 
     def _edited(self, outcome: BuildOutcome, epoch: Epoch) -> None:
         """Move an in-place rebuild's files into the served build; reload the pages they are."""

@@ -36,6 +36,7 @@ class BuildOutcome:
     # folder under their numbers in this list, replace theirs in the previous build.
     staged: Path | None = None
     files: list[str] = field(default_factory=list)
+    note: str = ""  # why a rebuild could not be made in place, for the log
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -49,11 +49,13 @@ class Session:
     briefings: dict[str, Briefing]  # every parsed briefing by path, published or not
     shapes: dict[str, str]  # briefing path -> its shape when parsed
     base_diagnostics: list[Diagnostic]  # what the full build reported
-    clean: set[str]  # briefing files the full build reported nothing about
+    parsed_diagnostics: dict[str, frozenset[Diagnostic]]  # what its parse step said, per file
     counts: dict[str, int]
     next_due: datetime | None  # the first future-dated briefing's date
     late: frozenset[Diagnostic]  # reported by steps a build with errors never reaches
-    # briefing path -> what parsing and citation checks reported, for files edited in place since
+    # For briefing files edited in place since: what parsing and citation checks of the file
+    # reported then (taken out of base_diagnostics), and what they report now.
+    replaced: dict[str, frozenset[Diagnostic]] = field(default_factory=dict)
     own: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
 
     @property
@@ -64,15 +66,12 @@ class Session:
             found = self.__dict__["_order"] = {id(b): i for i, b in enumerate(self.site.briefings)}
         return found
 
-    def knows_diagnostics_of(self, path: str) -> bool:
-        """True when every diagnostic about this briefing file comes from parsing it and
-        checking its citations, so that an in-place edit can tell them anew."""
-        return path in self.clean or path in self.own
-
     def diagnostics(self, failed: bool = False) -> list[Diagnostic]:
         """Every diagnostic a full build would report now, sorted; failed: as a build does that
         stops after the model (without what rendering and copying static files report)."""
-        found = Diagnostics(d for d in self.base_diagnostics if not failed or d not in self.late)
+        gone = set().union(*self.replaced.values())
+        found = Diagnostics(d for d in self.base_diagnostics
+                            if d not in gone and not (failed and d in self.late))
         for own in self.own.values():
             found.extend(own)
         return list(found)
@@ -87,6 +86,13 @@ class _KeptBuild(_Build):
         super().load_config()
         if hasattr(self, "theme"):
             _remember_dates(self.theme)
+
+    def parse(self) -> None:
+        before = set(self.diags)
+        super().parse()
+        self.parsed: dict[str, set[Diagnostic]] = {}
+        for found in set(self.diags) - before:
+            self.parsed.setdefault(found.path, set()).add(found)
 
     def model(self) -> None:
         self.shapes = {b.path: shape(b) for b in self.loaded.briefings}  # before it is resolved
@@ -109,7 +115,6 @@ class _KeptBuild(_Build):
         for name in self.theme.env.list_templates():  # pages were rendered in other processes
             self.theme.env.get_template(name)
         diagnostics = list(self.result.diagnostics)
-        reported = {d.path for d in diagnostics}
         briefings = {b.path: b for b in self.loaded.briefings}
         future = [b.date for b in self.loaded.briefings if b.future]
         assert self.feed_contents is not None
@@ -120,7 +125,7 @@ class _KeptBuild(_Build):
             site=self.site, jobs=self.jobs, digests=self.digests,
             feed_contents=self.feed_contents, index=self.index, briefings=briefings,
             shapes=self.shapes, base_diagnostics=diagnostics,
-            clean={path for path in briefings if path not in reported},
+            parsed_diagnostics={path: frozenset(found) for path, found in self.parsed.items()},
             counts=dict(self.result.counts), next_due=min(future) if future else None,
             late=frozenset(diagnostics) - self.early)
 

@@ -46,14 +46,15 @@ def _outcome_to_json(outcome: BuildOutcome) -> dict[str, Any]:
     diags = [{k: v for k, v in asdict(d).items() if k != "context"} for d in outcome.diagnostics]
     return {"ok": outcome.ok, "diagnostics": diags, "seconds": outcome.seconds,
             "counts": outcome.counts, "files": outcome.files,
-            "staged": str(outcome.staged) if outcome.staged else None}
+            "staged": str(outcome.staged) if outcome.staged else None, "note": outcome.note}
 
 
 def _outcome_from_json(data: dict[str, Any]) -> BuildOutcome:
     diags = [Diagnostic(d["path"], d["line"], d["col"], d["severity"], d["message"])
              for d in data["diagnostics"]]
     return BuildOutcome(bool(data["ok"]), diags, float(data["seconds"]), dict(data["counts"]),
-                        Path(data["staged"]) if data["staged"] else None, list(data["files"]))
+                        Path(data["staged"]) if data["staged"] else None, list(data["files"]),
+                        str(data["note"]))
 
 
 @dataclass

@@ -194,6 +194,40 @@ def test_a_quotation_not_in_its_source_is_reported_as_a_full_build_reports_it(
     live.assert_matches_cold_build()
 
 
+def test_a_file_the_full_build_reported_on_is_still_edited_in_place(live: Live) -> None:
+    quoted = 'The operator said "fares rise in May" [@s-two].'  # s-two has no clipped text
+    assert live.edit(BETA_MD, "Beta second paragraph.", quoted).ok
+    assert live.rebuild("briefgen.yaml").ok  # a full build that reports the quotation
+    assert not live.in_place
+    assert any("quotation not checked" in d.message for d in live.last.diagnostics)  # type: ignore[union-attr]
+    outcome = live.edit(BETA_MD, "The operator raises fares", "The operator raised fares")
+    assert outcome.ok and live.in_place
+    assert outcome.diagnostics == live.cold_diagnostics()
+    outcome = live.edit(BETA_MD, quoted, "No quotation any more.")
+    assert outcome.ok and live.in_place
+    assert not any("quotation" in d.message for d in outcome.diagnostics)
+    assert outcome.diagnostics == live.cold_diagnostics()
+    live.assert_matches_cold_build()
+
+
+def test_a_warning_from_parsing_follows_the_file_through_in_place_edits(live: Live) -> None:
+    assert live.edit(BETA_MD, "Beta second paragraph.", "Beta \x07bell.").ok
+    assert live.rebuild("briefgen.yaml").ok  # a full build that reports it
+    assert any("control character" in d.message for d in live.last.diagnostics)  # type: ignore[union-attr]
+    outcome = live.edit(BETA_MD, "The operator raises fares", "The operator raised fares")
+    assert outcome.ok and live.in_place
+    assert outcome.diagnostics == live.cold_diagnostics()  # still there, once
+    outcome = live.edit(BETA_MD, "title: Beta fares", "title: [Beta fares")
+    assert not outcome.ok and live.in_place is False
+    assert outcome.diagnostics == live.cold_diagnostics()
+    outcome = live.edit(BETA_MD, "title: [Beta fares", "title: Beta fares")
+    assert outcome.ok and live.in_place
+    outcome = live.edit(BETA_MD, "Beta \x07bell.", "Beta, no bell.")
+    assert outcome.ok and live.in_place
+    assert outcome.diagnostics == live.cold_diagnostics() == []
+    live.assert_matches_cold_build()
+
+
 # -- errors and recovery ------------------------------------------------------------------------
 
 
