@@ -25,11 +25,11 @@ from briefgen.diagnostics import Diagnostic, Diagnostics
 from briefgen.models import Briefing, Source
 from briefgen.quotes import check_quotes
 from briefgen.references import link_citing, resolve_citations, warn_uncited
-from briefgen.serve.render import render_jobs
+from briefgen.serve.render import Helper, render_jobs
 from briefgen.serve.session import Session
 from briefgen.serve.shapes import CONTENT_FIELDS, shape
 
-__all__ = ["EditResult", "NeedsFullBuild", "edit_briefings"]
+__all__ = ["Applied", "EditResult", "NeedsFullBuild", "apply_edits", "edit_briefings", "read_edits"]
 
 
 class NeedsFullBuild(Exception):
@@ -55,14 +55,21 @@ class _Edit:
     own_before: tuple[Diagnostic, ...] = ()  # its parse and citation diagnostics before
 
 
-def _parse(session: Session, path: str) -> _Edit:
-    b = session.briefings.get(path)
-    if b is None:
-        raise NeedsFullBuild(f"{path} is new")
-    try:
-        raw = (session.options.root / path).read_bytes()
-    except FileNotFoundError:
-        raise NeedsFullBuild(f"{path} was removed") from None
+def read_edits(session: Session, paths: Iterable[str]) -> dict[str, bytes]:
+    """The bytes of each changed briefing file; NeedsFullBuild for a new or removed one."""
+    raws: dict[str, bytes] = {}
+    for path in sorted(paths):
+        if path not in session.briefings:
+            raise NeedsFullBuild(f"{path} is new")
+        try:
+            raws[path] = (session.options.root / path).read_bytes()
+        except FileNotFoundError:
+            raise NeedsFullBuild(f"{path} was removed") from None
+    return raws
+
+
+def _parse(session: Session, path: str, raw: bytes) -> _Edit:
+    b = session.briefings[path]
     parsed, found = parse_briefing(path, raw, session.ctx)
     if parsed is None:
         _check_reportable_without(session, b)
@@ -201,15 +208,26 @@ def _copy(b: Briefing) -> Briefing:
     return copied
 
 
-def edit_briefings(session: Session, paths: Iterable[str], now: datetime,
-                   against: Path) -> EditResult:
-    """Apply edits of these briefing files to the session; the files that now differ from the
-    build in `against`. Raises NeedsFullBuild (with the model unchanged) when it cannot."""
+@dataclass
+class Applied:
+    """Edits applied to the model: the jobs to render, then keep() or undo()."""
+
+    transaction: _Transaction
+    diagnostics: list[Diagnostic]
+    positions: list[int]
+
+    def undo(self) -> None:
+        self.transaction.undo()
+
+
+def apply_edits(session: Session, raws: dict[str, bytes], now: datetime) -> Applied | EditResult:
+    """Apply the edits to the model: an Applied, or (model unchanged) a failed EditResult with
+    what a full build would report. Raises NeedsFullBuild (model unchanged) when it cannot."""
     if session.config.search:
         raise NeedsFullBuild("the search index is rebuilt from the whole site")
     if session.next_due is not None and session.next_due <= now:
         raise NeedsFullBuild("a scheduled briefing came due")
-    edits = [_parse(session, path) for path in sorted(paths)]
+    edits = [_parse(session, path, raw) for path, raw in sorted(raws.items())]
     done = _Transaction(session)
     try:
         for edit in edits:
@@ -228,13 +246,34 @@ def edit_briefings(session: Session, paths: Iterable[str], now: datetime,
             return EditResult(False, list(failed))
         done.relink()
         positions = session.index.jobs_reading(done.refresh())
-        problems = Diagnostics()
-        files, rendered = render_jobs(session, positions, against, problems)
-        if problems.has_errors():
-            done.undo()
-            problems.extend(diagnostics)
-            return EditResult(False, list(problems))
     except BaseException:
         done.undo()
         raise
-    return EditResult(True, diagnostics, files, rendered)
+    return Applied(done, diagnostics, positions)
+
+
+def edit_briefings(session: Session, paths: Iterable[str], now: datetime, against: Path,
+                   helper: Helper | None = None) -> EditResult:
+    """Apply edits of these briefing files to the session; the files that now differ from the
+    build in `against`. Raises NeedsFullBuild (with the model unchanged) when it cannot. A
+    helper (replica.py) applies the same edits to its copy and renders part of the jobs."""
+    raws = read_edits(session, paths)
+    applied = apply_edits(session, raws, now)
+    if isinstance(applied, EditResult):
+        return applied
+    try:
+        problems = Diagnostics()
+        files, rendered = render_jobs(session, applied.positions, against, problems,
+                                      helper=helper, raws=raws, now=now)
+    except BaseException:
+        applied.undo()
+        if helper is not None:
+            helper.end(keep=False)
+        raise
+    if helper is not None:
+        helper.end(keep=not problems.has_errors())
+    if problems.has_errors():
+        applied.undo()
+        problems.extend(applied.diagnostics)
+        return EditResult(False, list(problems))
+    return EditResult(True, applied.diagnostics, files, rendered)

@@ -21,11 +21,13 @@ from pathlib import Path
 
 from briefgen.build import BuildOptions
 from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostic
+from briefgen.parallel import available_cpus
 from briefgen.serve.changes import RebuildPlan
 from briefgen.serve.edits import NeedsFullBuild, edit_briefings
 from briefgen.serve.folders import stage_files
 from briefgen.serve.rebuild import BuildOutcome, crash_diagnostic
 from briefgen.serve.render import warm_up
+from briefgen.serve.replica import Replica
 from briefgen.serve.session import Session, full_build, trim_memory
 
 __all__ = ["LiveRebuilder"]
@@ -45,6 +47,7 @@ class LiveRebuilder:
     published: Path | None = field(default=None, init=False)  # where the session was published
     pending: set[str] = field(default_factory=set, init=False)  # briefings of failed rebuilds
     last_reason: str = field(default="", init=False)  # why the last rebuild was a full one
+    replica: Replica | None = field(default=None, init=False, repr=False)
 
     def rebuild(self, plan: RebuildPlan, previous: Path | None, target: Path) -> BuildOutcome:
         started = time.perf_counter()
@@ -68,6 +71,13 @@ class LiveRebuilder:
         an in-place rebuild, or something unexpected happened)."""
         self.session = None
         self.published = None
+        if self.replica is not None:
+            self.replica.close()
+            self.replica = None
+
+    def close(self) -> None:
+        """End the replica process, if any (the build process is exiting)."""
+        self.forget()
 
     def _in_place_possible(self, plan: RebuildPlan, previous: Path | None) -> bool:
         only_briefings = not (plan.full or plan.pages or plan.sources or plan.templates
@@ -87,7 +97,8 @@ class LiveRebuilder:
 
     def _in_place(self, paths: set[str], previous: Path, started: float) -> BuildOutcome:
         assert self.session is not None
-        result = edit_briefings(self.session, paths, self._now(), previous)
+        helper = self.replica if self.replica is not None and self.replica.alive else None
+        result = edit_briefings(self.session, paths, self._now(), previous, helper)
         if not result.ok:
             self.pending = set(paths)
             return BuildOutcome(False, result.diagnostics, time.perf_counter() - started)
@@ -124,6 +135,8 @@ class LiveRebuilder:
         gc.collect()
         gc.freeze()
         trim_memory()
+        if (self.jobs or available_cpus()) > 1:  # a second CPU renders half of large edits
+            self.replica = Replica(session)
         return BuildOutcome(True, list(result.diagnostics), time.perf_counter() - started,
                             dict(result.counts))
 

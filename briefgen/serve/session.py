@@ -57,6 +57,7 @@ class Session:
     # reported then (taken out of base_diagnostics), and what they report now.
     replaced: dict[str, frozenset[Diagnostic]] = field(default_factory=dict)
     own: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
+    render_seconds: dict[int, float] = field(default_factory=dict)  # job position -> last time
 
     @property
     def order(self) -> dict[int, int]:

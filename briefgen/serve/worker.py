@@ -144,6 +144,8 @@ def _serve_requests(requests: IO[str], replies: IO[str]) -> None:
         settings = (Path(req["root"]), req["base_url"], req["drafts"], req["future"], req["jobs"])
         if rebuilder is None or settings != (rebuilder.root, rebuilder.base_url,
                                              rebuilder.drafts, rebuilder.future, rebuilder.jobs):
+            if rebuilder is not None:
+                rebuilder.close()
             rebuilder = LiveRebuilder(*settings)
         rebuilder.now = datetime.fromisoformat(req["now"]) if req["now"] else None
         if req.get("forget"):
@@ -152,6 +154,8 @@ def _serve_requests(requests: IO[str], replies: IO[str]) -> None:
         outcome = rebuilder.rebuild(_plan_from_json(req["plan"]), previous, Path(req["target"]))
         replies.write(json.dumps(_outcome_to_json(outcome)) + "\n")
         replies.flush()
+    if rebuilder is not None:
+        rebuilder.close()
 
 
 def main() -> None:

@@ -29,10 +29,10 @@ def tree(folder: Path) -> Tree:
 class Live:
     """A site, its live rebuilder, and the two folders the preview alternates between."""
 
-    def __init__(self, root: Path, scratch: Path) -> None:
+    def __init__(self, root: Path, scratch: Path, jobs: int = 1) -> None:
         self.root = root
         self.scratch = scratch
-        self.rebuilder = LiveRebuilder(root, BASE_URL, now=NOW, jobs=1)
+        self.rebuilder = LiveRebuilder(root, BASE_URL, now=NOW, jobs=jobs)
         self.slots = [root / ".briefgen-cache" / "serve" / name for name in ("a", "b")]
         self.current: Path | None = None
         self.colds = 0

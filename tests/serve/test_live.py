@@ -8,7 +8,7 @@ and compares the whole served folder with a cold build of a copy of the site.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -115,12 +115,25 @@ def user_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def live(make_site: Callable[..., Path], tmp_path: Path) -> Live:
+def live(make_site: Callable[..., Path], tmp_path: Path) -> Iterator[Live]:
     """The site, built once in full, as `briefgen serve` starts."""
     site = Live(make_site(SITE), tmp_path / "scratch")
     assert site.rebuild().ok
     assert not site.in_place
-    return site
+    yield site
+    site.rebuilder.close()
+
+
+@pytest.fixture
+def shared(make_site: Callable[..., Path], tmp_path: Path,
+           monkeypatch: pytest.MonkeyPatch) -> Iterator[Live]:
+    """The same, with a replica process that renders part of every edit's jobs."""
+    monkeypatch.setattr("briefgen.serve.render.SHARE_ABOVE", 0.0)
+    site = Live(make_site(SITE), tmp_path / "scratch", jobs=2)
+    assert site.rebuild().ok
+    assert site.rebuilder.replica is not None and site.rebuilder.replica.alive
+    yield site
+    site.rebuilder.close()
 
 
 def written(live: Live) -> set[str]:
@@ -355,3 +368,38 @@ def test_edits_after_the_warm_up_still_equal_cold_builds(live: Live) -> None:
     assert live.edit(BETA_MD, "title: Beta fares", "title: Beta fees").ok
     assert live.in_place
     live.assert_matches_cold_build()
+
+
+# -- with a replica rendering part of the jobs --------------------------------------------------
+
+
+def test_edits_shared_with_a_replica_equal_cold_builds(shared: Live) -> None:
+    assert shared.edit(BETA_MD, "title: Beta fares", "title: Beta fees").ok
+    assert shared.in_place
+    shared.assert_matches_cold_build()
+    assert shared.edit(ALPHA_MD, "Alpha second paragraph.", "Alpha, edited.").ok
+    shared.assert_matches_cold_build()
+    assert not shared.edit(ALPHA_MD, "Alpha, edited.", "See [@s-nope].").ok  # never sent
+    assert shared.edit(ALPHA_MD, "See [@s-nope].", "Alpha, fixed.").ok
+    assert shared.edit(BETA_MD, "title: Beta fees", "title: Beta fares again").ok
+    shared.assert_matches_cold_build()
+    assert shared.rebuilder.replica is not None and shared.rebuilder.replica.alive
+
+
+def test_a_page_failing_in_either_process_undoes_the_edit_in_both(shared: Live) -> None:
+    template = shared.root / "themes/default/templates/list.html"
+    template.parent.mkdir(parents=True)
+    bundled = Path(__file__).parents[2] / "themes" / "default" / "templates" / "list.html"
+    template.write_text(bundled.read_text().replace(
+        "{% block main %}",
+        '{% block main %}{% for b in pager.items if "BOOM" in b.title %}{{ no_such }}{% endfor %}',
+        1))
+    assert shared.rebuild("themes/default/templates/list.html").ok  # a full build, a new replica
+    outcome = shared.edit(BETA_MD, "title: Beta fares", "title: Beta BOOM")
+    assert not outcome.ok
+    assert any("template error" in d.message for d in outcome.errors)
+    assert shared.edit(BETA_MD, "title: Beta BOOM", "title: Beta calm").ok
+    assert shared.in_place
+    shared.assert_matches_cold_build()
+    assert shared.edit(BETA_MD, "Beta second paragraph.", "Beta body, later.").ok
+    shared.assert_matches_cold_build()
