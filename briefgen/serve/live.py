@@ -111,8 +111,8 @@ class LiveRebuilder:
                             staged, order)
 
     def _full(self, target: Path, started: float) -> BuildOutcome:
-        if self.session is not None:  # never two models in memory at once
-            self.forget()
+        self.forget()  # never two models in memory at once
+        if gc.get_freeze_count():  # the last kept build's objects: collectable again
             gc.unfreeze()
             gc.collect()
         self.pending = set()
