@@ -147,11 +147,16 @@ def _remember_dates(theme: Theme) -> None:
     """Memoise the date filters: Babel's formatting is most of a long list page's time, and a
     preview formats the same dates on every rebuild. (`date` and `datetime` depend only on the
     instant, the format and the site's locale and timezone, which are fixed for the theme's
-    life; `isodate` also on the value's UTC offset, so that is part of its key.)"""
+    life; `isodate` also on the value's UTC offset, so that is part of its key.) A filter that
+    reads the template context (say, for the page's language) is left as it is: its results
+    depend on more than its arguments."""
     filters: dict[str, Any] = theme.env.filters
     for name in ("date", "datetime"):
-        filters[name] = functools.lru_cache(maxsize=1 << 16)(filters[name])
-    plain = filters["isodate"]
+        if _plain(filters.get(name)):
+            filters[name] = functools.lru_cache(maxsize=1 << 16)(filters[name])
+    plain: Any = filters.get("isodate")
+    if not _plain(plain):
+        return
     memo = functools.lru_cache(maxsize=1 << 16)(lambda value, _offset: plain(value))
 
     def isodate(value: Any) -> Any:
@@ -159,6 +164,11 @@ def _remember_dates(theme: Theme) -> None:
         return memo(value, offset)
 
     filters["isodate"] = isodate
+
+
+def _plain(found: Any) -> bool:
+    """A filter of its arguments only (not marked to receive the context or environment)."""
+    return callable(found) and getattr(found, "jinja_pass_arg", None) is None
 
 
 def full_build(options: BuildOptions) -> tuple[BuildResult, Session]:

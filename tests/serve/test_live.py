@@ -9,10 +9,14 @@ and compares the whole served folder with a cold build of a copy of the site.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
+import jinja2
 import pytest
 
+from briefgen.serve.session import _remember_dates
 from tests.serve.livekit import Live, tree
 
 SITE = """
@@ -403,3 +407,19 @@ def test_a_page_failing_in_either_process_undoes_the_edit_in_both(shared: Live) 
     shared.assert_matches_cold_build()
     assert shared.edit(BETA_MD, "Beta second paragraph.", "Beta body, later.").ok
     shared.assert_matches_cold_build()
+
+
+def test_date_filters_that_read_the_page_are_not_memoised() -> None:
+    @jinja2.pass_context
+    def by_page(context: object, value: object) -> str:
+        return f"{value} for this page"
+
+    theme = SimpleNamespace(env=jinja2.Environment())
+    theme.env.filters.update(date=by_page, datetime=str, isodate=lambda v: v.isoformat())
+    _remember_dates(theme)  # type: ignore[arg-type]
+    assert theme.env.filters["date"] is by_page  # its result depends on the page: left alone
+    assert theme.env.filters["datetime"] is not str  # memoised
+    when = datetime(2026, 2, 4, 10, 0, tzinfo=timezone(timedelta(hours=4)))
+    assert theme.env.filters["isodate"](when) == "2026-02-04T10:00:00+04:00"
+    same_instant = when.astimezone(UTC)  # equal, but written with another offset
+    assert theme.env.filters["isodate"](same_instant) == "2026-02-04T06:00:00+00:00"
