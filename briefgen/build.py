@@ -72,6 +72,10 @@ _GO_ON_AFTER_ERRORS = frozenset({"discover", "catalogues", "fresh", "parse"})
 
 
 class _Build:
+    # False: always run every step, even when the published site is already up to date (the
+    # preview keeps the model and jobs of its builds)
+    skip_when_fresh = True
+
     def __init__(self, options: BuildOptions) -> None:
         self.options = options
         self.root = options.root.resolve()
@@ -92,6 +96,8 @@ class _Build:
         self.tags: dict[str, TagInfo] = {}
         self.site: Site
         self.jobs: list[Job] = []
+        self.digests: Digests
+        self.feed_contents: dict[str, str] | None = None  # kept by the preview between builds
         self.output: Output
         self.report: RenderReport
 
@@ -178,7 +184,8 @@ class _Build:
                         str(out), self.options.strict))
         files = [*self.files.briefings, *self.files.pages, *self.files.sources]
         self.inputs = input_digest(self.root, options, files, self.theme.dirs, self.fingerprint)
-        if self.diags.has_errors() or self.cache.meta(f"inputs:{out}") != self.inputs:
+        if (not self.skip_when_fresh or self.diags.has_errors()
+                or self.cache.meta(f"inputs:{out}") != self.inputs):
             return
         manifest = self.cache.manifest(out)
         now = self.options.now or datetime.now(UTC)
@@ -217,9 +224,9 @@ class _Build:
         from briefgen.writers.sitemap import sitemap_jobs
         from briefgen.writers.static import static_jobs
 
-        digests = Digests(self.site)
+        digests = self.digests = Digests(self.site)
         pages = page_jobs(self.site, self.theme, digests)
-        feeds = feed_jobs(self.site, self.theme, digests)
+        feeds = feed_jobs(self.site, self.theme, digests, self.feed_contents)
         self.jobs = [Job(MARKER, digest(MARKER_TEXT), lambda: MARKER_TEXT, label=MARKER),
                      *pages, *feeds, *sitemap_jobs(self.site)]
         self.jobs += static_jobs(self.root, self.theme, {job.rel for job in self.jobs},

@@ -6,27 +6,94 @@ authors, tags, language) of the briefings it lists or links as newer/older, and 
 (config, language, categories, menu).
 Everything else changes every page's key: the template files a page uses (with their includes and
 parents), briefgen's version and the configuration.
+
+A page's key must read a briefing's, source's or outlet's data through the memoised digests below
+(card, briefing, source, citing, outlet), never from the object directly: the preview records which
+of them each key was derived from (`recording`) and re-renders exactly the pages whose digests
+changed after an edit (briefgen/serve/depends.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from briefgen import __version__
 from briefgen.models import Author, Briefing, Category, Outlet, Page, Source, Term
 from briefgen.site import Edition, Site
 
-__all__ = ["Digests", "digest"]
+__all__ = ["Digests", "Provenance", "digest", "recording"]
 
 
 def digest(*parts: Any) -> str:
     """A short stable hash of reprs of plain values (str, int, tuples, lists, None...)."""
     # repr() of a long text costs four times what hashing its bytes does: hash those first
     flat = tuple(_text_digest(p) if isinstance(p, str) and len(p) > 512 else p for p in parts)
-    return hashlib.blake2b(repr(flat).encode("utf-8", "surrogatepass"),
-                           digest_size=16).hexdigest()
+    value = hashlib.blake2b(repr(flat).encode("utf-8", "surrogatepass"),
+                            digest_size=16).hexdigest()
+    if _recording is not None:
+        _recording.derive(value, parts)
+    return value
+
+
+class Provenance:
+    """Which memoised digests each digest computed while recording was made from, directly or
+    through other digests: entries are (kind, object) pairs, numbered in order of first use."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, Any]] = []
+        self._numbers: dict[tuple[str, int], int] = {}
+        self._made_from: dict[str, frozenset[int]] = {}
+
+    def of(self, value: str) -> frozenset[int]:
+        """The entries a digest value was made from (empty for one made from plain data)."""
+        return self._made_from.get(value, frozenset())
+
+    def derive(self, value: str, parts: tuple[Any, ...]) -> None:
+        found: set[int] = set()
+        _collect(parts, self._made_from, found)
+        if found:
+            self._add(value, found)
+
+    def name(self, value: str, kind: str, obj: object) -> None:
+        """value is the memoised `kind` digest of obj."""
+        number = self._numbers.get((kind, id(obj)))
+        if number is None:
+            number = self._numbers[(kind, id(obj))] = len(self.entries)
+            self.entries.append((kind, obj))
+        self._add(value, {number})
+
+    def _add(self, value: str, found: set[int]) -> None:
+        known = self._made_from.get(value)
+        self._made_from[value] = frozenset(found) if known is None else known | found
+
+
+def _collect(parts: Iterable[Any], made_from: dict[str, frozenset[int]], found: set[int]) -> None:
+    for part in parts:
+        if type(part) is str:
+            entries = made_from.get(part)
+            if entries:
+                found.update(entries)
+        elif isinstance(part, list | tuple):
+            _collect(part, made_from, found)
+
+
+_recording: Provenance | None = None
+
+
+@contextmanager
+def recording() -> Iterator[Provenance]:
+    """Record the provenance of every digest computed in the block (one block at a time)."""
+    global _recording
+    if _recording is not None:
+        raise RuntimeError("digests are already being recorded")
+    _recording = Provenance()
+    try:
+        yield _recording
+    finally:
+        _recording = None
 
 
 def _text_digest(text: str) -> str:
@@ -56,11 +123,26 @@ class Digests:
             [(p.title, p.url, p.menu) for p in edition.menu]))
 
     def _once(self, kind: str, obj: object, make: Any) -> str:
+        # kind is also the name of the method computing it (see again())
         key = (kind, id(obj))
         found = self._memo.get(key)
         if found is None:
             found = self._memo[key] = make()
+            if _recording is not None:
+                _recording.name(found, kind, obj)
         return found
+
+    def memoised(self, kind: str, obj: Any) -> str:
+        """The `kind` digest of obj as last computed (computed now if it never was)."""
+        found = self._memo.get((kind, id(obj)))
+        return found if found is not None else self.again(kind, obj)
+
+    def again(self, kind: str, obj: Any) -> str:
+        """The `kind` digest of obj computed anew (its memoised value dropped first)."""
+        self._memo.pop((kind, id(obj)), None)
+        method = getattr(self, kind)
+        value: str = method(obj)
+        return value
 
     def card(self, b: Briefing | None) -> str:
         """What a list or a newer/older link shows of a briefing."""

@@ -3,6 +3,11 @@
 Workers are forked after the state they need exists (the parse context, the site model and its
 jobs), so nothing large is pickled on the way in; each task names a slice of a list the workers
 already have. Results come back in task order, so output never depends on scheduling.
+
+With `jobs` processes, jobs - 1 are forked and this process is the last: the workers take slices
+from the front, this process from the back, each slice claimed once under a shared lock. (A forked
+worker's resident set counts the parent's pages it shares; an idle parent would hold a whole extra
+copy of a large build's memory for nothing.)
 """
 
 from __future__ import annotations
@@ -26,9 +31,21 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _run(task: tuple[int, int]) -> Any:
-    func = _STATE["func"]
-    return func(*task)
+def _claim(index: int) -> bool:
+    """Take slice `index` for this process; False if another one has it."""
+    claimed = _STATE["claimed"]
+    with claimed.get_lock():
+        if claimed[index]:
+            return False
+        claimed[index] = 1
+        return True
+
+
+def _run(task: tuple[int, int, int]) -> tuple[bool, Any]:
+    index, start, end = task
+    if not _claim(index):
+        return False, None
+    return True, _STATE["func"](start, end)
 
 
 Progress = Callable[[int, int], None]
@@ -52,14 +69,38 @@ def map_slices(func: Callable[[int, int], T], total: int, jobs: int, minimum: in
             if progress:
                 progress(end, total)
         return results
+    context = multiprocessing.get_context("fork")
     _STATE["func"] = func
+    _STATE["claimed"] = context.Array("b", len(tasks), lock=True)
+    done: dict[int, T] = {}
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for (_start, end), result in zip(tasks, pool.imap(_run, tasks, chunksize=1),
-                                             strict=True):
-                results.append(result)
+        with context.Pool(jobs - 1) as pool:
+            theirs = pool.imap(_run, [(i, s, e) for i, (s, e) in enumerate(tasks)], chunksize=1)
+            position = 0  # the next slice whose result to take, in order
+
+            def take(block: bool) -> bool:
+                """Take the next slice's outcome from the workers; False if it is not ready."""
+                nonlocal position
+                try:
+                    ran, result = theirs.next(timeout=None if block else 0)
+                except multiprocessing.TimeoutError:
+                    return False
+                if ran:  # else this process ran it, and has its result already
+                    done[position] = result
+                position += 1
                 if progress:
-                    progress(end, total)
-        return results
+                    progress(tasks[position - 1][1], total)
+                return True
+
+            take(block=True)  # a worker has started: this process takes slices from the end
+            for index in range(len(tasks) - 1, 0, -1):
+                if not _claim(index):
+                    break
+                done[index] = func(*tasks[index])
+                while position < len(tasks) and take(block=False):
+                    pass
+            while position < len(tasks):
+                take(block=True)
+        return [done[index] for index in range(len(tasks))]
     finally:
         _STATE.clear()

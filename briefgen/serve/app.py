@@ -49,6 +49,7 @@ class ServeOptions:
     future: bool = False
     open_browser: bool = False
     quiet: float = 0.05  # seconds without events before a rebuild starts
+    settled_quiet: float = 0.005  # the same, after one file was saved completely
     poll_interval: float = 0.5  # when inotify is unavailable
     now: datetime | None = None  # a fixed clock, for tests
 
@@ -100,10 +101,12 @@ class PreviewApp:
         self.preview = Preview(self.root, self.rebuilder, self.epochs, self.broker, self.log)
         self.server.views = self.preview
         self.debouncer = Debouncer(self.preview.rebuild, quiet=options.quiet,
+                                   settled_quiet=options.settled_quiet,
                                    on_error=lambda exc: self.log(f"Rebuild crashed: {exc!r}"))
         self.watcher = Watcher(self.root, self.debouncer.push, log=self.log,
                                poll_interval=options.poll_interval,
-                               observer_factory=observer_factory or Observer)
+                               observer_factory=observer_factory or Observer,
+                               on_settled=lambda changes: self.debouncer.push(changes, True))
         self._thread = threading.Thread(target=self.server.serve_forever, name="briefgen-http",
                                         kwargs={"poll_interval": 0.2}, daemon=True)
 

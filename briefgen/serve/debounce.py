@@ -4,6 +4,10 @@ One worker thread owns the rebuilds, so two never run at once. It waits for the 
 until no change has arrived for `quiet` seconds (capped at `max_wait` after the first, so a steady
 trickle cannot starve the preview), then hands the whole batch to `rebuild`. Whatever arrives while
 `rebuild` runs is collected and becomes the next batch.
+
+A single file whose last event said it is complete (written and closed, or renamed into place:
+`push(..., settled=True)`) waits only `settled_quiet`: one save is rebuilt at once, while a burst
+(a second file, or an event that leaves a file mid-write) waits the whole quiet period as before.
 """
 
 from __future__ import annotations
@@ -22,13 +26,15 @@ class Debouncer:
 
     def __init__(self, rebuild: Callable[[Sequence[Change]], None], quiet: float = 0.05,
                  max_wait: float = 0.5, on_error: Callable[[BaseException], None] | None = None,
-                 ) -> None:
+                 settled_quiet: float | None = None) -> None:
         self._rebuild = rebuild
         self.quiet = quiet
+        self.settled_quiet = settled_quiet  # None: every batch waits `quiet`
         self.max_wait = max_wait
         self._on_error = on_error
         self._cond = threading.Condition()
         self._pending: dict[Change, None] = {}  # ordered set
+        self._unsettled: set[Change] = set()  # pending changes possibly still being written
         self._last_push = 0.0
         self._building = False
         self._stopped = False
@@ -46,16 +52,32 @@ class Debouncer:
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout)
 
-    def push(self, changes: Iterable[Change]) -> None:
-        """Add changes; the next batch starts once they stop arriving."""
+    def push(self, changes: Iterable[Change], settled: bool = False) -> None:
+        """Add changes; the next batch starts once they stop arriving. settled: the files are
+        complete (closed after writing, or renamed into place)."""
         with self._cond:
             added = False
             for change in changes:
                 self._pending[change] = None
+                if settled:
+                    self._unsettled.discard(change)
+                else:
+                    self._unsettled.add(change)
                 added = True
             if added:
                 self._last_push = time.monotonic()
                 self._cond.notify_all()
+
+    @property
+    def current_quiet(self) -> float:
+        """How long the pending batch waits after its last change."""
+        with self._cond:
+            return self._quiet()
+
+    def _quiet(self) -> float:
+        if self.settled_quiet is not None and len(self._pending) == 1 and not self._unsettled:
+            return self.settled_quiet
+        return self.quiet
 
     @property
     def busy(self) -> bool:
@@ -80,7 +102,7 @@ class Debouncer:
             first = time.monotonic()
             while not self._stopped:
                 now = time.monotonic()
-                wait = min(self._last_push + self.quiet, first + self.max_wait) - now
+                wait = min(self._last_push + self._quiet(), first + self.max_wait) - now
                 if wait <= 0:
                     break
                 self._cond.wait(wait)
@@ -88,6 +110,7 @@ class Debouncer:
                 return None
             batch = list(self._pending)
             self._pending.clear()
+            self._unsettled.clear()
             self._building = True
             return batch
 

@@ -8,6 +8,10 @@ succeeded. A request holds the epoch it started on until it has read its file. A
 leaves the served folder alone, and the other folder is simply built again next time. Each folder
 keeps its own build cache entries, so an incremental build there only writes what changed since
 that folder's last build.
+
+An in-place rebuild (a few files of the served build replaced, see folders.py) happens inside
+`exclusive`: it starts once no request reads the served folder, and requests arriving meanwhile
+wait until it is done, so none sees the folder half-updated.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class Epochs:
         self._cond = threading.Condition()
         self._current: Epoch | None = None
         self._readers: dict[Path, int] = {}
+        self._writing: set[Path] = set()
 
     @property
     def current(self) -> Epoch | None:
@@ -62,9 +67,26 @@ class Epochs:
             return self._current
 
     @contextmanager
+    def exclusive(self, path: Path) -> Iterator[None]:
+        """Nobody reads path during the block: it waits for readers to finish, and new ones wait
+        for it."""
+        with self._cond:
+            self._cond.wait_for(lambda: path not in self._writing)
+            self._writing.add(path)
+            self._cond.wait_for(lambda: self._readers.get(path, 0) == 0)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing.discard(path)
+                self._cond.notify_all()
+
+    @contextmanager
     def acquire(self) -> Iterator[Epoch | None]:
         """The current epoch; its folder is not built into until the with-block ends."""
         with self._cond:
+            self._cond.wait_for(lambda: self._current is None
+                                or self._current.path not in self._writing)
             epoch = self._current
             if epoch is not None:
                 self._readers[epoch.path] = self._readers.get(epoch.path, 0) + 1

@@ -18,6 +18,7 @@ from pathlib import Path
 from briefgen.diagnostics import Diagnostic
 from briefgen.serve.changes import Change, plan
 from briefgen.serve.epochs import Epoch, Epochs
+from briefgen.serve.folders import commit_staged
 from briefgen.serve.livereload import Broker, Subscription
 from briefgen.serve.paths import BadTarget, Found, locate, parse_target, read_file
 from briefgen.serve.rebuild import BuildOutcome, Rebuilder
@@ -35,16 +36,22 @@ class View:
     building: bool
 
 
-def page_bytes(root: Path | None, page: str) -> bytes | None:
-    """The bytes the server would send for page (its 404.html when missing), from root."""
+def page_file(root: Path | None, page: str) -> Found | None:
+    """The file the server would send for page (its 404.html when missing), from root."""
     if root is None:
         return None
     try:
         where = locate(root, parse_target(page))
     except BadTarget:
         return None
-    if not isinstance(where, Found):
-        where = Found(root / "404.html")
+    return where if isinstance(where, Found) else Found(root / "404.html")
+
+
+def page_bytes(root: Path | None, page: str) -> bytes | None:
+    """The bytes the server would send for page (its 404.html when missing), from root."""
+    where = page_file(root, page)
+    if where is None:
+        return None
     try:
         return read_file(where)
     except OSError:
@@ -107,7 +114,9 @@ class Preview:
                 self._building = False
         self.last = outcome
         self.builds += 1
-        if outcome.ok:
+        if outcome.ok and outcome.staged is not None and previous is not None:
+            self._edited(outcome, previous)
+        elif outcome.ok:
             self._succeeded(outcome, previous, target, reload_all=not todo.content_only)
         else:
             self._failed(outcome)
@@ -130,8 +139,41 @@ class Preview:
                 return everyone or page_bytes(old_root, sub.page) != page_bytes(target, sub.page)
 
             reloaded = self.broker.publish("reload", generation, changed)
-        counts = outcome.counts
         verb = "Built" if previous is None else "Rebuilt"
+        if previous is not None and outcome.note:
+            verb += f" in full ({outcome.note})"
+        self._report(outcome, verb, reloaded)
+
+    def _edited(self, outcome: BuildOutcome, epoch: Epoch) -> None:
+        """Move an in-place rebuild's files into the served build; reload the pages they are."""
+        assert outcome.staged is not None
+        try:
+            with self.epochs.exclusive(epoch.path):
+                commit_staged(outcome.staged, epoch.path, outcome.files)
+        except OSError as exc:
+            forget = getattr(self.rebuilder, "forget", None)
+            if forget is not None:  # its kept build is ahead of what is served: start afresh
+                forget()
+            self._failed(BuildOutcome(False, [Diagnostic(
+                "build", 0, 0, "error", f"could not publish the rebuild: {exc}; the next change "
+                "rebuilds everything")]))
+            return
+        changed = {(epoch.path / rel).resolve() for rel in outcome.files}
+        with self._lock:
+            was_failing = self._failure is not None
+            self._failure = None
+            self._generation += 1
+            generation = self._generation
+
+        def shows_a_change(sub: Subscription) -> bool:
+            found = page_file(epoch.path, sub.page)
+            return was_failing or found is None or found.file.resolve() in changed
+
+        reloaded = self.broker.publish("reload", generation, shows_a_change)
+        self._report(outcome, "Rebuilt in place", reloaded)
+
+    def _report(self, outcome: BuildOutcome, verb: str, reloaded: int) -> None:
+        counts = outcome.counts
         written = f", {counts['written']} files written" if "written" in counts else ""
         self.log(f"{verb} in {outcome.seconds:.2f} s: {counts.get('pages', 0)} pages, "
                  f"{counts.get('feeds', 0)} feeds{written}; {reloaded} open page(s) reloaded.")

@@ -1,10 +1,10 @@
 """Rebuilding for the preview: the Rebuilder interface and the full rebuild through build().
 
-A rebuilder turns a RebuildPlan into a complete build in a folder of its own (`target`, which does
-not exist yet), given the folder of the previous complete build, if any. The full rebuilder ignores
-both and runs the whole public build(); an incremental one (issue 5) can re-render only what the
-plan names and reuse the rest from `previous`. Whatever goes wrong becomes diagnostics: the preview
-never dies on a content, template or config error.
+A rebuilder turns a RebuildPlan into a complete build in a folder of its own (`target`), given the
+folder of the previous complete build, if any. The full rebuilder ignores both and runs the whole
+public build(). The live rebuilder (live.py) may instead answer with `staged` files: the new build
+is `previous` with those files replaced, and the preview moves them in (folders.py). Whatever goes
+wrong becomes diagnostics: the preview never dies on a content, template or config error.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostic
 from briefgen.serve.changes import RebuildPlan
 from briefgen.theme import template_error_location
 
-__all__ = ["BuildOutcome", "FullRebuilder", "Rebuilder"]
+__all__ = ["BuildOutcome", "FullRebuilder", "Rebuilder", "crash_diagnostic"]
 
 
 @dataclass
@@ -32,6 +32,11 @@ class BuildOutcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
+    # An in-place rebuild: target is untouched; these files (site-relative), staged in this
+    # folder under their numbers in this list, replace theirs in the previous build.
+    staged: Path | None = None
+    files: list[str] = field(default_factory=list)
+    note: str = ""  # why a rebuild could not be made in place, for the log
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -70,13 +75,14 @@ class FullRebuilder:
             return BuildOutcome(False, [Diagnostic("briefgen.yaml", 0, 0, "error", str(exc))],
                                 time.perf_counter() - started)
         except Exception as exc:  # a bug or an unexpected file: show it, keep serving
-            return BuildOutcome(False, [_crash_diagnostic(self.root, exc)],
+            return BuildOutcome(False, [crash_diagnostic(self.root, exc)],
                                 time.perf_counter() - started)
         return BuildOutcome(True, list(result.diagnostics), time.perf_counter() - started,
                             dict(result.counts))
 
 
-def _crash_diagnostic(root: Path, exc: Exception) -> Diagnostic:
+def crash_diagnostic(root: Path, exc: Exception) -> Diagnostic:
+    """A diagnostic for an exception escaping a build: where it was raised, and what."""
     filename, line = template_error_location(exc)
     where = "build"
     if filename:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import errno
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -66,9 +66,13 @@ class Watcher:
     def __init__(self, root: Path, on_changes: Callable[[list[Change]], None], *,
                  log: Callable[[str], None] = print,
                  observer_factory: Callable[[], ObserverLike] = Observer,
-                 poll_interval: float = 0.5) -> None:
+                 poll_interval: float = 0.5,
+                 on_settled: Callable[[list[Change]], None] | None = None) -> None:
         self.root = root.resolve()
         self.on_changes = on_changes
+        # files an event shows complete (closed after writing, renamed into place); without
+        # this callback they go to on_changes like the others
+        self.on_settled = on_settled or on_changes
         self.log = log
         self._observer_factory = observer_factory
         self.poll_interval = poll_interval
@@ -139,15 +143,21 @@ class Watcher:
             return
         if event.is_directory and event.event_type in ("modified", "closed"):
             return  # a folder's mtime changes with every file in it: the file events say more
-        paths: Iterable[str | bytes] = (event.src_path, event.dest_path) if event.dest_path \
-            else (event.src_path,)
-        changes = []
-        for raw in paths:
+        # a file closed after writing, or renamed into place, is complete; a renamed-away,
+        # created, modified or deleted one may be followed by more events
+        paths: list[tuple[str | bytes, bool]] = [(event.src_path, event.event_type == "closed")]
+        if event.dest_path:
+            paths.append((event.dest_path, True))
+        changes: list[Change] = []
+        settled: list[Change] = []
+        for raw, complete in paths:
             path = raw.decode("utf-8", "surrogateescape") if isinstance(raw, bytes) else raw
             change = classify(self.root, Path(path), event.is_directory)
             if change.kind is not ChangeKind.IGNORED:
-                changes.append(change)
-        if any(c.kind is ChangeKind.LAYOUT for c in changes):
+                (settled if complete else changes).append(change)
+        if any(c.kind is ChangeKind.LAYOUT for c in [*changes, *settled]):
             self.refresh()
         if changes:
             self.on_changes(changes)
+        if settled:
+            self.on_settled(settled)

@@ -27,7 +27,8 @@ from typing import IO, Any
 import briefgen
 from briefgen.diagnostics import Diagnostic
 from briefgen.serve.changes import RebuildPlan
-from briefgen.serve.rebuild import BuildOutcome, FullRebuilder
+from briefgen.serve.live import LiveRebuilder
+from briefgen.serve.rebuild import BuildOutcome
 
 __all__ = ["ProcessRebuilder", "main"]
 
@@ -44,13 +45,16 @@ def _plan_from_json(data: dict[str, Any]) -> RebuildPlan:
 def _outcome_to_json(outcome: BuildOutcome) -> dict[str, Any]:
     diags = [{k: v for k, v in asdict(d).items() if k != "context"} for d in outcome.diagnostics]
     return {"ok": outcome.ok, "diagnostics": diags, "seconds": outcome.seconds,
-            "counts": outcome.counts}
+            "counts": outcome.counts, "files": outcome.files,
+            "staged": str(outcome.staged) if outcome.staged else None, "note": outcome.note}
 
 
 def _outcome_from_json(data: dict[str, Any]) -> BuildOutcome:
     diags = [Diagnostic(d["path"], d["line"], d["col"], d["severity"], d["message"])
              for d in data["diagnostics"]]
-    return BuildOutcome(bool(data["ok"]), diags, float(data["seconds"]), dict(data["counts"]))
+    return BuildOutcome(bool(data["ok"]), diags, float(data["seconds"]), dict(data["counts"]),
+                        Path(data["staged"]) if data["staged"] else None, list(data["files"]),
+                        str(data["note"]))
 
 
 @dataclass
@@ -64,6 +68,7 @@ class ProcessRebuilder:
     now: datetime | None = None
     jobs: int | None = None  # None: every CPU
     _proc: subprocess.Popen[str] | None = field(default=None, init=False, repr=False)
+    _forget: bool = field(default=False, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def start(self) -> None:
@@ -82,12 +87,17 @@ class ProcessRebuilder:
                 stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env)
         return self._proc
 
+    def forget(self) -> None:
+        """The build process drops its kept build before the next rebuild (a full one)."""
+        self._forget = True
+
     def rebuild(self, plan: RebuildPlan, previous: Path | None, target: Path) -> BuildOutcome:
         request = {"root": str(self.root), "base_url": self.base_url, "drafts": self.drafts,
                    "future": self.future, "jobs": self.jobs,
                    "now": self.now.isoformat() if self.now else None,
                    "plan": _plan_to_json(plan), "target": str(target),
-                   "previous": str(previous) if previous else None}
+                   "previous": str(previous) if previous else None, "forget": self._forget}
+        self._forget = False
         with self._lock:
             proc = self._ensure()
             assert proc.stdin is not None and proc.stdout is not None
@@ -128,15 +138,24 @@ class ProcessRebuilder:
 
 
 def _serve_requests(requests: IO[str], replies: IO[str]) -> None:
+    rebuilder: LiveRebuilder | None = None  # kept between requests: it holds the last build
     for line in requests:
         req = json.loads(line)
-        rebuilder = FullRebuilder(Path(req["root"]), req["base_url"], drafts=req["drafts"],
-                                  future=req["future"], jobs=req["jobs"],
-                                  now=datetime.fromisoformat(req["now"]) if req["now"] else None)
+        settings = (Path(req["root"]), req["base_url"], req["drafts"], req["future"], req["jobs"])
+        if rebuilder is None or settings != (rebuilder.root, rebuilder.base_url,
+                                             rebuilder.drafts, rebuilder.future, rebuilder.jobs):
+            if rebuilder is not None:
+                rebuilder.close()
+            rebuilder = LiveRebuilder(*settings)
+        rebuilder.now = datetime.fromisoformat(req["now"]) if req["now"] else None
+        if req.get("forget"):
+            rebuilder.forget()
         previous = Path(req["previous"]) if req["previous"] else None
         outcome = rebuilder.rebuild(_plan_from_json(req["plan"]), previous, Path(req["target"]))
         replies.write(json.dumps(_outcome_to_json(outcome)) + "\n")
         replies.flush()
+    if rebuilder is not None:
+        rebuilder.close()
 
 
 def main() -> None:

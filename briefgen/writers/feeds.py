@@ -22,7 +22,7 @@ from briefgen.site import Edition, Site
 from briefgen.theme import Theme
 from briefgen.urls import Urls
 
-__all__ = ["absolutize", "feed_jobs"]
+__all__ = ["absolutize", "feed_contents", "feed_jobs"]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ATTR = re.compile(r"""(\s(?:href|src)=)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
@@ -138,10 +138,18 @@ class _Contents(dict[str, str]):
         return value
 
 
-def feed_jobs(site: Site, theme: Theme | None, digests: Digests) -> list[Job]:
+def feed_contents(site: Site, theme: Theme | None) -> dict[str, str]:
+    """Each briefing's full feed content by path, rendered on first use (see feed_jobs)."""
+    return _Contents(site, theme)
+
+
+def feed_jobs(site: Site, theme: Theme | None, digests: Digests,
+              contents: dict[str, str] | None = None) -> list[Job]:
     """Jobs for every feed: RSS, Atom and JSON Feed for each language's home and each of its
-    categories, tags and authors."""
-    contents = _Contents(site, theme)
+    categories, tags and authors.
+
+    `contents` (from feed_contents) lets a caller keep rendered contents between calls."""
+    contents = _Contents(site, theme) if contents is None else contents
     jobs = []
     for edition in site.editions.values():
         jobs += _edition_feeds(edition, theme, digests, contents)

@@ -133,7 +133,8 @@ def _edition_jobs(r: _Pages, edition: Edition) -> None:
                related=related, translations=translated,
                equivalents={o.lang: o.url for o in translated},
                lazy={"jsonld": partial(briefing_jsonld, b, site.urls, config.title),
-                     "reading_minutes": partial(reading_minutes, b.body_html)},
+                     # the body as it is when the page is rendered (the preview edits in place)
+                     "reading_minutes": partial(lambda it: reading_minutes(it.body_html), b)},
                feeds=feed_links(b.category.name, b.category.url) if b.category else [])
     for page in edition.pages:
         translated_pages = site.page_translations.get(page.path, [])

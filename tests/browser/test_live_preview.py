@@ -59,7 +59,7 @@ def test_edits_errors_fixes_and_template_changes_show_without_a_manual_reload(
     replace(source, "title: Harbour reopens", "title: [Harbour reopens")
     overlay = page.locator(f"#{OVERLAY_ID}")
     expect(overlay).to_be_visible(timeout=WAIT)
-    expect(overlay).to_contain_text(f"{BRIEFING_FILE}:3:5")  # file, line and column
+    expect(overlay).to_contain_text(f"{BRIEFING_FILE}:2:8")  # file, line and column of the [
     expect(overlay).to_contain_text("malformed YAML")
     expect(overlay).to_contain_text("title: [Harbour reopens")  # the offending lines
     expect(body).to_contain_text("reopened on Tuesday after repairs.")  # last good page below

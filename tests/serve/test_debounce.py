@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from watchdog.events import (
     DirModifiedEvent,
+    FileClosedEvent,
     FileClosedNoWriteEvent,
     FileCreatedEvent,
     FileDeletedEvent,
@@ -114,6 +115,34 @@ def test_a_failing_rebuild_does_not_stop_the_next_one() -> None:
     assert [str(e) for e in errors] == ["boom"]
 
 
+def test_one_file_saved_completely_is_rebuilt_without_waiting_the_quiet_period() -> None:
+    batches: list[list[Change]] = []
+    # a quiet period no test would wait for: only the settled path can start this rebuild
+    debouncer = Debouncer(batches.append, quiet=600, max_wait=600, settled_quiet=0.0)
+    debouncer.start()
+    try:
+        debouncer.push([change(1)])  # created or modified: maybe more to come
+        debouncer.push([change(1)], settled=True)  # closed after writing
+        wait_until(lambda: batches, what="the rebuild of the saved file")
+    finally:
+        debouncer.stop(5)
+    assert batches == [[change(1)]]
+
+
+def test_the_short_wait_is_only_for_one_complete_file() -> None:
+    debouncer = Debouncer(lambda _batch: None, quiet=0.05, settled_quiet=0.005)
+    assert debouncer.current_quiet == 0.05  # nothing pending
+    debouncer.push([change(1)])
+    assert debouncer.current_quiet == 0.05  # being written
+    debouncer.push([change(1)], settled=True)
+    assert debouncer.current_quiet == 0.005  # one file, complete
+    debouncer.push([change(2)], settled=True)
+    assert debouncer.current_quiet == 0.05  # a second file: maybe a burst, wait as before
+    plain = Debouncer(lambda _batch: None, quiet=0.05)
+    plain.push([change(1)], settled=True)
+    assert plain.current_quiet == 0.05  # no settled_quiet: always the quiet period
+
+
 # --- the watcher with synthetic events ----------------------------------------------------
 
 def synthetic_watcher(root: Path) -> tuple[Watcher, list[Change]]:
@@ -146,6 +175,21 @@ def test_jetbrains_safe_write_events_reduce_to_the_saved_file(tmp_path: Path) ->
         watcher.handle(event)
     assert seen and {c.path for c in seen} == {"themes/default/templates/briefing.html"}
     assert {c.kind for c in seen} == {ChangeKind.TEMPLATE}
+
+
+def test_closed_and_renamed_into_place_files_are_reported_as_complete(tmp_path: Path) -> None:
+    written: list[Change] = []
+    complete: list[Change] = []
+    watcher = Watcher(tmp_path, written.extend, on_settled=complete.extend)
+    d = tmp_path / "content" / "briefings"
+    md = str(d / "a.md")
+    watcher.handle(FileModifiedEvent(md))
+    watcher.handle(FileMovedEvent(md, md + "~"))  # vim moves it away: gone for now
+    assert written == [change_a := Change(B, "content/briefings/a.md")] * 2 and complete == []
+    watcher.handle(FileClosedEvent(md))
+    assert complete == [change_a]
+    watcher.handle(FileMovedEvent(md + "___jb_tmp___", md))  # JetBrains renames it into place
+    assert complete == [change_a] * 2 and len(written) == 2
 
 
 # --- real file systems events (inotify) ---------------------------------------------------

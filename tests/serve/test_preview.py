@@ -53,10 +53,10 @@ def test_a_broken_front_matter_shows_the_overlay_over_the_last_good_page_until_f
     app = start_preview()
     edit(app, BRIEFING_FILE, "title: Harbour reopens", "title: [Harbour <reopens")
     html = wait_page(app, BRIEFING, lambda t: OVERLAY_ID in t, "the overlay")
-    # PyYAML notices the unclosed [ on the next line: path:line:col, and the lines around it
-    assert f"{BRIEFING_FILE}:3:5" in html and "malformed YAML" in html
-    assert "  2 | title: [Harbour &lt;reopens" in html  # escaped
-    assert "&gt; 3 | date: 2026-02-04T10:00:00Z" in html
+    # the unclosed [ itself: path:line:col, and the lines around it
+    assert f"{BRIEFING_FILE}:2:8" in html and "malformed YAML" in html
+    assert "&gt; 2 | title: [Harbour &lt;reopens" in html  # escaped
+    assert "  3 | date: 2026-02-04T10:00:00Z" in html
     assert "The harbour reopened on Monday." in html  # the last good page underneath
     assert OVERLAY_ID in page(app, "/")  # on every HTML page
     assert OVERLAY_ID in page(app, "/nowhere/")  # the 404 page too
