@@ -423,3 +423,66 @@ def test_date_filters_that_read_the_page_are_not_memoised() -> None:
     assert theme.env.filters["isodate"](when) == "2026-02-04T10:00:00+04:00"
     same_instant = when.astimezone(UTC)  # equal, but written with another offset
     assert theme.env.filters["isodate"](same_instant) == "2026-02-04T06:00:00+00:00"
+
+
+# -- a site in two languages --------------------------------------------------------------------
+
+BILINGUAL = """
+    -- briefgen.yaml --
+    title: Desk
+    base_url: https://example.org/
+    languages:
+      - code: en
+      - code: ru
+        title: Деск
+    -- content/tags.yaml --
+    energy:
+      name: Energy
+      translations:
+        ru:
+          name: Энергетика
+    -- content/briefings/grid.md --
+    ---
+    title: Grid reserve ordered
+    date: 2026-02-04
+    tags: [energy]
+    translation_key: grid
+    ---
+    The operator ordered two plants.
+    -- content/briefings/grid.ru.md --
+    ---
+    title: Заказан резерв сети
+    date: 2026-02-04
+    tags: [energy]
+    translation_key: grid
+    ---
+    Оператор заказал две станции.
+    -- content/briefings/heat.ru.md --
+    ---
+    title: Тепло дорожает
+    date: 2026-02-05
+    tags: [energy]
+    ---
+    Тариф вырастет.
+"""
+
+
+def test_edits_in_place_on_a_bilingual_site_equal_cold_builds(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    site = Live(make_site(BILINGUAL, config=False), tmp_path / "scratch")
+    try:
+        assert site.rebuild().ok
+        assert site.edit("content/briefings/grid.ru.md", "две станции", "три станции").ok
+        assert site.in_place
+        assert "ru/briefings/2026/02/grid/index.html" in written(site)
+        assert not any(rel.startswith("briefings/") for rel in written(site))
+        site.assert_matches_cold_build()
+        # a Russian title shows on the Russian lists and feeds, never on English pages
+        assert site.edit("content/briefings/grid.ru.md", "title: Заказан резерв сети",
+                         "title: Резерв сети заказан").ok
+        assert site.in_place
+        assert {"ru/index.html", "ru/feed.xml", "ru/tags/energy/index.html"} <= written(site)
+        assert "index.html" not in written(site) and "feed.xml" not in written(site)
+        site.assert_matches_cold_build()
+    finally:
+        site.rebuilder.close()
