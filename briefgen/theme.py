@@ -86,7 +86,9 @@ class Theme:
 
     def _locale(self, context: jinja2.runtime.Context) -> Locale:
         """The Babel locale of the page being rendered: 'ru', 'pt_BR'."""
-        code = i18n.page_language(context, self.default_code)
+        return self._babel(i18n.page_language(context, self.default_code))
+
+    def _babel(self, code: str) -> Locale:
         found = self._locales.get(code)
         if found is None:
             found = self._locales[code] = Locale.parse(code.replace("-", "_"))
@@ -100,15 +102,15 @@ class Theme:
                     fmt: str = "d MMMM y") -> str:
         """A date in the page's language (and, for a moment in time, the site's timezone):
         '4 February 2026', '4 февраля 2026'."""
-        locale = self._locale(context)
-        key = ("date", value, fmt, "", str(locale))
+        code = i18n.page_language(context, self.default_code)
+        key = ("date", value, fmt, "", code)
         found = self._formatted.get(key)
         if found is None:
             from babel.dates import format_date
 
             day = (value.astimezone(self.config.tz).date() if isinstance(value, datetime)
                    else value)
-            found = self._formatted[key] = format_date(day, format=fmt, locale=locale)
+            found = self._formatted[key] = format_date(day, format=fmt, locale=self._babel(code))
         return found
 
     @jinja2.pass_context
@@ -116,15 +118,15 @@ class Theme:
                         fmt: str = "d MMMM y, HH:mm", tz: str = "") -> str:
         """A date and time in the page's language and the site's timezone (or `tz`, an IANA
         name): '4 February 2026, 18:25', '4 февраля 2026, 18:25'."""
-        locale = self._locale(context)
-        key = ("datetime", value, fmt, tz, str(locale))
+        code = i18n.page_language(context, self.default_code)
+        key = ("datetime", value, fmt, tz, code)
         found = self._formatted.get(key)
         if found is None:
             from babel.dates import format_datetime
 
             zone = ZoneInfo(tz) if tz else self.config.tz
             found = self._formatted[key] = format_datetime(
-                value.astimezone(zone), format=fmt, tzinfo=zone, locale=locale)
+                value.astimezone(zone), format=fmt, tzinfo=zone, locale=self._babel(code))
         return found
 
     @jinja2.pass_context

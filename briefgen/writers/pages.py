@@ -162,8 +162,11 @@ def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
     # The source library is one, in the default language; its pages list citing briefings of
     # every language.
     default = site.default
+    # /sources/ shows each source's line and how many briefings cite it, never who: a briefing's
+    # title edit leaves it alone.
     r.page(default, "sources.html", "/sources/",
-           digest([d.outlet(o) for o in site.outlets.values()]), outlets=site.outlets)
+           digest([(o.id, o.name, o.url, [(d.source(s), len(s.cited_by)) for s in o.sources])
+                   for o in site.outlets.values()]), outlets=site.outlets)
     for source in site.source_pages:
         outlet = site.outlets[source.outlet_id]
         r.page(default, "source.html", source.page_url,
