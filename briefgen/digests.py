@@ -187,6 +187,7 @@ class Digests:
         return digest(p.url, p.title, p.summary, p.body_html, p.lang, p.draft, p.menu)
 
     def outlet(self, o: Outlet) -> str:
+        """An outlet's page: its sources and how many briefings cite each (not which)."""
         return self._once("outlet", o, lambda: digest(
             o.id, o.name, o.url, o.homepage, o.country,
-            [(self.source(s), self.citing(s)) for s in o.sources]))
+            [(self.source(s), len(s.cited_by)) for s in o.sources]))

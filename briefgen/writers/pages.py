@@ -162,11 +162,10 @@ def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
     # The source library is one, in the default language; its pages list citing briefings of
     # every language.
     default = site.default
-    # /sources/ shows each source's line and how many briefings cite it, never who: a briefing's
-    # title edit leaves it alone.
+    # /sources/ and outlet pages show each source's line and how many briefings cite it, never
+    # which: a briefing's title edit leaves them alone (its source pages list it).
     r.page(default, "sources.html", "/sources/",
-           digest([(o.id, o.name, o.url, [(d.source(s), len(s.cited_by)) for s in o.sources])
-                   for o in site.outlets.values()]), outlets=site.outlets)
+           digest([d.outlet(o) for o in site.outlets.values()]), outlets=site.outlets)
     for source in site.source_pages:
         outlet = site.outlets[source.outlet_id]
         r.page(default, "source.html", source.page_url,

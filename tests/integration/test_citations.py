@@ -645,8 +645,9 @@ def test_outlet_page_lists_its_sources_with_homepage_and_country(make_site: Make
         ("Sweden and Denmark buy Tridon", "/sources/reuters-tridon/"),
         ("Grid operator asks for reserve", "/sources/reuters-grid/"),
     ]
-    assert [a.text for a in cards[0].xpath(".//ul/li/a")] == [
-        "Later look", "Listed only", "The Tridon deal"]
+    # how many briefings cite each source, linking to its page (which names them)
+    [count] = cards[0].xpath('.//p[@class="byline"]/a')
+    assert (count.text, count.get("href")) == ("cited in 3 briefings", "/sources/reuters-tridon/")
 
 
 def test_outlet_without_description_has_no_homepage_line(make_site: MakeSite) -> None:

@@ -262,11 +262,11 @@ def test_editing_a_briefing_title_rerenders_lists_neighbours_and_feeds_not_other
     assert rebuild.written == {
         BETA, ALPHA, GAMMA,  # beta, and the newer and older briefings that link to it
         "index.html", "archive/index.html", "tags/energy/index.html",
-        *SITE_FEEDS, *feeds("tags/energy/"),
-        "sources/s-two/index.html", "outlets/wire/index.html",
+        *SITE_FEEDS, *feeds("tags/energy/"), "sources/s-two/index.html",
     }
-    # /sources/ lists source titles only: its key changed, its bytes did not, so it stays
+    # /sources/ and outlet pages count the citing briefings, never name them
     assert DELTA not in rebuild.written and "sources/index.html" not in rebuild.written
+    assert "outlets/wire/index.html" not in rebuild.written
     project.assert_matches_cold_build()
 
 
