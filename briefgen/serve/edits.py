@@ -223,8 +223,6 @@ class Applied:
 def apply_edits(session: Session, raws: dict[str, bytes], now: datetime) -> Applied | EditResult:
     """Apply the edits to the model: an Applied, or (model unchanged) a failed EditResult with
     what a full build would report. Raises NeedsFullBuild (model unchanged) when it cannot."""
-    if session.config.search:
-        raise NeedsFullBuild("the search index is rebuilt from the whole site")
     if session.next_due is not None and session.next_due <= now:
         raise NeedsFullBuild("a scheduled briefing came due")
     edits = [_parse(session, path, raw) for path, raw in sorted(raws.items())]

@@ -486,3 +486,23 @@ def test_edits_in_place_on_a_bilingual_site_equal_cold_builds(
         site.assert_matches_cold_build()
     finally:
         site.rebuilder.close()
+
+
+def test_a_site_with_search_is_edited_in_place_and_keeps_its_last_index(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_site(SITE)
+    (root / "briefgen.yaml").write_text((root / "briefgen.yaml").read_text() + "search: true\n")
+    site = Live(root, tmp_path / "scratch")
+    try:
+        assert site.rebuild().ok
+        index = {rel: data for rel, data in site.served().items() if rel.startswith("pagefind/")}
+        assert index
+        assert site.edit(BETA_MD, "Beta second paragraph.", "Beta second paragraph, edited.").ok
+        assert site.in_place
+        served = site.served()
+        assert {rel: data for rel, data in served.items() if rel.startswith("pagefind/")} == index
+        cold = site.cold()
+        assert ({rel: data for rel, data in served.items() if not rel.startswith("pagefind/")}
+                == {rel: data for rel, data in cold.items() if not rel.startswith("pagefind/")})
+    finally:
+        site.rebuilder.close()
