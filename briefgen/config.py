@@ -7,13 +7,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import yaml
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.frontmatter import decode
-from briefgen.languages import Language, babel_locale, display_name
+from briefgen.languages import LANG, Language, babel_locale, display_name
 from briefgen.schema import (
     INVALID,
     Bool,
@@ -26,6 +26,7 @@ from briefgen.schema import (
     Record,
     Str,
     Url,
+    Zone,
 )
 from briefgen.slugs import SLUG_MODES
 from briefgen.yamlnodes import YamlSyntaxError, compose
@@ -34,7 +35,6 @@ __all__ = ["CONFIG_FILE", "DEFAULT_PERMALINKS", "SCHEMA", "Config", "load_config
 
 CONFIG_FILE = "briefgen.yaml"
 SLUG = r"[a-z0-9][a-z0-9_-]*"
-LANG = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
 
 DEFAULT_PERMALINKS = {
     "briefing": "/briefings/{year}/{month}/{slug}/",
@@ -122,14 +122,6 @@ def _check_languages(value: LDict, ctx: Ctx) -> None:
 
 
 def _check_site(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
-    zone = value.get("timezone")
-    if zone is not None:
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            line, col = value.pos["timezone"]
-            ctx.diags.error(ctx.path, line, col,
-                            f"unknown timezone {zone!r} (use an IANA name like 'Europe/Berlin')")
     language = value.get("language")
     if language is not None:
         _check_language_code(language, value.pos["language"], ctx)
@@ -158,7 +150,7 @@ SCHEMA = Record(
                        doc="Slugs made from Cyrillic titles and file names: 'transliterate' "
                        "(default, 'конец-перемирия' -> 'konets-peremiriia') or 'unicode' (kept "
                        "as written, NFC)."),
-        "timezone": Field(Str(), doc="IANA timezone for bare dates and display (default UTC)."),
+        "timezone": Field(Zone(), doc="IANA timezone for bare dates and display (default UTC)."),
         "theme": Field(Str(SLUG, "a theme folder name"), doc="Theme name (default 'default')."),
         "output": Field(Str(), doc="Output folder, relative to the site (default 'site')."),
         "permalinks": Field(Record("permalinks", {

@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from briefgen.config import Config
 from briefgen.diagnostics import Diagnostics
 from briefgen.frontmatter import Document, decode, split
+from briefgen.languages import LANG
 from briefgen.markdown import create_markdown, render
 from briefgen.models import Briefing, Page, Source
 from briefgen.schema import (
@@ -48,7 +49,6 @@ __all__ = [
 GUID_NAMESPACE = uuid.UUID("5b0f4d0e-5f43-4b8a-9c59-1f6c2b1e0b7a")
 SOURCE_ID = r"[a-z0-9][a-z0-9._-]*"
 SOURCE_ID_HINT = "a source id (lowercase letters, digits, '.', '_' and '-')"
-LANG = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
 UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
@@ -25,6 +25,7 @@ from babel.support import NullTranslations, Translations
 from markupsafe import Markup
 
 from briefgen.diagnostics import Diagnostics
+from briefgen.languages import babel_locale
 
 __all__ = [
     "SOURCE_LANGUAGE",
@@ -56,13 +57,6 @@ def locale_chain(code: str) -> list[str]:
     """Locale folder names for a language code, most specific first: 'pt-BR' -> pt_BR, pt."""
     parts = code.replace("-", "_").split("_")
     return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
-
-
-def _babel_locale(name: str) -> Locale | None:
-    try:
-        return Locale.parse(name)
-    except (UnknownLocaleError, ValueError):
-        return None
 
 
 def is_translated(message: Message | None) -> bool:
@@ -111,7 +105,7 @@ class Catalogues:
             return self._files[path]
         found = None
         if path.is_file():
-            locale = _babel_locale(path.parent.parent.name)
+            locale = babel_locale(path.parent.parent.name)
             try:
                 with path.open("rb") as handle:
                     catalog = read_po(handle, locale=locale, domain=DOMAIN, abort_invalid=True)
@@ -164,7 +158,7 @@ def plural_samples(code: str) -> dict[str, int]:
     """One whole number for each CLDR plural category of a language ({'one': 1, 'few': 2,
     'many': 5} in Russian), so a page can hand every plural form of a string to scripts, which
     pick one with Intl.PluralRules."""
-    locale = _babel_locale(code.replace("-", "_")) or Locale("en")
+    locale = babel_locale(code) or Locale("en")
     samples: dict[str, int] = {}
     for n in range(200):
         samples.setdefault(locale.plural_form(n), n)

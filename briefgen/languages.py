@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
 
-__all__ = ["Alternate", "Language", "alternates", "babel_locale", "display_name"]
+__all__ = ["LANG", "Alternate", "Language", "alternates", "babel_locale", "display_name"]
+
+LANG = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"  # a language code: en, ru, pt-BR
 
 
 @dataclass(frozen=True)

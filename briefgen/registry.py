@@ -9,6 +9,7 @@ import yaml
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.frontmatter import decode
+from briefgen.languages import LANG
 from briefgen.models import Author, Category, Outlet, TagInfo
 from briefgen.schema import INVALID, Ctx, DictOf, Field, LDict, Record, Str, Url
 from briefgen.yamlnodes import YamlSyntaxError, compose
@@ -26,7 +27,6 @@ __all__ = [
 
 ID = r"[a-z0-9][a-z0-9-]*"
 ID_HINT = "an id of lowercase letters, digits and hyphens"
-LANG = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
 
 
 def _translations(fields: dict[str, Field]) -> Field:

@@ -68,6 +68,10 @@ class Edition:
         return sorted((p for p in self.pages if p.menu is not None),
                       key=lambda p: (p.menu or 0, p.title))
 
+    def terms(self, kind: str) -> dict[str, Term]:
+        """This language's categories, tags or authors, by kind ('category', 'tag', 'author')."""
+        return {"category": self.categories, "tag": self.tags, "author": self.authors}[kind]
+
     @cached_property
     def updated(self) -> datetime | None:
         """The newest date in this language: what its feeds give as their last change."""
@@ -102,6 +106,25 @@ class Site:
     def updated(self) -> datetime | None:
         dates = [b.updated or b.date for b in self.briefings]
         return max(dates) if dates else None
+
+    # The versions of a page in the site's languages (language code -> site path), for the
+    # language switch and hreflang links (writers/pages.py) and the sitemap.
+
+    def everywhere(self, path: str) -> dict[str, str]:
+        """A page every language has under its prefix: home, archive, search."""
+        return {lang.code: lang.path(path) for lang in self.config.languages}
+
+    def versions(self, item: Briefing | Page) -> dict[str, str]:
+        """A briefing or page and its translations."""
+        others: list[Briefing] | list[Page] = (
+            self.translations.get(item.path, []) if isinstance(item, Briefing)
+            else self.page_translations.get(item.path, []))
+        return {item.lang: item.url, **{o.lang: o.url for o in others}}
+
+    def term_versions(self, term: Term) -> dict[str, str]:
+        """The same category, tag or author in every language that has it."""
+        return {code: edition.terms(term.kind)[term.id].url
+                for code, edition in self.editions.items() if term.id in edition.terms(term.kind)}
 
 
 def _resolve_authors(b: Briefing, registry: dict[str, Author], plain: dict[str, Author],

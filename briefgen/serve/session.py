@@ -144,16 +144,10 @@ def trim_memory() -> None:
 
 
 def _remember_dates(theme: Theme) -> None:
-    """Memoise the date filters: Babel's formatting is most of a long list page's time, and a
-    preview formats the same dates on every rebuild. (`date` and `datetime` depend only on the
-    instant, the format and the site's locale and timezone, which are fixed for the theme's
-    life; `isodate` also on the value's UTC offset, so that is part of its key.) A filter that
-    reads the template context (say, for the page's language) is left as it is: its results
-    depend on more than its arguments."""
+    """Memoise `isodate`: a preview writes the same dates on every rebuild. (It depends on the
+    instant and the value's UTC offset, so both are its key.) `date` and `datetime` are memoised
+    by the theme itself, per language (theme.py)."""
     filters: dict[str, Any] = theme.env.filters
-    for name in ("date", "datetime"):
-        if _plain(filters.get(name)):
-            filters[name] = functools.lru_cache(maxsize=1 << 16)(filters[name])
     plain: Any = filters.get("isodate")
     if not _plain(plain):
         return

@@ -101,26 +101,13 @@ class _Pages:
             self.page(edition, "list.html", pager.url, key, equivalents=same, kind=kind,
                       title=title, term=term, pager=pager, feeds=feeds or [])
 
-    def everywhere(self, path: str) -> dict[str, str]:
-        """A page every language has at its own prefix (home, archive, search)."""
-        return {lang.code: lang.path(path) for lang in self.languages}
-
-    def terms(self, kind: str, term_id: str) -> dict[str, str]:
-        """The same category, tag or author in every language that has it."""
-        found = {}
-        for code, edition in self.site.editions.items():
-            terms = {"category": edition.categories, "tag": edition.tags,
-                     "author": edition.authors}[kind]
-            if term_id in terms:
-                found[code] = terms[term_id].url
-        return found
 
 
 def _edition_jobs(r: _Pages, edition: Edition) -> None:
     site, d = r.site, r.d
     config = edition.config
     r.lists(edition, "home", edition.language.home, edition.briefings, config.title,
-            equivalents=r.everywhere("/"))
+            equivalents=site.everywhere("/"))
     briefings = edition.briefings
     for index, b in enumerate(briefings):
         newer = briefings[index - 1] if index > 0 else None
@@ -131,26 +118,25 @@ def _edition_jobs(r: _Pages, edition: Edition) -> None:
                      d.cards(translated))
         r.page(edition, "briefing.html", b.url, key, briefing=b, newer=newer, older=older,
                related=related, translations=translated,
-               equivalents={o.lang: o.url for o in translated},
+               equivalents=site.versions(b),
                lazy={"jsonld": partial(briefing_jsonld, b, site.urls, config.title),
                      # the body as it is when the page is rendered (the preview edits in place)
                      "reading_minutes": partial(lambda it: reading_minutes(it.body_html), b)},
                feeds=feed_links(b.category.name, b.category.url) if b.category else [])
     for page in edition.pages:
-        translated_pages = site.page_translations.get(page.path, [])
-        r.page(edition, "page.html", page.url, digest(d.page(page), [
-            (o.lang, o.url) for o in translated_pages]), page=page,
-            equivalents={o.lang: o.url for o in translated_pages})
+        versions = site.versions(page)
+        r.page(edition, "page.html", page.url, digest(d.page(page), sorted(versions.items())),
+               page=page, equivalents=versions)
     for terms in (edition.categories, edition.tags, edition.authors):
         for term in terms.values():
             r.lists(edition, term.kind, term.url, term.briefings, term.name, term,
                     feed_links(f"{config.title}: {term.name}", term.url),
-                    equivalents=r.terms(term.kind, term.id))
+                    equivalents=site.term_versions(term))
     r.page(edition, "archive.html", edition.language.path("/archive/"), d.cards(briefings),
-           archive=edition.archive, equivalents=r.everywhere("/archive/"))
+           archive=edition.archive, equivalents=site.everywhere("/archive/"))
     if config.search:
         r.page(edition, "search.html", edition.language.path("/search/"), "",
-               equivalents=r.everywhere("/search/"))
+               equivalents=site.everywhere("/search/"))
 
 
 def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:

@@ -22,25 +22,17 @@ def _entries(site: Site) -> list[Entry]:
     def same(paths: dict[str, str]) -> list[tuple[str, str]]:
         return sorted(paths.items()) if several and len(paths) > 1 else []
 
-    def everywhere(path: str) -> list[tuple[str, str]]:
-        return same({lang.code: lang.path(path) for lang in site.config.languages})
-
     for edition in site.editions.values():
         language = edition.language
-        entries.append((language.home, edition.updated, everywhere("/")))
-        entries.append((language.path("/archive/"), None, everywhere("/archive/")))
-        entries += [(b.url, b.updated or b.date,
-                     same({b.lang: b.url, **{o.lang: o.url for o in site.translations.get(
-                         b.path, [])}})) for b in edition.briefings]
-        entries += [(p.url, None, same({p.lang: p.url, **{o.lang: o.url for o in
-                                        site.page_translations.get(p.path, [])}}))
-                    for p in edition.pages]
-        for kind in ("categories", "tags", "authors"):
-            for term in getattr(edition, kind).values():
+        entries.append((language.home, edition.updated, same(site.everywhere("/"))))
+        entries.append((language.path("/archive/"), None, same(site.everywhere("/archive/"))))
+        entries += [(b.url, b.updated or b.date, same(site.versions(b)))
+                    for b in edition.briefings]
+        entries += [(p.url, None, same(site.versions(p))) for p in edition.pages]
+        for terms in (edition.categories, edition.tags, edition.authors):
+            for term in terms.values():
                 newest = max((b.updated or b.date for b in term.briefings), default=None)
-                others = {code: getattr(e, kind)[term.id].url for code, e in
-                          site.editions.items() if term.id in getattr(e, kind)}
-                entries.append((term.url, newest, same(others)))
+                entries.append((term.url, newest, same(site.term_versions(term))))
     entries.append(("/sources/", None, []))
     entries += [(source.page_url, None, []) for source in site.source_pages]
     entries += [(outlet.url, None, []) for outlet in site.outlets.values()]
