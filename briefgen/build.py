@@ -100,6 +100,7 @@ class _Build:
         self.feed_contents: dict[str, str] | None = None  # kept by the preview between builds
         self.output: Output
         self.report: RenderReport
+        self.searched = "off"  # what the search step did (writers/search.py index_site)
 
     def steps(self) -> list[tuple[str, Callable[[], None]]]:
         return [
@@ -112,8 +113,9 @@ class _Build:
             ("jobs", self.collect_jobs),
             ("render", self.render),
             *([("links", self.check_links)] if self.options.check_links else []),
-            ("publish", self.publish),
+            ("stage", self.stage),
             ("search", self.search),
+            ("publish", self.publish),
         ]
 
     def run(self) -> BuildResult:
@@ -180,22 +182,23 @@ class _Build:
             return
         self.cache = BuildCache(self.root, self.parse_fingerprint, self.diags)
         out = self._out_dir().resolve()
+        name = self._state_name()
         options = repr((self.options.drafts, self.options.future, self.options.base_url,
                         str(out), self.options.strict))
         files = [*self.files.briefings, *self.files.pages, *self.files.sources]
         self.inputs = input_digest(self.root, options, files, self.theme.dirs, self.fingerprint)
         if (not self.skip_when_fresh or self.diags.has_errors()
-                or self.cache.meta(f"inputs:{out}") != self.inputs):
+                or self.cache.meta(f"inputs:{name}") != self.inputs):
             return
-        manifest = self.cache.manifest(out)
+        manifest = self.cache.manifest(name)
         now = self.options.now or datetime.now(UTC)
         if (manifest is None or not (out / MARKER).is_file()
-                or due(self.cache.meta(f"next:{out}"), now) or not outputs_intact(out, manifest)):
+                or due(self.cache.meta(f"next:{name}"), now) or not outputs_intact(out, manifest)):
             return
         self.fresh = True
         self.result.output = out
-        self.result.counts = dict(self.cache.meta(f"counts:{out}") or {}, parsed=0, written=0)
-        for row in self.cache.meta(f"diagnostics:{out}") or []:
+        self.result.counts = dict(self.cache.meta(f"counts:{name}") or {}, parsed=0, written=0)
+        for row in self.cache.meta(f"diagnostics:{name}") or []:
             self.diags.add(row["path"], row["line"], row["col"], row["message"], row["severity"])
 
     def parse(self) -> None:
@@ -234,6 +237,12 @@ class _Build:
         self.result.counts["pages"] = len(pages)
         self.result.counts["feeds"] = len(feeds)
 
+    def _state_name(self) -> str:
+        """The output folder's name in the state: from the site folder when it is inside it
+        (so that a state restored into another checkout of the site still applies)."""
+        out = self._out_dir().resolve()
+        return out.relative_to(self.root).as_posix() if out.is_relative_to(self.root) else str(out)
+
     def _out_dir(self) -> Path:
         out = self.options.output or (self.root / self.config.output)
         return out if out.is_absolute() else self.root / out
@@ -251,7 +260,7 @@ class _Build:
         from briefgen.render import run_jobs
 
         self._open_output()
-        previous = (self.cache.manifest(self.output.out)
+        previous = (self.cache.manifest(self._state_name())
                     if self.cache is not None and self.options.write else None)
         self.report = run_jobs(self.jobs, self.output, self.theme, previous, self.workers,
                                self.diags, self._progress("render"))
@@ -265,47 +274,64 @@ class _Build:
         self.result.counts["links"] = check_links(self.output.staging, self.urls.base_path,
                                                   pages, self.root, self.diags)
 
-    def publish(self) -> None:
+    def stage(self) -> None:
+        """Make the new site complete beside the published one (staging, or the spare)."""
         if not self.options.write:
             self.output.abort()
             self.output.staging.parent.rmdir()
             return
-        report = self.report
-        if self.cache is not None:  # while files move, trust nothing
-            self.cache.set_manifest(self.output.out, None)
-            self.cache.set_meta(f"inputs:{self.output.out}", None)
-        self.output.commit(report.changed if report.incremental else None, report.removed)
-        if self.cache is not None:
-            out = self.output.out
-            self.cache.set_manifest(out, report.manifest)
-            future = [b.date for b in self.loaded.briefings if b.future]
-            self.cache.set_meta(f"next:{out}", min(future).isoformat() if future else None)
-            self.cache.set_meta(f"counts:{out}", self.result.counts)
-            # replayed by a build with nothing to do: the content's, not this cache's own
-            kept = [d for d in self.diags if d.path != self.cache.label]
-            self.cache.set_meta(f"diagnostics:{out}", json.loads(format_json(kept)))
-            self.cache.set_meta(f"inputs:{out}", self.inputs)
+        report, name = self.report, self._state_name()
+        spare: list[str] | None = None
+        if self.cache is not None:  # the spare is about to change: its differences unknown
+            spare = self.cache.meta(f"spare:{name}")
+            self.cache.set_meta(f"spare:{name}", None)
+        self.output.prepare(report.changed if report.incremental else None, report.removed,
+                            spare)
 
     def search(self) -> None:
-        """Index the published site with Pagefind (when `search: true`) and record its files."""
-        from briefgen.writers.search import index_site, search_stamps
+        """Index the new site with Pagefind (when `search: true`) before it is published."""
+        from briefgen.writers.search import index_site
 
         if not self.options.write:
             return
-        out = self.output.out
-        if self.cache is not None:  # the index is about to move: trust nothing until recorded
-            self.cache.set_meta(f"inputs:{out}", None)
+        assert self.output.ready is not None
         touched = self.report.changed | self.report.removed
         # One language: its index, whatever the pages say. Several: Pagefind indexes each
         # language (the pages' <html lang>) separately, and a search page searches its own.
         languages = self.config.languages
         forced = languages[0].code.split("-")[0] if len(languages) == 1 else None
-        done = index_site(out, touched, self.config.search, forced, self.diags)
+        self.searched = index_site(self.output.ready, touched, self.config.search, forced,
+                                   self.diags)
         if self.config.search:
-            self.result.counts["indexed"] = int(done == "indexed")
-        if self.cache is not None and done != "failed":  # a failed index is retried next time
-            self.cache.set_manifest(out, {**self.report.manifest, **search_stamps(out)})
-            self.cache.set_meta(f"inputs:{out}", self.inputs)
+            self.result.counts["indexed"] = int(self.searched == "indexed")
+
+    def publish(self) -> None:
+        """Exchange the new site with the published one, then record what was published."""
+        from briefgen.writers.search import SEARCH_DIR, search_stamps
+
+        if not self.options.write:
+            return
+        report, out, name = self.report, self.output.out, self._state_name()
+        incremental = self.output.ready == self.output.spare
+        if self.cache is not None:  # while folders move, trust nothing
+            self.cache.set_manifest(name, None)
+            self.cache.set_meta(f"inputs:{name}", None)
+        self.output.publish()
+        if self.cache is None:
+            return
+        self.cache.set_manifest(name, {**report.manifest, **search_stamps(out)})
+        if incremental:  # the spare is now the site before this build
+            differs = report.changed | report.removed
+            if self.searched in ("indexed", "removed"):
+                differs.add(f"{SEARCH_DIR}/")
+            self.cache.set_meta(f"spare:{name}", sorted(differs))
+        future = [b.date for b in self.loaded.briefings if b.future]
+        self.cache.set_meta(f"next:{name}", min(future).isoformat() if future else None)
+        self.cache.set_meta(f"counts:{name}", self.result.counts)
+        # replayed by a build with nothing to do: the content's, not this cache's own
+        kept = [d for d in self.diags if d.path != self.cache.label]
+        self.cache.set_meta(f"diagnostics:{name}", json.loads(format_json(kept)))
+        self.cache.set_meta(f"inputs:{name}", self.inputs)
 
 
 def build(options: BuildOptions) -> BuildResult:

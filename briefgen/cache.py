@@ -198,8 +198,9 @@ class BuildCache:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value)))
         self.db.commit()
 
-    def manifest(self, out: Path) -> dict[str, str] | None:
-        """Output file -> stamp of what the last build published into `out`, if known."""
+    def manifest(self, out: str) -> dict[str, str] | None:
+        """Output file -> stamp of what the last build published into `out` (its name from
+        the site folder, or its absolute path outside it), if known."""
         row = self.db.execute("SELECT value FROM meta WHERE key = ?",
                               (f"manifest:{out}",)).fetchone()
         if row is None:
@@ -210,7 +211,7 @@ class BuildCache:
             return None
         return value if isinstance(value, dict) else None
 
-    def set_manifest(self, out: Path, manifest: dict[str, str] | None) -> None:
+    def set_manifest(self, out: str, manifest: dict[str, str] | None) -> None:
         """Remember what was published into `out` (None: forget it)."""
         if manifest is None:
             self.db.execute("DELETE FROM meta WHERE key = ?", (f"manifest:{out}",))

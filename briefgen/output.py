@@ -1,19 +1,25 @@
 """Publishing: build into a staging folder, then swap it in; refuse folders that are not ours.
 
 A failed build removes its staging folder and leaves the published folder exactly as it was. The
-swap is two renames on the same file system (old out of the way, new in), so the published path is
-missing for at most the instant between them and never holds a mix of two builds.
+new site is made complete in a folder beside the published one and exchanged with it in one step,
+so the published path holds the old build or the new one, whole, whenever the build is stopped.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from briefgen.diagnostics import BriefgenError
+from briefgen.swap import clone_tree, exchange, link_or_copy, recover, remove_file
 
-__all__ = ["MARKER", "Output", "check_output_dir"]
+__all__ = ["MARKER", "SPARE_SUFFIX", "Output", "check_output_dir"]
+
+# The previous build, kept beside the published folder: the next incremental build is made
+# complete in it and then exchanged with the published folder.
+SPARE_SUFFIX = ".briefgen-spare"
 
 # Written into every build: a folder that has files but not this was not made by briefgen, and
 # replacing it whole could destroy someone's work.
@@ -48,20 +54,29 @@ def check_output_dir(root: Path, out: Path) -> None:
 
 
 class Output:
-    """One build's files: written to staging, published all at once by commit()."""
+    """One build's files: written to staging, then published all at once.
+
+    A whole build publishes its staging folder. An incremental one moves its changed files into
+    the spare folder (the previous build, kept beside the published one and brought up to date
+    first), which then holds the complete new site; either way the folder is exchanged with the
+    published one in a single step (swap.py), so the published path always holds one build whole.
+    The spare shares every unchanged file with the published folder through hard links.
+    """
 
     def __init__(self, root: Path, out: Path) -> None:
         check_output_dir(root, out)
         self.out = out.resolve()
         self.staging = self.out.with_name(self.out.name + ".briefgen-staging")
-        self.old = self.out.with_name(self.out.name + ".briefgen-old")
+        self.spare = self.out.with_name(self.out.name + SPARE_SUFFIX)
+        self.ready: Path | None = None  # the complete new site, once prepared
 
     def begin(self) -> None:
         """Start a fresh staging folder (removing one a crashed build left behind)."""
         self._folders: set[Path] = set()
-        for leftover in (self.staging, self.old):
-            if leftover.exists():
-                shutil.rmtree(leftover)
+        self.ready = None
+        recover(self.out)
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
         self.staging.mkdir(parents=True)
 
     def is_ours(self) -> bool:
@@ -79,31 +94,72 @@ class Output:
             self._folders.add(target.parent)
         return target
 
-    def commit(self, changed: set[str] | None = None,
-               removed: set[str] | frozenset[str] = frozenset()) -> None:
-        """Publish: swap the whole staging folder in (changed=None), or, when the published
-        folder is ours, move each changed file into place atomically and delete removed ones."""
+    def prepare(self, changed: set[str] | None = None,
+                removed: Iterable[str] = (), spare_differs: Iterable[str] | None = None) -> Path:
+        """Make the folder that publish() puts in place, and return it: the staging folder of a
+        whole build (changed=None), or, when the published folder is ours, the spare brought up
+        to date with it and then given this build's changed and removed files. spare_differs
+        names what the spare may differ in from the published folder (files, and folders as
+        'name/'); None when that is unknown, and the spare is cloned anew."""
         if changed is None or not self.is_ours():
-            if self.out.exists():
-                os.replace(self.out, self.old)
-            os.replace(self.staging, self.out)
-            if self.old.exists():
-                shutil.rmtree(self.old)
-            return
+            self.ready = self.staging
+            return self.ready
+        spare = self.spare
+        if spare_differs is None or not spare.is_dir():
+            if spare.exists():
+                shutil.rmtree(spare)
+            clone_tree(self.out, spare)
+        else:
+            for rel in sorted(spare_differs):
+                self._sync_spare(rel)
+        made: set[Path] = set()
         for rel in sorted(changed):
-            destination = self.out / rel
-            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination = spare / rel
+            if destination.parent not in made:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                made.add(destination.parent)
             os.replace(self.staging / rel, destination)
         for rel in sorted(removed):
-            path = self.out / rel
-            path.unlink(missing_ok=True)
-            parent = path.parent
-            while parent != self.out and parent.is_dir() and not any(parent.iterdir()):
-                parent.rmdir()
-                parent = parent.parent
+            remove_file(spare, rel)
         shutil.rmtree(self.staging)
+        self.ready = spare
+        return spare
+
+    def _sync_spare(self, rel: str) -> None:
+        """Make spare/rel what out/rel is (a file, or with a trailing '/', a folder)."""
+        source, target = self.out / rel, self.spare / rel
+        if rel.endswith("/"):
+            if target.exists():
+                shutil.rmtree(target)
+            if source.is_dir():
+                clone_tree(source, target)
+        elif source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(str(source), str(target))
+        else:
+            remove_file(self.spare, rel)
+
+    def publish(self) -> None:
+        """Put the prepared folder in place of the published one, in one step."""
+        ready = self.ready
+        assert ready is not None, "prepare() first"
+        self.ready = None
+        if not self.out.exists():
+            os.replace(ready, self.out)
+            return
+        exchange(ready, self.out)
+        if ready == self.staging:  # the staging folder now holds the old site
+            shutil.rmtree(self.staging)
+
+    def commit(self, changed: set[str] | None = None,
+               removed: Iterable[str] = (), spare_differs: Iterable[str] | None = None) -> None:
+        """prepare() and publish() in one call."""
+        self.prepare(changed, removed, spare_differs)
+        self.publish()
 
     def abort(self) -> None:
-        """Throw the staging folder away; the published folder is untouched."""
+        """Throw the staging folder away; the published folder is untouched. (A prepared spare
+        is left as it is: its differences are unknown, and it is cloned anew next time.)"""
+        self.ready = None
         if self.staging.exists():
             shutil.rmtree(self.staging)

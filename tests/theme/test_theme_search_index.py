@@ -56,7 +56,7 @@ def test_build_writes_a_search_page_and_a_pagefind_index(make_site: MakeSite) ->
     assert (out / "search/index.html").is_file()
     assert (out / "pagefind/pagefind.js").is_file()
     assert result.counts["indexed"] == 1
-    assert [name for name, _ in result.timings][-2:] == ["publish", "search"]
+    assert [name for name, _ in result.timings][-3:] == ["stage", "search", "publish"]
     assert not list(root.glob("site.briefgen-*")), "no staging folder is left behind"
 
 
