@@ -23,7 +23,7 @@ from typing import Any
 from briefgen import __version__
 from briefgen.diagnostics import Diagnostics
 
-__all__ = ["CACHE_DIR", "FORMAT", "BuildCache", "CacheError", "user_key"]
+__all__ = ["CACHE_DIR", "FORMAT", "KEY_VARIABLE", "BuildCache", "CacheError", "user_key"]
 
 CACHE_DIR = ".briefgen-cache"
 FORMAT = "5"
@@ -57,8 +57,16 @@ class _Unpickler(pickle.Unpickler):
         raise CacheError(f"cache refers to {module}.{name}, which it may not")
 
 
+KEY_VARIABLE = "BRIEFGEN_CACHE_KEY"
+
+
 def user_key() -> bytes:
-    """This user's signing key, created on first use in the user's cache folder (mode 0600)."""
+    """The signing key: derived from $BRIEFGEN_CACHE_KEY when set (a secret that CI runners
+    share, so that a cache restored on another machine is trusted), else this user's own key,
+    created on first use in the user's cache folder (mode 0600)."""
+    shared = os.environ.get(KEY_VARIABLE)
+    if shared:
+        return hashlib.sha256(b"briefgen cache key\0" + shared.encode("utf-8")).digest()
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefgen"
     path = base / "cache-key"
     try:
@@ -72,6 +80,13 @@ def user_key() -> bytes:
         return key
     except OSError:  # no writable home: a key for this process only, so nothing is reused
         return secrets.token_bytes(32)
+
+
+def _writer(fingerprint: str) -> str:
+    """Who wrote a cache, from its fingerprint ("format:version:settings")."""
+    form, _, rest = str(fingerprint).partition(":")
+    version = rest.partition(":")[0]
+    return f"briefgen {version}" if form == FORMAT else f"briefgen {version} (format {form})"
 
 
 class BuildCache:
@@ -102,9 +117,14 @@ class BuildCache:
             db = self._connect()
             row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
             if row is not None and row[0] != self.fingerprint:
-                # another version or configuration: start afresh, quietly
+                # another configuration: start afresh, quietly; another version: say so
+                writer = _writer(row[0])
                 db.close()
-                self.forget(self.path.parent.parent)
+                if writer != _writer(self.fingerprint):
+                    self._discard(None, f"it was written by {writer}, this is briefgen "
+                                  f"{__version__}")
+                else:
+                    self.forget(self.path.parent.parent)
                 db = self._connect()
                 row = None
             if row is None:

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 import briefgen.cache
 from briefgen.build import BuildResult
-from briefgen.cache import CACHE_DIR, BuildCache, CacheError, _Unpickler, user_key
+from briefgen.cache import CACHE_DIR, KEY_VARIABLE, BuildCache, CacheError, _Unpickler, user_key
 from briefgen.cli import cli
 from briefgen.diagnostics import Diagnostic, Diagnostics
 from tests.sitekit import build_site
@@ -62,6 +62,7 @@ def user_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Keep the signing key of every test away from the real user's cache folder."""
     home = tmp_path / "xdg-cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.delenv(KEY_VARIABLE, raising=False)
     return home
 
 
@@ -252,16 +253,19 @@ def test_config_change_that_does_not_alter_parsing_keeps_the_parse_cache(
     assert "Other Desk" in (root / "site/index.html").read_text()
 
 
-def test_new_briefgen_version_starts_a_fresh_cache_without_a_warning(
+def test_new_briefgen_version_starts_a_fresh_cache_with_a_warning(
         make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    # RELIABILITY 49: state written by another version is discarded, and the build says so
     root = make_site(SITE)
     build_site(root)
     monkeypatch.setattr(briefgen.cache, "__version__", "999.0.0")
 
     result = build_site(root)
 
-    assert cache_warnings(result) == []
+    [warning] = cache_warnings(result)
+    assert "written by briefgen 0.1.0, this is briefgen 999.0.0" in warning.message
     assert result.counts["parsed"] == 4
+    assert cache_warnings(build_site(root)) == []  # written by this version now
 
 
 def test_only_changed_files_are_parsed_again(make_site: MakeSite) -> None:
