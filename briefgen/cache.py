@@ -170,12 +170,33 @@ class BuildCache:
     def _sign(self, blob: bytes) -> bytes:
         return hmac.new(self.key, blob, hashlib.sha256).digest()
 
+    def get_many(self, keys: list[str]) -> list[Any | None]:
+        """The parse results stored under keys, in order (None where there is none, and for
+        every key once a bad entry has discarded the cache)."""
+        found: dict[str, bytes] = {}
+        for start in range(0, len(keys), 900):  # SQLite's limit on parameters
+            chunk = keys[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(
+                f"SELECT key, value FROM parse WHERE key IN ({marks})", chunk).fetchall())
+        results: list[Any | None] = []
+        for key in keys:
+            data = found.get(key)
+            value = None if data is None else self._load(data)
+            if data is not None and value is None:  # discarded: nothing else is trusted
+                return [None] * len(keys)
+            results.append(value)
+        return results
+
     def get(self, key: str) -> Any | None:
         """The parse result stored under key, or None (a bad entry discards the cache)."""
         row = self.db.execute("SELECT value FROM parse WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
-        data: bytes = row[0]
+        return self._load(row[0])
+
+    def _load(self, data: bytes) -> Any | None:
+        """An entry's value, checked and unpickled; None (and the cache discarded) if bad."""
         signature, blob = data[:32], data[32:]
         try:
             if not hmac.compare_digest(signature, self._sign(blob)):

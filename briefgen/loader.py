@@ -41,7 +41,7 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
     keys = [hashlib.blake2b(f"{fingerprint}\0{kind}\0{rel}\0".encode() + raw,
                             digest_size=20).hexdigest()
             for (kind, rel), raw in zip(tasks, raws, strict=True)]
-    results: list[Any] = [cache.get(key) if cache else None for key in keys]
+    results: list[Any] = cache.get_many(keys) if cache else [None] * len(keys)
     missing = [i for i, result in enumerate(results) if result is None]
 
     def parse_slice(start: int, end: int) -> list[tuple[Any, list[Diagnostic]]]:

@@ -53,6 +53,14 @@ def check_output_dir(root: Path, out: Path) -> None:
                             "folder ('output:' in briefgen.yaml or --output)")
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    """Both paths name one file (hard links): the spare is still the one briefgen keeps."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 class Output:
     """One build's files: written to staging, then published all at once.
 
@@ -63,8 +71,10 @@ class Output:
     The spare shares every unchanged file with the published folder through hard links.
     """
 
-    def __init__(self, root: Path, out: Path) -> None:
+    def __init__(self, root: Path, out: Path, keep_spare: bool = True) -> None:
         check_output_dir(root, out)
+        self.keep_spare = keep_spare  # False: a folder never built incrementally (the preview)
+        self.mirroring = False
         self.out = out.resolve()
         self.staging = self.out.with_name(self.out.name + ".briefgen-staging")
         self.spare = self.out.with_name(self.out.name + SPARE_SUFFIX)
@@ -74,10 +84,32 @@ class Output:
         """Start a fresh staging folder (removing one a crashed build left behind)."""
         self._folders: set[Path] = set()
         self.ready = None
+        self.mirroring = False
         recover(self.out)
         if self.staging.exists():
             shutil.rmtree(self.staging)
         self.staging.mkdir(parents=True)
+
+    def mirror_whole(self) -> None:
+        """A whole build: make the spare anew beside staging, each file a hard link to its
+        staged copy (mirror()), so that after publishing it is already what was published."""
+        if not self.keep_spare:
+            return
+        if self.spare.exists():
+            shutil.rmtree(self.spare)
+        self.spare.mkdir(parents=True)
+        self.mirroring = True
+
+    def mirror(self, rel: str) -> None:
+        """Link the staged file rel into the spare (while mirroring a whole build)."""
+        target = self.spare / rel
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        try:
+            os.link(self.staging / rel, target)
+        except OSError:  # no hard links here: copy, times kept
+            shutil.copy2(self.staging / rel, target)
 
     def is_ours(self) -> bool:
         """True when the published folder exists and was written by briefgen."""
@@ -102,10 +134,10 @@ class Output:
         names what the spare may differ in from the published folder (files, and folders as
         'name/'); None when that is unknown, and the spare is cloned anew."""
         if changed is None or not self.is_ours():
-            self.ready = self.staging
+            self.ready = self.staging  # (the spare, if mirroring, is made already)
             return self.ready
         spare = self.spare
-        if spare_differs is None or not spare.is_dir():
+        if spare_differs is None or not _same_file(spare / MARKER, self.out / MARKER):
             if spare.exists():
                 shutil.rmtree(spare)
             clone_tree(self.out, spare)

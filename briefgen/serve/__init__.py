@@ -1,4 +1,6 @@
-"""The live preview: `briefgen serve` builds, serves the last complete build and rebuilds on change.
+"""The live preview: `briefgen serve` hosts the build engine (briefgen/engine/), serves the last
+complete build and rebuilds on change. It builds nothing itself: every build, full or in place,
+is the engine's.
 
 Modules, one job each:
 
@@ -6,6 +8,9 @@ Modules, one job each:
     debounce.py    bursts of changes -> one rebuild; a change during a rebuild -> exactly one more
     watcher.py     watchdog on content/, themes/, static/ and briefgen.yaml; polling fallback
     rebuild.py     the Rebuilder interface and the full rebuild through build()
+    live.py        the rebuilder that keeps the engine's run in memory and edits it in place
+    worker.py      the build process: the rebuilds run in a child that does nothing else
+    folders.py     staged files of an in-place rebuild moved into the served build
     epochs.py      one folder per successful build; requests hold the one they started on
     preview.py     the state the server shows: last good epoch, last failure, live-reload decisions
     paths.py       request-target -> file in the build, decoded once, contained, no escapes

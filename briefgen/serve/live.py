@@ -21,14 +21,14 @@ from pathlib import Path
 
 from briefgen.build import BuildOptions
 from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostic
+from briefgen.engine.edits import NeedsFullBuild, edit_briefings
+from briefgen.engine.kept import Session, full_build, trim_memory
+from briefgen.engine.replica import Replica
+from briefgen.engine.rerender import warm_up
 from briefgen.parallel import available_cpus
 from briefgen.serve.changes import RebuildPlan
-from briefgen.serve.edits import NeedsFullBuild, edit_briefings
 from briefgen.serve.folders import stage_files
 from briefgen.serve.rebuild import BuildOutcome, crash_diagnostic
-from briefgen.serve.render import warm_up
-from briefgen.serve.replica import Replica
-from briefgen.serve.session import Session, full_build, trim_memory
 
 __all__ = ["LiveRebuilder"]
 
@@ -119,7 +119,7 @@ class LiveRebuilder:
         self.published = None
         options = BuildOptions(self.root, drafts=self.drafts, future=self.future,
                                base_url=self.base_url, output=target, now=self.now,
-                               jobs=self.jobs)
+                               jobs=self.jobs, spare=False)
         try:
             result, session = full_build(options)
         except BuildFailed as failed:

@@ -66,7 +66,7 @@ class FullRebuilder:
         started = time.perf_counter()
         options = BuildOptions(self.root, drafts=self.drafts, future=self.future,
                                base_url=self.base_url, output=target, now=self.now,
-                               jobs=self.jobs)
+                               jobs=self.jobs, spare=False)
         try:
             result = build(options)
         except BuildFailed as failed:

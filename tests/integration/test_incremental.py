@@ -709,7 +709,49 @@ def test_failed_parallel_incremental_build_publishes_nothing_and_leaves_no_stagi
 
     assert tree(corpus.out) == published
     assert stamps(corpus.out) == published_stamps
-    assert list(corpus.root.glob("site.briefgen-*")) == []
+    assert [p.name for p in corpus.root.glob("site.briefgen-*")] in ([], [SPARE])
     files[33].write_text(files[33].read_text().replace("\nEXPLODE\n", "\n"))
     corpus.build(jobs=2)
     corpus.assert_matches_cold_build()
+
+
+# -- the spare: the build before, made complete and exchanged with the published folder ---------
+
+
+def test_a_whole_build_leaves_a_spare_that_shares_every_file_with_the_published_site(
+        project: Project) -> None:
+    spare = project.root / SPARE
+    published = project.out
+    assert tree(spare) == tree(published)
+    for rel, (inode, _mtime, _size) in stamps(published).items():
+        assert (spare / rel).stat().st_ino == inode, rel
+
+
+def test_after_an_edit_the_spare_holds_the_site_before_it(project: Project) -> None:
+    before = tree(project.out)
+    edit(project.file("content/briefings/alpha.md"), "Alpha second paragraph.", "Alpha, new.")
+    rebuild = project.build()
+    assert rebuild.written
+    assert tree(project.root / SPARE) == before
+    project.assert_matches_cold_build()
+    edit(project.file("content/briefings/beta.md"), "Beta second paragraph.", "Beta, new.")
+    project.build()
+    project.assert_matches_cold_build()
+
+
+def test_a_spare_deleted_by_hand_is_made_again(project: Project) -> None:
+    shutil.rmtree(project.root / SPARE)
+    edit(project.file("content/briefings/alpha.md"), "Alpha second paragraph.", "Alpha, new.")
+    project.build()
+    project.assert_matches_cold_build()
+    assert (project.root / SPARE).is_dir()
+
+
+def test_a_spare_replaced_by_another_folder_is_made_again(project: Project) -> None:
+    spare = project.root / SPARE
+    shutil.rmtree(spare)
+    shutil.copytree(project.out, spare)  # the same files, but not the published ones
+    (spare / "stray.html").write_text("not from this build")
+    edit(project.file("content/briefings/alpha.md"), "Alpha second paragraph.", "Alpha, new.")
+    project.build()
+    project.assert_matches_cold_build()

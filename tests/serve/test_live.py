@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import jinja2
 import pytest
 
-from briefgen.serve.session import _remember_dates
+from briefgen.engine.kept import remember_dates
 from tests.serve.livekit import Live, tree
 
 SITE = """
@@ -132,7 +132,7 @@ def live(make_site: Callable[..., Path], tmp_path: Path) -> Iterator[Live]:
 def shared(make_site: Callable[..., Path], tmp_path: Path,
            monkeypatch: pytest.MonkeyPatch) -> Iterator[Live]:
     """The same, with a replica process that renders part of every edit's jobs."""
-    monkeypatch.setattr("briefgen.serve.render.SHARE_ABOVE", 0.0)
+    monkeypatch.setattr("briefgen.engine.rerender.SHARE_ABOVE", 0.0)
     site = Live(make_site(SITE), tmp_path / "scratch", jobs=2)
     assert site.rebuild().ok
     assert site.rebuilder.replica is not None and site.rebuilder.replica.alive
@@ -416,7 +416,7 @@ def test_only_isodate_is_memoised_by_the_preview_and_by_offset() -> None:
 
     theme = SimpleNamespace(env=jinja2.Environment())
     theme.env.filters.update(date=by_page, datetime=by_page, isodate=lambda v: v.isoformat())
-    _remember_dates(theme)  # type: ignore[arg-type]
+    remember_dates(theme)  # type: ignore[arg-type]
     # date and datetime depend on the page's language: the theme memoises them per language
     assert theme.env.filters["date"] is by_page and theme.env.filters["datetime"] is by_page
     when = datetime(2026, 2, 4, 10, 0, tzinfo=timezone(timedelta(hours=4)))

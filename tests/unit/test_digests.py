@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from briefgen.build import BuildOptions, _Build
+from briefgen.build import BuildOptions, Engine
 from briefgen.digests import Digests, digest
 from briefgen.models import Briefing, Source
 from briefgen.site import Site
@@ -68,7 +68,7 @@ Edit = tuple[str, str, str]  # file, old text, new text
 
 def model(root: Path) -> Site:
     """The site model, as a build makes it, without rendering or writing anything."""
-    build = _Build(BuildOptions(root, now=NOW, write=False, jobs=1))
+    build = Engine(BuildOptions(root, now=NOW, write=False, jobs=1))
     for name, step in build.steps():
         step()
         assert not build.diags.has_errors(), [d.format() for d in build.diags]

@@ -21,9 +21,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from briefgen.serve.edits import Applied, apply_edits
-from briefgen.serve.render import Done, render_job
-from briefgen.serve.session import Session
+from briefgen.engine.edits import Applied, apply_edits
+from briefgen.engine.kept import Session
+from briefgen.engine.rerender import Done, render_job
 
 __all__ = ["Replica"]
 

@@ -1,10 +1,10 @@
-"""A full build the preview keeps: its site model, jobs, digests and dependency index, in memory.
+"""A full run of the engine kept in memory: its site model, jobs, digests and dependency index.
 
-`full_build` runs the ordinary build (same steps, same output) with three additions: every step
-runs even when the output is already up to date, the provenance of every job key is recorded (the
-dependency index), and each briefing's shape (everything but its content fields, see edits.py) is
-noted before the model resolves it. The resulting Session is what an in-place edit (edits.py)
-updates instead of building again.
+`full_build` runs the engine's steps (steps.py) with keep=True: every step runs even when the
+output is already up to date, the provenance of every job key is recorded (the dependency index),
+and each briefing's shape (everything but its content fields, see shapes.py) is noted before the
+model resolves it. The resulting Session is what an in-place edit (edits.py) updates instead of
+running the steps again.
 """
 
 from __future__ import annotations
@@ -17,20 +17,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from briefgen.build import BuildOptions, BuildResult, _Build
 from briefgen.config import Config
 from briefgen.content import ParseContext
 from briefgen.diagnostics import Diagnostic, Diagnostics
-from briefgen.digests import Digests, recording
+from briefgen.digests import Digests
+from briefgen.engine.depends import DependencyIndex
+from briefgen.engine.steps import BuildOptions, BuildResult, Engine
 from briefgen.jobs import Job
 from briefgen.markdown import create_markdown
 from briefgen.models import Briefing
-from briefgen.serve.depends import DependencyIndex
-from briefgen.serve.shapes import shape
 from briefgen.site import Site
 from briefgen.theme import Theme
 
-__all__ = ["Session", "full_build", "trim_memory"]
+__all__ = ["Session", "full_build", "keep", "remember_dates", "trim_memory"]
 
 
 @dataclass
@@ -78,57 +77,24 @@ class Session:
         return list(found)
 
 
-class _KeptBuild(_Build):
-    """The ordinary build, keeping what the preview needs."""
-
-    skip_when_fresh = False
-
-    def load_config(self) -> None:
-        super().load_config()
-        if hasattr(self, "theme"):
-            _remember_dates(self.theme)
-
-    def parse(self) -> None:
-        before = set(self.diags)
-        super().parse()
-        self.parsed: dict[str, set[Diagnostic]] = {}
-        for found in set(self.diags) - before:
-            self.parsed.setdefault(found.path, set()).add(found)
-
-    def model(self) -> None:
-        self.shapes = {b.path: shape(b) for b in self.loaded.briefings}  # before it is resolved
-        super().model()
-
-    def collect_jobs(self) -> None:
-        from briefgen.writers.feeds import feed_contents
-
-        self.feed_contents = feed_contents(self.site, self.theme)
-        self.early = set(self.diags)
-        with recording() as provenance:
-            super().collect_jobs()
-        self.index = DependencyIndex(provenance, self.jobs)
-        del provenance
-        # The render step forks a worker, whose resident set counts every page it shares with
-        # this process: give back what parsing and recording freed before it does.
-        trim_memory()
-
-    def session(self) -> Session:
-        for name in self.theme.env.list_templates():  # pages were rendered in other processes
-            self.theme.env.get_template(name)
-        diagnostics = list(self.result.diagnostics)
-        briefings = {b.path: b for b in self.loaded.briefings}
-        future = [b.date for b in self.loaded.briefings if b.future]
-        assert self.feed_contents is not None
-        return Session(
-            options=self.options, config=self.config, theme=self.theme,
-            ctx=ParseContext(self.config, create_markdown(self.config.raw_html),
-                             self.urls.base_path),
-            site=self.site, jobs=self.jobs, digests=self.digests,
-            feed_contents=self.feed_contents, index=self.index, briefings=briefings,
-            shapes=self.shapes, base_diagnostics=diagnostics,
-            parsed_diagnostics={path: frozenset(found) for path, found in self.parsed.items()},
-            counts=dict(self.result.counts), next_due=min(future) if future else None,
-            late=frozenset(diagnostics) - self.early)
+def keep(engine: Engine) -> Session:
+    """The Session of an engine that ran with keep=True."""
+    for name in engine.theme.env.list_templates():  # pages were rendered in other processes
+        engine.theme.env.get_template(name)
+    diagnostics = list(engine.result.diagnostics)
+    briefings = {b.path: b for b in engine.loaded.briefings}
+    future = [b.date for b in engine.loaded.briefings if b.future]
+    assert engine.feed_contents is not None and engine.index is not None
+    return Session(
+        options=engine.options, config=engine.config, theme=engine.theme,
+        ctx=ParseContext(engine.config, create_markdown(engine.config.raw_html),
+                         engine.urls.base_path),
+        site=engine.site, jobs=engine.jobs, digests=engine.digests,
+        feed_contents=engine.feed_contents, index=engine.index, briefings=briefings,
+        shapes=engine.shapes, base_diagnostics=diagnostics,
+        parsed_diagnostics={path: frozenset(found) for path, found in engine.parsed.items()},
+        counts=dict(engine.result.counts), next_due=min(future) if future else None,
+        late=frozenset(diagnostics) - engine.early)
 
 
 def trim_memory() -> None:
@@ -143,7 +109,7 @@ def trim_memory() -> None:
     trim(0)
 
 
-def _remember_dates(theme: Theme) -> None:
+def remember_dates(theme: Theme) -> None:
     """Memoise `isodate`: a preview writes the same dates on every rebuild. (It depends on the
     instant and the value's UTC offset, so both are its key.) `date` and `datetime` are memoised
     by the theme itself, per language (theme.py)."""
@@ -170,9 +136,9 @@ def full_build(options: BuildOptions) -> tuple[BuildResult, Session]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        kept = _KeptBuild(options)
-        result = kept.run()
-        return result, kept.session()
+        engine = Engine(options, keep=True)
+        result = engine.run()
+        return result, keep(engine)
     finally:
         if collecting:
             gc.enable()

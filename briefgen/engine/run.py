@@ -1,9 +1,12 @@
-"""Making the output: skip files whose key and bytes on disk are unchanged, make the rest (in
-parallel), and report every failure with the template file and line."""
+"""Running output jobs: skip files whose key and bytes on disk are unchanged, make the rest (in
+parallel) into staging, and report every failure with the template file and line. make_bytes,
+job_failure and same_bytes are the one way to make a job, blame a failure and compare bytes: the
+in-place rebuilds (rerender.py) use them too."""
 
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 
 from briefgen.diagnostics import Diagnostics
@@ -12,7 +15,8 @@ from briefgen.output import Output
 from briefgen.parallel import Progress, map_slices
 from briefgen.theme import Theme, template_error_location
 
-__all__ = ["OWNED_DIRS", "Manifest", "RenderReport", "run_jobs"]
+__all__ = ["OWNED_DIRS", "Manifest", "RenderReport", "job_failure", "make_bytes", "maker",
+           "run_jobs", "same_bytes"]
 
 # Output file -> "key size mtime_ns" of the file as it was published.
 Manifest = dict[str, str]
@@ -28,6 +32,8 @@ class RenderReport:
     changed: set[str] = field(default_factory=set)
     removed: set[str] = field(default_factory=set)
     incremental: bool = False
+    # what made the files: template (or "feeds", "static files"...) -> (files made, seconds)
+    makers: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
 def _stamp(key: str, path: str) -> str:
@@ -51,7 +57,26 @@ def _url(rel: str) -> str:
     return "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
 
 
-def _same_bytes(path: str, data: bytes) -> bool:
+def make_bytes(job: Job) -> bytes:
+    """Make a job's bytes (raises whatever its template or copy raises)."""
+    if job.copy_from is not None:
+        return job.copy_from.read_bytes()
+    assert job.make is not None
+    made = job.make()
+    return made.encode("utf-8") if isinstance(made, str) else made
+
+
+def job_failure(job: Job, exc: Exception, theme: Theme | None) -> tuple[str, int, str]:
+    """Where and why making a job failed: the template file and line when a template raised,
+    else the job's own label."""
+    filename, line = template_error_location(exc)
+    where = theme.label(filename) if theme is not None and filename else job.label
+    what = (f"template error while rendering {_url(job.rel)}" if filename
+            else f"error while making /{job.rel}")
+    return where, line, f"{what}: {type(exc).__name__}: {exc}"
+
+
+def same_bytes(path: str, data: bytes) -> bool:
     """True when the file at path holds exactly these bytes."""
     try:
         if os.path.getsize(path) != len(data):
@@ -63,12 +88,27 @@ def _same_bytes(path: str, data: bytes) -> bool:
 
 
 def _published_files(out: str) -> set[str]:
-    found = set()
-    for current, _dirs, files in os.walk(out):
-        base = os.path.relpath(current, out)
-        for name in files:
-            found.add(name if base == "." else f"{base}/{name}".replace(os.sep, "/"))
+    """Every file under out, as site-relative paths (scandir: a third of os.walk's time)."""
+    found: set[str] = set()
+    pending = [("", out)]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    found.add(prefix + entry.name)
     return found
+
+
+def maker(job: Job) -> str:
+    """What a job's time is counted under: its template, or the kind of file it makes."""
+    if job.copy_from is not None:
+        return "static files"
+    if job.label.startswith("feeds"):
+        return "feeds"
+    return job.label
 
 
 def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Manifest | None,
@@ -94,35 +134,40 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
         else:
             report.manifest[job.rel] = stamp
     staging = str(output.staging)
+    if not report.incremental:
+        output.mirror_whole()
+    mirroring = output.mirroring
 
     def make_slice(start: int, end: int) -> tuple[list[tuple[str, str, bool]],
-                                                  list[tuple[str, int, str]]]:
+                                                  list[tuple[str, int, str]],
+                                                  dict[str, tuple[int, float]]]:
         done, failed = [], []
+        times: dict[str, tuple[int, float]] = {}
         for job in todo[start:end]:
+            started = time.perf_counter()
             try:
-                if job.copy_from is not None:
-                    data: str | bytes = job.copy_from.read_bytes()
-                else:
-                    assert job.make is not None
-                    data = job.make()
-                raw = data.encode("utf-8") if isinstance(data, str) else data
+                raw = make_bytes(job)
                 published = os.path.join(out, job.rel)
-                if report.incremental and _same_bytes(published, raw):
+                if report.incremental and same_bytes(published, raw):
                     # a new key, the same bytes: the published file stays as it is
                     done.append((job.rel, _stamp(job.key, published), False))
                     continue
                 with open(output.target(job.rel), "wb") as handle:
                     handle.write(raw)
+                if mirroring:
+                    output.mirror(job.rel)
                 done.append((job.rel, _stamp(job.key, os.path.join(staging, job.rel)), True))
             except Exception as exc:  # a template or data bug: report where, publish nothing
-                filename, line = template_error_location(exc)
-                where = theme.label(filename) if theme is not None and filename else job.label
-                what = (f"template error while rendering {_url(job.rel)}" if filename
-                        else f"error while making /{job.rel}")
-                failed.append((where, line, f"{what}: {type(exc).__name__}: {exc}"))
-        return done, failed
+                failed.append(job_failure(job, exc, theme))
+            finally:
+                count, seconds = times.get(maker(job), (0, 0.0))
+                times[maker(job)] = (count + 1, seconds + time.perf_counter() - started)
+        return done, failed, times
 
-    for done, failed in map_slices(make_slice, len(todo), workers, progress=progress):
+    for done, failed, times in map_slices(make_slice, len(todo), workers, progress=progress):
+        for name, (count, seconds) in times.items():
+            before = report.makers.get(name, (0, 0.0))
+            report.makers[name] = (before[0] + count, before[1] + seconds)
         for rel, stamp, written in done:
             report.manifest[rel] = stamp
             if written:

@@ -21,8 +21,8 @@ from typing import Protocol
 
 from briefgen.content import parse_briefing
 from briefgen.diagnostics import Diagnostics
-from briefgen.serve.session import Session
-from briefgen.theme import template_error_location
+from briefgen.engine.kept import Session
+from briefgen.engine.run import job_failure, make_bytes, same_bytes
 
 __all__ = ["SHARE_ABOVE", "Done", "Helper", "render_job", "render_jobs", "warm_up"]
 
@@ -63,29 +63,12 @@ def render_job(session: Session, position: int, against: Path) -> Done:
     job = session.jobs[position]
     started = time.perf_counter()
     try:
-        if job.copy_from is not None:
-            made: str | bytes = job.copy_from.read_bytes()
-        else:
-            assert job.make is not None
-            made = job.make()
+        data = make_bytes(job)
     except Exception as exc:  # reported as the full build's render step would
-        filename, line = template_error_location(exc)
-        where = session.theme.label(filename) if filename else job.label
-        what = (f"template error while rendering /{job.rel}" if filename
-                else f"error while making /{job.rel}")
-        return Done(position, job.rel, None, (where, line, f"{what}: {type(exc).__name__}: "
-                                              f"{exc}"), time.perf_counter() - started)
-    data = made.encode("utf-8") if isinstance(made, str) else made
-    same = _same_bytes(os.path.join(against, job.rel), data)
+        return Done(position, job.rel, None, job_failure(job, exc, session.theme),
+                    time.perf_counter() - started)
+    same = same_bytes(os.path.join(against, job.rel), data)
     return Done(position, job.rel, None if same else data, None, time.perf_counter() - started)
-
-
-def _same_bytes(path: str, data: bytes) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read() == data
-    except OSError:
-        return False
 
 
 def _estimate(session: Session, position: int) -> float:

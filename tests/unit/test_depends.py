@@ -10,9 +10,9 @@ import pytest
 
 from briefgen.build import BuildOptions
 from briefgen.digests import Digests, digest, recording
+from briefgen.engine.depends import DependencyIndex
+from briefgen.engine.kept import full_build
 from briefgen.jobs import Job
-from briefgen.serve.depends import DependencyIndex
-from briefgen.serve.session import full_build
 from tests.serve.test_live import SITE
 from tests.sitekit import NOW
 

@@ -22,12 +22,12 @@ from typing import Any
 
 from briefgen.content import parse_briefing
 from briefgen.diagnostics import Diagnostic, Diagnostics
+from briefgen.engine.kept import Session
+from briefgen.engine.rerender import Helper, render_jobs
+from briefgen.engine.shapes import CONTENT_FIELDS, shape
 from briefgen.models import Briefing, Source
 from briefgen.quotes import check_quotes
 from briefgen.references import link_citing, resolve_citations, warn_uncited
-from briefgen.serve.render import Helper, render_jobs
-from briefgen.serve.session import Session
-from briefgen.serve.shapes import CONTENT_FIELDS, shape
 
 __all__ = ["Applied", "EditResult", "NeedsFullBuild", "apply_edits", "edit_briefings", "read_edits"]
 

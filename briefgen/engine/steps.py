@@ -1,0 +1,396 @@
+"""The engine's steps: config, discover, parse, model, jobs, render, stage, search, publish.
+
+Each step is a module's job; this file only runs them in order and stops on errors. Both hosts run
+these steps: `briefgen build` with its state on disk (cache.py) and the published folder as its
+destination, and the preview (serve/) with `keep=True`, which also keeps in memory what in-place
+edits need afterwards (kept.py): what parsing reported per file, each briefing's shape, every
+feed item's content and the dependency index of the job keys."""
+
+from __future__ import annotations
+
+import gc
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen.cache import BuildCache
+from briefgen.config import Config, load_config
+from briefgen.diagnostics import BuildFailed, Diagnostic, Diagnostics, format_json
+from briefgen.digests import Digests, digest, recording
+from briefgen.discover import ContentFiles, discover
+from briefgen.freshness import due, input_digest, outputs_intact
+from briefgen.jobs import Job
+from briefgen.models import Author, Category, Outlet, TagInfo
+from briefgen.output import MARKER, MARKER_TEXT, Output, check_output_dir
+from briefgen.parallel import Progress, available_cpus
+from briefgen.registry import load_authors, load_categories, load_outlets, load_tags
+from briefgen.site import Site, build_site
+from briefgen.theme import Theme
+from briefgen.urls import Urls
+
+if TYPE_CHECKING:
+    from briefgen.engine.depends import DependencyIndex
+    from briefgen.engine.run import RenderReport
+    from briefgen.loader import Loaded
+
+# The stages that parse, render and write import Markdown, Pygments, feedgen and lxml; they are
+# imported inside their steps so that a build with nothing to do starts in a blink.
+
+__all__ = ["BuildOptions", "BuildResult", "Engine", "build"]
+
+
+@dataclass
+class BuildOptions:
+    """What a build was asked to do."""
+
+    root: Path
+    drafts: bool = False
+    future: bool = False
+    base_url: str | None = None
+    output: Path | None = None
+    strict: bool = False
+    write: bool = True  # False: validate and render everything, publish nothing (check)
+    check_links: bool = False  # check every internal link and #anchor of the built pages
+    check_catalogues: bool = False  # report interface strings a language has no translation for
+    now: datetime | None = None
+    jobs: int | None = None  # worker processes; None: every available CPU
+    cache: bool = True  # False: parse and render everything; the cache is neither read nor written
+    spare: bool = True  # False: keep no spare (a folder that is never built incrementally)
+    progress: Callable[[str, int, int], None] | None = None  # (step, done, total)
+
+
+@dataclass
+class BuildResult:
+    """What a build did: its diagnostics, each step's time, and how many files it wrote."""
+
+    diagnostics: Diagnostics
+    timings: list[tuple[str, float]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    output: Path | None = None
+    # the render step's time by template (or kind of file): name -> (files made, seconds)
+    makers: dict[str, tuple[int, float]] = field(default_factory=dict)
+
+
+# Steps after which errors do not stop the build yet: later steps find more problems.
+_GO_ON_AFTER_ERRORS = frozenset({"discover", "catalogues", "fresh", "parse"})
+
+
+class Engine:
+    """One run of the steps. keep=True: run every step even when the output is already up to
+    date, and keep what in-place edits need (kept.py reads it after run())."""
+
+    def __init__(self, options: BuildOptions, keep: bool = False) -> None:
+        self.options = options
+        self.keep = keep
+        self.root = options.root.resolve()
+        self.diags = Diagnostics()
+        self.result = BuildResult(self.diags)
+        self.workers = options.jobs or available_cpus()
+        self.cache: BuildCache | None = None
+        self.fresh = False  # the published site is already what this build would make
+        self.inputs = ""
+        self.config: Config
+        self.urls: Urls
+        self.theme: Theme
+        self.files: ContentFiles
+        self.loaded: Loaded
+        self.authors: dict[str, Author] = {}
+        self.categories: dict[str, Category] = {}
+        self.outlets: dict[str, Outlet] = {}
+        self.tags: dict[str, TagInfo] = {}
+        self.site: Site
+        self.jobs: list[Job] = []
+        self.digests: Digests
+        self.feed_contents: dict[str, str] | None = None  # kept by the preview between builds
+        self.output: Output
+        self.report: RenderReport
+        self.searched = "off"  # what the search step did (writers/search.py index_site)
+        # kept (keep=True) for in-place edits
+        self.parsed: dict[str, set[Diagnostic]] = {}  # what parsing reported, per file
+        self.shapes: dict[str, str] = {}  # briefing path -> its shape as parsed
+        self.early: set[Diagnostic] = set()  # reported before any job was made
+        self.index: DependencyIndex | None = None
+
+    def steps(self) -> list[tuple[str, Callable[[], None]]]:
+        return [
+            ("config", self.load_config),
+            ("discover", self.discover),
+            ("catalogues", self.catalogues),
+            ("fresh", self.check_fresh),
+            ("parse", self.parse),
+            ("model", self.model),
+            ("jobs", self.collect_jobs),
+            ("render", self.render),
+            *([("links", self.check_links)] if self.options.check_links else []),
+            ("stage", self.stage),
+            ("search", self.search),
+            ("publish", self.publish),
+        ]
+
+    def run(self) -> BuildResult:
+        try:
+            for name, step in self.steps():
+                started = time.perf_counter()
+                step()
+                self.result.timings.append((name, time.perf_counter() - started))
+                if self.fresh:
+                    break
+                # Bad files are left out of parsing, so the model still runs and reports
+                # unresolved references too: every problem in one pass, nothing rendered.
+                if name not in _GO_ON_AFTER_ERRORS and self.diags.has_errors(self.options.strict):
+                    raise BuildFailed(self.diags)
+        except BaseException:
+            if hasattr(self, "output"):
+                self.output.abort()
+                if not self.options.write:  # check: its scratch folder goes too
+                    self.output.staging.parent.rmdir()
+            raise
+        finally:
+            if self.cache is not None:
+                self.cache.close()
+        return self.result
+
+    def _progress(self, step: str) -> Progress | None:
+        report = self.options.progress
+        if report is None:
+            return None
+        return lambda done, total: report(step, done, total)
+
+    def load_config(self) -> None:
+        config = load_config(self.root, self.diags, self.options.base_url)
+        if config is None:
+            return
+        self.config = config
+        self.urls = Urls(config.base_url, config.permalinks)
+        self.theme = Theme(config, self.urls)
+        if self.keep:
+            from briefgen.engine.kept import remember_dates
+
+            remember_dates(self.theme)
+        if self.options.write:  # refuse a dangerous output folder before touching anything
+            check_output_dir(self.root, self._out_dir())
+        if not self.theme.exists:
+            self.diags.error("briefgen.yaml", 0, 0, f"theme '{config.theme}' not found in "
+                             "themes/ or among the bundled themes")
+
+    def discover(self) -> None:
+        self.files = discover(self.root, self.diags)
+        codes = [lang.code for lang in self.config.languages]
+        self.authors = load_authors(self.root, self.diags, codes)
+        self.categories = load_categories(self.root, self.diags, codes)
+        self.tags = load_tags(self.root, self.diags, codes)
+        self.outlets = load_outlets(self.root, self.diags)
+
+    def catalogues(self) -> None:
+        """The theme's translation catalogues: unreadable ones, and (check) missing strings."""
+        self.theme.check_catalogues(self.diags, missing=self.options.check_catalogues)
+
+    def check_fresh(self) -> None:
+        """Open the cache; finish early when nothing the build reads has changed."""
+        self.fingerprint = digest(json.dumps(self.config.fingerprint(), sort_keys=True,
+                                             default=str))
+        self.parse_fingerprint = digest(json.dumps(self.config.parse_fingerprint(),
+                                                   sort_keys=True))
+        if not self.options.write or not self.options.cache:
+            return
+        self.cache = BuildCache(self.root, self.parse_fingerprint, self.diags)
+        out = self._out_dir().resolve()
+        name = self._state_name()
+        options = repr((self.options.drafts, self.options.future, self.options.base_url,
+                        str(out), self.options.strict))
+        files = [*self.files.briefings, *self.files.pages, *self.files.sources]
+        self.inputs = input_digest(self.root, options, files, self.theme.dirs, self.fingerprint)
+        if (self.keep or self.diags.has_errors()
+                or self.cache.meta(f"inputs:{name}") != self.inputs):
+            return
+        manifest = self.cache.manifest(name)
+        now = self.options.now or datetime.now(UTC)
+        if (manifest is None or not (out / MARKER).is_file()
+                or due(self.cache.meta(f"next:{name}"), now) or not outputs_intact(out, manifest)):
+            return
+        self.fresh = True
+        self.result.output = out
+        self.result.counts = dict(self.cache.meta(f"counts:{name}") or {}, parsed=0, written=0)
+        for row in self.cache.meta(f"diagnostics:{name}") or []:
+            self.diags.add(row["path"], row["line"], row["col"], row["message"], row["severity"])
+
+    def parse(self) -> None:
+        from briefgen.content import ParseContext
+        from briefgen.loader import load_content
+        from briefgen.markdown import create_markdown
+
+        fingerprint = self.parse_fingerprint
+        ctx = ParseContext(self.config, create_markdown(self.config.raw_html),
+                           self.urls.base_path)
+        before = set(self.diags) if self.keep else set()
+        self.loaded = load_content(self.root, self.files, ctx, fingerprint, self.cache,
+                                   self.workers, self.diags, self._progress("parse"))
+        self.result.counts["parsed"] = self.loaded.parsed
+        if self.keep:
+            for found in set(self.diags) - before:
+                self.parsed.setdefault(found.path, set()).add(found)
+
+    def model(self) -> None:
+        if self.keep:  # before the model resolves them
+            from briefgen.engine.shapes import shape
+
+            self.shapes = {b.path: shape(b) for b in self.loaded.briefings}
+        now = self.options.now or datetime.now(UTC)
+        self.site = build_site(self.config, self.urls, self.loaded.briefings, self.loaded.pages,
+                               self.loaded.library, self.authors, self.categories, self.diags,
+                               now=now, drafts=self.options.drafts, future=self.options.future,
+                               outlets=self.outlets, tags=self.tags)
+        self.result.counts["briefings"] = len(self.site.briefings)
+
+    def collect_jobs(self) -> None:
+        digests = self.digests = Digests(self.site)
+        if self.keep:
+            from briefgen.engine.depends import DependencyIndex
+            from briefgen.engine.kept import trim_memory
+            from briefgen.writers.feeds import feed_contents
+
+            self.feed_contents = feed_contents(self.site, self.theme)
+            self.early = set(self.diags)
+            with recording() as provenance:
+                pages, feeds = self._output_jobs(digests)
+            self.index = DependencyIndex(provenance, self.jobs)
+            del provenance
+            # The render step forks a worker, whose resident set counts every page it shares
+            # with this process: give back what parsing and recording freed before it does.
+            trim_memory()
+        else:
+            pages, feeds = self._output_jobs(digests)
+        self.result.counts["pages"] = len(pages)
+        self.result.counts["feeds"] = len(feeds)
+
+    def _output_jobs(self, digests: Digests) -> tuple[list[Job], list[Job]]:
+        """Every output file as a job (self.jobs); returns the page and feed jobs."""
+        from briefgen.writers.feeds import feed_jobs
+        from briefgen.writers.pages import page_jobs
+        from briefgen.writers.sitemap import sitemap_jobs
+        from briefgen.writers.static import static_jobs
+
+        pages = page_jobs(self.site, self.theme, digests)
+        feeds = feed_jobs(self.site, self.theme, digests, self.feed_contents)
+        self.jobs = [Job(MARKER, digest(MARKER_TEXT), lambda: MARKER_TEXT, label=MARKER),
+                     *pages, *feeds, *sitemap_jobs(self.site)]
+        self.jobs += static_jobs(self.root, self.theme, {job.rel for job in self.jobs},
+                                 self.diags)
+        return pages, feeds
+
+    def _state_name(self) -> str:
+        """The output folder's name in the state: from the site folder when it is inside it
+        (so that a state restored into another checkout of the site still applies)."""
+        out = self._out_dir().resolve()
+        return out.relative_to(self.root).as_posix() if out.is_relative_to(self.root) else str(out)
+
+    def _out_dir(self) -> Path:
+        out = self.options.output or (self.root / self.config.output)
+        return out if out.is_absolute() else self.root / out
+
+    def _open_output(self) -> None:
+        if self.options.write:
+            self.output = Output(self.root, self._out_dir(),
+                                 keep_spare=self.options.spare and self.options.cache)
+        else:
+            scratch = Path(tempfile.mkdtemp(prefix="briefgen-check-")) / "site"
+            self.output = Output(self.root, scratch)
+        self.output.begin()
+        self.result.output = self.output.out
+
+    def render(self) -> None:
+        from briefgen.engine.run import run_jobs
+
+        self._open_output()
+        previous = (self.cache.manifest(self._state_name())
+                    if self.cache is not None and self.options.write else None)
+        self.report = run_jobs(self.jobs, self.output, self.theme, previous, self.workers,
+                               self.diags, self._progress("render"))
+        self.result.counts["written"] = len(self.report.changed)
+        self.result.makers = self.report.makers
+
+    def check_links(self) -> None:
+        from briefgen.linkcheck import check_links
+
+        pages = {b.url: b.path for b in self.site.briefings}
+        pages.update({p.url: p.path for p in self.site.pages})
+        self.result.counts["links"] = check_links(self.output.staging, self.urls.base_path,
+                                                  pages, self.root, self.diags)
+
+    def stage(self) -> None:
+        """Make the new site complete beside the published one (staging, or the spare)."""
+        if not self.options.write:
+            self.output.abort()
+            self.output.staging.parent.rmdir()
+            return
+        report, name = self.report, self._state_name()
+        spare: list[str] | None = None
+        if self.cache is not None:  # the spare is about to change: its differences unknown
+            spare = self.cache.meta(f"spare:{name}")
+            self.cache.set_meta(f"spare:{name}", None)
+        self.output.prepare(report.changed if report.incremental else None, report.removed,
+                            spare)
+
+    def search(self) -> None:
+        """Index the new site with Pagefind (when `search: true`) before it is published."""
+        from briefgen.writers.search import index_site
+
+        if not self.options.write:
+            return
+        assert self.output.ready is not None
+        touched = self.report.changed | self.report.removed
+        # One language: its index, whatever the pages say. Several: Pagefind indexes each
+        # language (the pages' <html lang>) separately, and a search page searches its own.
+        languages = self.config.languages
+        forced = languages[0].code.split("-")[0] if len(languages) == 1 else None
+        self.searched = index_site(self.output.ready, touched, self.config.search, forced,
+                                   self.diags)
+        if self.config.search:
+            self.result.counts["indexed"] = int(self.searched == "indexed")
+
+    def publish(self) -> None:
+        """Exchange the new site with the published one, then record what was published."""
+        from briefgen.writers.search import SEARCH_DIR, search_stamps
+
+        if not self.options.write:
+            return
+        report, out, name = self.report, self.output.out, self._state_name()
+        # the spare is now the site before this build, or (a whole build) the same files
+        known = self.output.ready == self.output.spare or self.output.mirroring
+        if self.cache is not None:  # while folders move, trust nothing
+            self.cache.set_manifest(name, None)
+            self.cache.set_meta(f"inputs:{name}", None)
+        self.output.publish()
+        if self.cache is None:
+            return
+        self.cache.set_manifest(name, {**report.manifest, **search_stamps(out)})
+        if known:
+            differs = (report.changed | report.removed) if not self.output.mirroring else set()
+            if self.searched in ("indexed", "removed"):
+                differs.add(f"{SEARCH_DIR}/")
+            self.cache.set_meta(f"spare:{name}", sorted(differs))
+        future = [b.date for b in self.loaded.briefings if b.future]
+        self.cache.set_meta(f"next:{name}", min(future).isoformat() if future else None)
+        self.cache.set_meta(f"counts:{name}", self.result.counts)
+        # replayed by a build with nothing to do: the content's, not this cache's own
+        kept = [d for d in self.diags if d.path != self.cache.label]
+        self.cache.set_meta(f"diagnostics:{name}", json.loads(format_json(kept)))
+        self.cache.set_meta(f"inputs:{name}", self.inputs)
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Run a whole build; raises BuildFailed (with every diagnostic) when anything is wrong."""
+    # A build allocates many small objects and frees them all at the end: the cycle collector
+    # would walk them again and again for nothing (a third of a large build's time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return Engine(options).run()
+    finally:
+        if collecting:
+            gc.enable()
