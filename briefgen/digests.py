@@ -10,7 +10,7 @@ parents), briefgen's version and the configuration.
 A page's key must read a briefing's, source's or outlet's data through the memoised digests below
 (card, briefing, source, citing, outlet), never from the object directly: the preview records which
 of them each key was derived from (`recording`) and re-renders exactly the pages whose digests
-changed after an edit (briefgen/serve/depends.py).
+changed after an edit (briefgen/engine/depends.py).
 """
 
 from __future__ import annotations
