@@ -88,6 +88,8 @@ class SourceRef(Type):
         return Str(SOURCE_ID, SOURCE_ID_HINT).convert(node, ctx, key)
 
 
+# The type of each front matter key that a Briefing field declares (models.py); a test proves the
+# keys are exactly those.
 BRIEFING_SCHEMA = Record("briefing front matter", {
     "id": Field(Str(UUID_RE, "a UUID like 3f1c2a9e-6b7d-4c1e-9a55-0d2f4e8b7c61"),
                 doc="Permanent id: the feed guid. Written by 'briefgen new'."),

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from briefgen.citations import CitationData
 
-__all__ = ["Author", "Briefing", "Category", "CitedSource", "Outlet", "Page", "Source", "TagInfo",
-           "Term", "localized"]
+__all__ = ["CARD", "CONTENT", "HIDDEN", "MODEL", "PAGE", "SHAPE", "Author", "Briefing", "Category",
+           "CitedSource", "Outlet", "Page", "Source", "TagInfo", "Term", "briefing_fields",
+           "declared", "front_matter_keys", "localized"]
 
 Pos = tuple[int, int]
 
@@ -104,39 +105,63 @@ class Outlet:
     sources: list[Source] = field(default_factory=list)
 
 
+# Every Briefing field is declared once, with what it feeds and what an edit of it does:
+# - feeds: CARD (what lists, feeds and newer/older links show: in the card digest), PAGE (its own
+#   page and feed entries only: in the briefing digest), HIDDEN (no template shows it; changing it
+#   alone changes no page key). digests.py reads the fields accordingly, and a test proves that
+#   changing each field changes exactly the digests its declaration says.
+# - role: CONTENT (an edit changes only what pages show: the preview edits it in place), SHAPE (an
+#   edit can move the briefing to other URLs, lists, terms, months or related blocks: a full build),
+#   MODEL (set by the site model, never read from a file).
+# - front: its key in the front matter, if an editor writes it (its type: content.py's schema,
+#   which must name exactly these keys).
+CARD, PAGE, HIDDEN = "card", "page", "hidden"
+CONTENT, SHAPE, MODEL = "content", "shape", "model"
+
+
+def declared(feeds: str, role: str, front: str | None = None, **default: Any) -> Any:
+    """A Briefing field with its declaration (see above); default= or default_factory=."""
+    return field(metadata={"feeds": feeds, "role": role, "front": front}, **default)
+
+
 @dataclass
 class Briefing:
     """One briefing: front matter values, its rendered body, and what the site model resolves."""
 
-    path: str
-    guid: str
-    title: str
-    slug: str
-    date: datetime
-    body_html: str
-    summary: str
-    kicker: str = ""
-    updated: datetime | None = None
-    author_refs: list[tuple[str, Pos]] = field(default_factory=list)
-    category_ref: tuple[str, Pos] | None = None
-    tags: list[tuple[str, str]] = field(default_factory=list)  # (slug, display name)
-    lang: str = ""
-    translation_key: str = ""
-    draft: bool = False
-    image: str = ""
-    timezone: str = ""  # its own IANA zone for the byline ('' : the site's)
-    source_refs: list[tuple[str | Source, Pos]] = field(default_factory=list)
-    headings: list[tuple[int, str, str]] = field(default_factory=list)
-    citations: CitationData | None = None
-    positions: dict[str, Pos] = field(default_factory=dict)  # of 'lang', 'translation_key'
+    path: str = declared(HIDDEN, SHAPE)
+    guid: str = declared(CARD, SHAPE, "id")
+    title: str = declared(CARD, CONTENT, "title")
+    slug: str = declared(HIDDEN, SHAPE, "slug")
+    date: datetime = declared(CARD, SHAPE, "date")
+    body_html: str = declared(PAGE, CONTENT)  # the Markdown body, rendered
+    summary: str = declared(CARD, CONTENT, "summary")
+    kicker: str = declared(CARD, CONTENT, "kicker", default="")
+    updated: datetime | None = declared(CARD, SHAPE, "updated", default=None)
+    author_refs: list[tuple[str, Pos]] = declared(HIDDEN, SHAPE, "authors", default_factory=list)
+    category_ref: tuple[str, Pos] | None = declared(HIDDEN, SHAPE, "category", default=None)
+    # (slug, display name)
+    tags: list[tuple[str, str]] = declared(CARD, SHAPE, "tags", default_factory=list)
+    lang: str = declared(CARD, SHAPE, "lang", default="")
+    translation_key: str = declared(PAGE, SHAPE, "translation_key", default="")
+    draft: bool = declared(CARD, SHAPE, "draft", default=False)
+    image: str = declared(PAGE, CONTENT, "image", default="")
+    # its own IANA zone for the byline ('' : the site's)
+    timezone: str = declared(CARD, SHAPE, "timezone", default="")
+    source_refs: list[tuple[str | Source, Pos]] = declared(HIDDEN, SHAPE, "sources",
+                                                           default_factory=list)
+    headings: list[tuple[int, str, str]] = declared(PAGE, CONTENT, default_factory=list)
+    citations: CitationData | None = declared(HIDDEN, CONTENT, default=None)
+    # of 'lang', 'translation_key'
+    positions: dict[str, Pos] = declared(HIDDEN, SHAPE, default_factory=dict)
     # resolved by the site model
-    url: str = ""
-    future: bool = False
-    authors: list[Author] = field(default_factory=list)
-    category: Category | None = None
-    sources: list[Source] = field(default_factory=list)  # cited first, then further reading
-    cited: list[CitedSource] = field(default_factory=list)
-    further: list[Source] = field(default_factory=list)
+    url: str = declared(CARD, MODEL, default="")
+    future: bool = declared(CARD, MODEL, default=False)
+    authors: list[Author] = declared(CARD, MODEL, default_factory=list)
+    category: Category | None = declared(CARD, MODEL, default=None)
+    # cited first, then further reading (pages read those two)
+    sources: list[Source] = declared(HIDDEN, MODEL, default_factory=list)
+    cited: list[CitedSource] = declared(PAGE, MODEL, default_factory=list)
+    further: list[Source] = declared(PAGE, MODEL, default_factory=list)
 
     @property
     def sort_key(self) -> tuple[float, str]:
@@ -181,3 +206,15 @@ def localized(obj: _Named, lang: str) -> _Named:
     """A copy of a registry entry with its names in `lang` (where it has them)."""
     fields: dict[str, Any] = dict(obj.translations.get(lang, {}))
     return replace(obj, **fields)
+
+
+def briefing_fields(*, feeds: str | None = None, role: str | None = None) -> tuple[str, ...]:
+    """The Briefing fields declared as feeding `feeds` and/or with `role`, in order."""
+    return tuple(f.name for f in fields(Briefing)
+                 if (feeds is None or f.metadata["feeds"] == feeds)
+                 and (role is None or f.metadata["role"] == role))
+
+
+def front_matter_keys() -> dict[str, str]:
+    """Front matter key -> the Briefing field it is read into."""
+    return {f.metadata["front"]: f.name for f in fields(Briefing) if f.metadata["front"]}

@@ -1,9 +1,9 @@
 """A briefing's shape: everything a parse gives except its content, as one digest.
 
-The content fields (title, kicker, summary, body, headings, citations, image) only ever show up in
-pages; every other field (date, slug, category, tags, authors, language, draft, sources listed,
-id...) can move a briefing to other URLs, lists, terms, archive months or related blocks. A new
-field counts as shape until it is named here, so forgetting one costs speed, never correctness.
+The content fields (declared CONTENT in models.py: title, kicker, summary, body, headings,
+citations, image) only ever show up in pages; every other field (date, slug, category, tags,
+authors, language, draft, sources listed, id...) can move a briefing to other URLs, lists, terms,
+archive months or related blocks.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import fields
 
 from briefgen.digests import digest
-from briefgen.models import Briefing
+from briefgen.models import CONTENT, Briefing, briefing_fields
 
 __all__ = ["CONTENT_FIELDS", "shape"]
 
-CONTENT_FIELDS = ("title", "kicker", "summary", "body_html", "headings", "citations", "image")
+CONTENT_FIELDS = briefing_fields(role=CONTENT)
 
 
 def shape(b: Briefing) -> str:

@@ -13,8 +13,21 @@ from typing import Any
 import pytest
 
 from briefgen.build import BuildOptions, Engine
+from briefgen.content import BRIEFING_SCHEMA
 from briefgen.digests import Digests, digest
-from briefgen.models import Briefing, Source
+from briefgen.engine.shapes import CONTENT_FIELDS
+from briefgen.models import (
+    CARD,
+    CONTENT,
+    HIDDEN,
+    MODEL,
+    PAGE,
+    SHAPE,
+    Briefing,
+    Source,
+    briefing_fields,
+    front_matter_keys,
+)
 from briefgen.site import Site
 from tests.sitekit import CONFIG, NOW, write_site
 
@@ -226,21 +239,23 @@ def test_editing_another_briefing_changes_none_of_this_ones_digests(
 # -- field by field, on the model ---------------------------------------------------------------
 
 
-CARD_FIELDS: dict[str, Any] = {
+# A value other than the test site's for every Briefing field; which digests it must change comes
+# from the field's declaration (models.py), not from this test.
+OTHER_VALUES: dict[str, Any] = {
     "url": "/elsewhere/", "title": "Other", "kicker": "Kicker", "summary": "Other summary.",
     "date": datetime(2020, 1, 1, tzinfo=UTC), "updated": datetime(2026, 3, 9, tzinfo=UTC),
     "draft": True, "future": True, "guid": "urn:uuid:other", "category": None,
     "authors": [], "tags": [("other", "Other")], "lang": "de", "timezone": "Europe/Kyiv",
-}
-PAGE_ONLY_FIELDS: dict[str, Any] = {
     "body_html": "<p>Other.</p>", "headings": [(2, "x", "X")], "image": "/img.png",
     "translation_key": "other", "cited": [],
     "further": [Source("x", "X", "Outlet", "https://x.example/", "content/sources/x.md")],
-}
-HIDDEN_FIELDS: dict[str, Any] = {  # not shown anywhere: changing them changes no key
     "path": "content/briefings/moved.md", "slug": "moved", "author_refs": [],
     "category_ref": None, "source_refs": [], "citations": None, "positions": {"lang": (3, 1)},
+    "sources": [],
 }
+CARD_FIELDS = briefing_fields(feeds=CARD)
+PAGE_ONLY_FIELDS = briefing_fields(feeds=PAGE)
+HIDDEN_FIELDS = briefing_fields(feeds=HIDDEN)
 
 
 @pytest.mark.parametrize("name", sorted(CARD_FIELDS))
@@ -248,7 +263,7 @@ def test_each_card_field_changes_the_card_digest(site_with: Callable[..., Site],
                                                  name: str) -> None:
     site = site_with()
     alpha = briefing(site, "alpha")
-    other = dataclasses.replace(alpha, **{name: CARD_FIELDS[name]})
+    other = dataclasses.replace(alpha, **{name: OTHER_VALUES[name]})
     d = Digests(site)
     assert d.card(other) != d.card(alpha)
     assert d.briefing(other) != d.briefing(alpha)
@@ -259,7 +274,7 @@ def test_each_page_field_changes_the_briefing_digest_but_not_the_card(
         site_with: Callable[..., Site], name: str) -> None:
     site = site_with()
     alpha = briefing(site, "alpha")
-    other = dataclasses.replace(alpha, **{name: PAGE_ONLY_FIELDS[name]})
+    other = dataclasses.replace(alpha, **{name: OTHER_VALUES[name]})
     d = Digests(site)
     assert d.card(other) == d.card(alpha)
     assert d.briefing(other) != d.briefing(alpha)
@@ -270,16 +285,28 @@ def test_fields_no_template_shows_change_no_digest(site_with: Callable[..., Site
                                                    name: str) -> None:
     site = site_with()
     alpha = briefing(site, "alpha")
-    other = dataclasses.replace(alpha, **{name: HIDDEN_FIELDS[name]})
+    other = dataclasses.replace(alpha, **{name: OTHER_VALUES[name]})
     d = Digests(site)
     assert d.card(other) == d.card(alpha)
     assert d.briefing(other) == d.briefing(alpha)
 
 
-def test_every_briefing_field_is_classified() -> None:
-    """A new Briefing field must be added to the card, the page or the hidden list (and to
-    digests.py when a template shows it)."""
-    fields = {f.name for f in dataclasses.fields(Briefing)}
-    classified = set(CARD_FIELDS) | set(PAGE_ONLY_FIELDS) | set(HIDDEN_FIELDS)
-    assert fields - classified == {"sources"}  # derived: cited + further
-    assert classified <= fields
+def test_every_briefing_field_is_declared_and_tested() -> None:
+    """Each Briefing field declares what it feeds and what an edit of it does (models.py), and
+    the tests above have a value to change it to."""
+    for f in dataclasses.fields(Briefing):
+        assert f.metadata.get("feeds") in (CARD, PAGE, HIDDEN), f.name
+        assert f.metadata.get("role") in (CONTENT, SHAPE, MODEL), f.name
+    assert set(OTHER_VALUES) == {f.name for f in dataclasses.fields(Briefing)}
+
+
+def test_front_matter_schema_reads_exactly_the_declared_keys() -> None:
+    assert set(BRIEFING_SCHEMA.fields) == set(front_matter_keys())
+    assert front_matter_keys()["id"] == "guid"
+    assert front_matter_keys()["sources"] == "source_refs"
+
+
+def test_only_content_fields_are_edited_in_place() -> None:
+    assert set(CONTENT_FIELDS) == {"title", "kicker", "summary", "body_html", "headings",
+                                   "citations", "image"}
+    assert not set(CONTENT_FIELDS) & set(briefing_fields(role=MODEL))
