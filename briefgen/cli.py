@@ -70,7 +70,8 @@ def _summary(result: BuildResult, verbose: bool, published: bool) -> None:
         if result.makers:  # worker time: in parallel, it adds up to more than the step took
             console.print("  render time by template (all workers):")
         for name, (made, seconds) in sorted(result.makers.items(), key=lambda kv: -kv[1][1]):
-            console.print(f"    {name:<20} {made:>7} files {seconds * 1000:10.1f} ms "
+            files = "file " if made == 1 else "files"
+            console.print(f"    {name:<20} {made:>7} {files} {seconds * 1000:10.1f} ms "
                           f"{seconds * 1000 / made:7.2f} ms each")
     counts = result.counts
     where = (f" into {result.output} ({counts.get('written', 0)} files changed)" if published
