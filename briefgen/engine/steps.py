@@ -299,7 +299,7 @@ class Engine:
                                  keep_spare=self.options.spare and self.options.cache)
         else:
             scratch = Path(tempfile.mkdtemp(prefix="briefgen-check-")) / "site"
-            self.output = Output(self.root, scratch)
+            self.output = Output(self.root, scratch, keep_spare=False)
         self.output.begin()
         self.result.output = self.output.out
 

@@ -112,9 +112,9 @@ def test_broken_yaml_unknown_category_and_bad_date_are_each_one_line_and_site_is
 
     assert build_errors(root) == ACCEPTANCE_ERRORS
     assert snapshot(root / "site") == published
-    # nothing left behind but the build cache
+    # nothing left behind but the build state (the cache, and the spare kept for publishing)
     assert sorted(p.name for p in root.iterdir()) == [".briefgen-cache", "briefgen.yaml",
-                                                      "content", "site"]
+                                                      "content", "site", "site.briefgen-spare"]
 
 
 def test_errors_in_several_files_are_all_reported_in_one_pass(make_site: MakeSite) -> None:

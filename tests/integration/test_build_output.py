@@ -256,8 +256,9 @@ def test_template_raising_halfway_keeps_the_published_site_and_leaves_no_staging
         "themes/default/templates/briefing.html:4:1: error: template error while rendering "
         "/briefings/2026/01/grid/: ZeroDivisionError: integer division or modulo by zero"]
     assert snapshot(root / "site") == published
-    assert sorted(p.name for p in root.iterdir()) == [  # no staging left, only the cache
-        ".briefgen-cache", "briefgen.yaml", "content", "site", "static", "themes"]
+    assert sorted(p.name for p in root.iterdir()) == [  # no staging left, only the state
+        ".briefgen-cache", "briefgen.yaml", "content", "site", "site.briefgen-spare", "static",
+        "themes"]
 
 
 def test_template_syntax_error_is_reported_with_file_and_line(make_site: MakeSite) -> None:
@@ -374,7 +375,8 @@ def test_output_outside_the_site_is_published_there(make_site: MakeSite, tmp_pat
     build_site(root, output=out)
     assert (out / "briefings/2026/02/tridon/index.html").is_file()
     assert not (root / "site").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site-src"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "public.briefgen-spare",
+                                                          "site-src"]
 
 
 # -- reproducibility ----------------------------------------------------------------------------
@@ -444,7 +446,8 @@ def reorder_listings(monkeypatch: pytest.MonkeyPatch,
         with scandir(path) as it:
             entries = list(it)
         order(entries)
-        listed.append(os.fspath(path))
+        if not isinstance(path, int):  # (shutil.rmtree lists folders by descriptor)
+            listed.append(os.fspath(path))
         return _Listing(entries)
 
     def reordered_listdir(path: Any = ".") -> list[Any]:
