@@ -39,7 +39,7 @@ def test_the_switch_on_an_untranslated_briefing_goes_to_the_other_home(
     page = new_page(chromium)
     page.goto(demo_url + UNTRANSLATED)
     link = page.get_by_role("navigation", name="Language").get_by_role("link", name="Русский")
-    expect(link).to_have_accessible_name("Русский (home page: this page is not translated)")
+    expect(link).to_have_accessible_name("Русский (not translated: opens the home page)")
     link.click()
     page.wait_for_url(demo_url + "ru/")
     expect(page.locator("html")).to_have_attribute("lang", "ru")
