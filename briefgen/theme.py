@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from briefgen import i18n
 from briefgen.config import Config
 from briefgen.diagnostics import Diagnostics
+from briefgen.markdown import plain_text
 from briefgen.urls import Urls
 
 # {% extends/include/import/from "name" %}: a quick scan instead of parsing every template.
@@ -69,6 +70,7 @@ class Theme:
             abs_url=urls.abs,
             conjoin=self.conjoin,
             zone=self.zone_name,
+            plain=plain_text,
         )
         self.env.tests.update(midnight=self.is_midnight)
         self.env.globals.update(config=config, urls=urls)

@@ -10,6 +10,7 @@ import errno
 import signal
 import sys
 import threading
+import time
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -155,10 +156,11 @@ def _watched(root: Path) -> str:
 def run(options: ServeOptions) -> int:
     """The serve command: returns the exit code (0 after Ctrl-C)."""
     app = PreviewApp(options)
-    stop = threading.Event()
 
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        stop.set()
+        # SIGTERM stops the preview as Ctrl-C does, wherever the main thread waits (for the
+        # first build too), not at its next look at a flag.
+        raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, on_signal)
     try:
@@ -173,8 +175,8 @@ def run(options: ServeOptions) -> int:
         app.wait_first_build()
         if options.open_browser:
             webbrowser.open(app.url)
-        while not stop.wait(0.5):
-            pass
+        while True:
+            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
