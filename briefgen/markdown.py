@@ -110,15 +110,17 @@ def _plain(token: object) -> str:
     return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
-_INLINE = MarkdownIt("commonmark", {"html": True}).enable("strikethrough")
+# HTML is off: front matter text is never markup, so '<b>' stays the text it is.
+_INLINE = MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
 # Every link counts as one, whatever its scheme: only its text is kept.
 _INLINE.validateLink = lambda url: True  # type: ignore[method-assign]
 
 
 def plain_text(text: str) -> str:
-    """Inline Markdown as the plain text a reader sees, for meta tags and JSON-LD: link and
-    emphasis syntax, HTML tags and link targets dropped, an image's alt text kept, whitespace
-    collapsed. `[a](javascript:x) *b*` -> 'a b'."""
+    """Inline Markdown (front matter text such as a summary) as the plain text a reader sees, for
+    meta tags and JSON-LD: link and emphasis syntax and link targets dropped, an image's alt text
+    kept, HTML left as the literal text it is, whitespace collapsed.
+    `[a](javascript:x) *b*` -> 'a b'; `<b>x</b>` -> '<b>x</b>'."""
     if not any(ch in text for ch in "[]*_`<>!\\&~"):
         return " ".join(text.split())
     parts: list[str] = []
