@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from briefgen.diagnostics import Diagnostic
 from briefgen.serve.overlay import OVERLAY_ID, overlay_html
-from tests.theme.kit import PAGES, REPO, WIDTHS, chromium, demo, demo_url, new_page
+from tests.theme.kit import PAGES, REPO, WIDTHS, chromium, demo, demo_url, new_page, open_menu
 
 __all__ = ["chromium", "demo", "demo_url"]  # fixtures used by the tests below
 
@@ -39,13 +39,6 @@ def shot(page: Any, name: str, width: int, dark: bool, selector: str | None = No
         page.locator(selector).first.screenshot(path=str(path))
     else:
         page.screenshot(path=str(path))
-
-
-def open_menu_if_folded(page: Any) -> None:
-    toggle = page.locator(".menu-toggle")
-    if toggle.is_visible():
-        toggle.click()
-        expect(toggle).to_have_attribute("aria-expanded", "true")
 
 
 @looks
@@ -217,7 +210,7 @@ def test_the_switch_to_an_untranslated_language_says_so_on_screen(
         chromium: Any, demo_url: str, width: int, dark: bool) -> None:
     page = new_page(chromium, width=width, dark=dark)
     page.goto(demo_url + UNTRANSLATED)
-    open_menu_if_folded(page)
+    open_menu(page)
     switch = page.get_by_role("navigation", name="Language")
     note = switch.locator(".untranslated-note")
     expect(note).to_have_text("(not translated: opens the home page)")
