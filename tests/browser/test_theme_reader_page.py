@@ -159,6 +159,8 @@ def test_the_phone_header_is_at_most_120px_with_its_tools_in_a_keyboard_menu(
     expect(search).to_be_hidden()
     page.keyboard.press(" ")
     expect(toggle).to_have_attribute("aria-expanded", "true")
+    page.emulate_media(media="print")  # a printed page has no menu to open
+    expect(toggle).to_be_hidden()
     page.context.close()
 
 
