@@ -128,6 +128,13 @@ def _check_site(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
     _check_languages(value, ctx)
 
 
+AUTHOR = Record("author", {
+    "name": Field(Str(), required=True),
+    "email": Field(Str(r"[^@\s]+@[^@\s]+", "an e-mail address")),
+    "url": Field(Url(("http", "https"), relative=False)),
+})
+SOCIAL = DictOf("social", Url(("http", "https", "mailto"), relative=False))
+
 SCHEMA = Record(
     "briefgen.yaml",
     {
@@ -144,6 +151,12 @@ SCHEMA = Record(
             "default": Field(Bool(), doc="The language at / (default: the first listed)."),
             "title": Field(Str(), doc="The site's title in this language (default 'title')."),
             "description": Field(Str(), doc="The description in this language."),
+            "author": Field(AUTHOR, doc="The site's author in this language's feeds, over "
+                            "the site's 'author' key by key (default: the site's)."),
+            "copyright": Field(Str(), doc="The footer's and feeds' copyright line in this "
+                               "language (default 'copyright')."),
+            "social": Field(SOCIAL, doc="The footer's links in this language, replacing "
+                            "'social' (default: the site's)."),
         })), doc="Every language the site publishes in; each but the default lives under "
             "/<code>/."),
         "slugs": Field(Str("|".join(SLUG_MODES), "'transliterate' or 'unicode'"),
@@ -161,14 +174,9 @@ SCHEMA = Record(
             "items": Field(Int(1, 10_000), doc="Items per feed (default 20)."),
             "full_content": Field(Bool(), doc="Full text in feeds (default true)."),
         }), doc="Feed settings."),
-        "author": Field(Record("author", {
-            "name": Field(Str(), required=True),
-            "email": Field(Str(r"[^@\s]+@[^@\s]+", "an e-mail address")),
-            "url": Field(Url(("http", "https"), relative=False)),
-        }), doc="The site's author (feeds)."),
+        "author": Field(AUTHOR, doc="The site's author (feeds)."),
         "copyright": Field(Str(), doc="Copyright or licence line for the footer and feeds."),
-        "social": Field(DictOf("social", Url(("http", "https", "mailto"), relative=False)),
-                        doc="Label -> URL links for the footer."),
+        "social": Field(SOCIAL, doc="Label -> URL links for the footer."),
         "markdown": Field(Record("markdown", {
             "raw_html": Field(Bool(), doc="Allow raw HTML in Markdown (default true)."),
         }), doc="Markdown settings."),
@@ -217,9 +225,13 @@ class Config:
         return next(lang for lang in self.languages if lang.default)
 
     def localized(self, language: Language) -> Config:
-        """This config as a page in `language` sees it: its title, description and code."""
+        """This config as a page in `language` sees it: its title, description, author,
+        copyright, footer links and code."""
         return replace(self, title=language.title or self.title,
                        description=language.description or self.description,
+                       author={**self.author, **dict(language.author)},
+                       copyright=language.copyright or self.copyright,
+                       social=dict(language.social) if language.social else self.social,
                        language=language.code)
 
     @property
@@ -247,7 +259,10 @@ def _languages(values: LDict, config: Config) -> list[Language]:
     default = next((e["code"] for e in entries if e.get("default")), entries[0]["code"])
     return [Language(code=e["code"], name=e.get("name") or display_name(e["code"]),
                      default=e["code"] == default, title=e.get("title", ""),
-                     description=e.get("description", ""))
+                     description=e.get("description", ""),
+                     author=tuple(dict(e.get("author", {})).items()),
+                     copyright=e.get("copyright", ""),
+                     social=tuple(dict(e.get("social", {})).items()))
             for e in entries]
 
 

@@ -20,6 +20,11 @@ class Language:
     default: bool = True
     title: str = ""  # the site's title in this language ('' : the site's own)
     description: str = ""
+    # The site's author (key, value pairs over the site's), copyright line and footer links
+    # (label, URL) in this language; empty: the site's.
+    author: tuple[tuple[str, str], ...] = ()
+    copyright: str = ""
+    social: tuple[tuple[str, str], ...] = ()
 
     @property
     def prefix(self) -> str:

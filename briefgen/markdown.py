@@ -14,7 +14,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from briefgen.citations import CitationData, citations_plugin
 from briefgen.highlight import highlight
 
-__all__ = ["CLOBBER_NAMES", "Rendered", "create_markdown", "heading_slug", "render"]
+__all__ = ["CLOBBER_NAMES", "Rendered", "create_markdown", "heading_slug", "plain_text", "render"]
 
 # Names a heading id must not take: they would shadow globals or prototype properties for scripts
 # that read window.<name> or document.<name> (DOM clobbering).
@@ -108,6 +108,29 @@ def _plain(token: object) -> str:
     parts = [" " if c.type in ("softbreak", "hardbreak") else c.content for c in children
              if c.type in ("text", "text_special", "code_inline", "softbreak", "hardbreak")]
     return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+# HTML is off: front matter text is never markup, so '<b>' stays the text it is.
+_INLINE = MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
+# Every link counts as one, whatever its scheme: only its text is kept.
+_INLINE.validateLink = lambda url: True  # type: ignore[method-assign]
+
+
+def plain_text(text: str) -> str:
+    """Inline Markdown (front matter text such as a summary) as the plain text a reader sees, for
+    meta tags and JSON-LD: link and emphasis syntax and link targets dropped, an image's alt text
+    kept, HTML left as the literal text it is, whitespace collapsed.
+    `[a](javascript:x) *b*` -> 'a b'; `<b>x</b>` -> '<b>x</b>'."""
+    if not any(ch in text for ch in "[]*_`<>!\\&~"):
+        return " ".join(text.split())
+    parts: list[str] = []
+    for block in _INLINE.parseInline(text):
+        for child in block.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+            elif child.type in ("text", "text_special", "code_inline", "image"):
+                parts.append(child.content)  # an image's content is its alt text
+    return " ".join("".join(parts).split())
 
 
 def _shorten(text: str) -> str:

@@ -20,13 +20,14 @@ from markupsafe import Markup, escape
 from briefgen import i18n
 from briefgen.config import Config
 from briefgen.diagnostics import Diagnostics
+from briefgen.markdown import plain_text
 from briefgen.urls import Urls
 
 # {% extends/include/import/from "name" %}: a quick scan instead of parsing every template.
 _STATIC_REF = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 _DYNAMIC_REF = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+[^"'\s]""")
 
-__all__ = ["Theme", "bundled_themes_dir", "template_error_location"]
+__all__ = ["Theme", "bundled_themes_dir", "template_error_location", "zone_label"]
 
 
 def bundled_themes_dir() -> Path:
@@ -68,7 +69,10 @@ class Theme:
             rel=urls.rel,
             abs_url=urls.abs,
             conjoin=self.conjoin,
+            zone=self.zone_name,
+            plain=plain_text,
         )
+        self.env.tests.update(midnight=self.is_midnight)
         self.env.globals.update(config=config, urls=urls)
         self.catalogues = i18n.Catalogues(self.dirs)
         i18n.install(self.env, self.catalogues, self.default_code)
@@ -128,6 +132,29 @@ class Theme:
             found = self._formatted[key] = format_datetime(
                 value.astimezone(zone), format=fmt, tzinfo=zone, locale=self._babel(code))
         return found
+
+    def _zone(self, tz: str) -> ZoneInfo:
+        return ZoneInfo(tz) if tz else self.config.tz
+
+    @jinja2.pass_context
+    def zone_name(self, context: jinja2.runtime.Context, value: datetime, tz: str = "") -> str:
+        """The name of the timezone (the site's, or `tz`) at a moment, as a byline shows it:
+        the language's own abbreviation where Babel (CLDR) has one ('EST', 'MEZ'), else the
+        timezone database's ('CET', 'CEST', 'MSK'), else the zone's city in the page's language
+        ('Tbilisi', 'Тбилиси'); never a bare offset such as 'GMT+04:00' unless nothing else
+        names it."""
+        code = i18n.page_language(context, self.default_code)
+        key = ("zone", value, "", tz, code)
+        found = self._formatted.get(key)
+        if found is None:
+            found = self._formatted[key] = zone_label(value, self._zone(tz), self._babel(code))
+        return found
+
+    def is_midnight(self, value: datetime, tz: str = "") -> bool:
+        """True when a moment falls at 00:00:00 in the site's timezone (or `tz`): what a bare
+        date such as `date: 2026-03-19` is read as, so a byline shows the date alone."""
+        local = value.astimezone(self._zone(tz))
+        return (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
 
     @jinja2.pass_context
     def conjoin(self, context: jinja2.runtime.Context, items: list[Any],
@@ -195,6 +222,29 @@ class Theme:
             except ValueError:
                 continue
         return path.name
+
+
+_OFFSET_NAME = re.compile(r"(?:GMT|UTC)?[+-]\d{1,2}(?::?\d{2})?")
+
+
+def zone_label(value: datetime, zone: ZoneInfo, locale: Locale) -> str:
+    """A short name of `zone` at the moment `value`, in `locale` (see Theme.zone_name)."""
+    from babel.dates import format_datetime, get_timezone_location, get_timezone_name
+
+    local = value.astimezone(zone)
+    own = get_timezone_name(local, "short", locale=locale)
+    if own.isalpha() and len(own) <= 5:
+        return own
+    abbreviation = local.tzname() or ""
+    if abbreviation.isalpha():
+        return abbreviation
+    try:
+        city = get_timezone_location(zone, locale=locale, return_city=True)
+    except (LookupError, ValueError, AttributeError):
+        city = ""
+    if city and not _OFFSET_NAME.fullmatch(city):
+        return city
+    return format_datetime(local, "ZZZZ", tzinfo=zone, locale=locale)
 
 
 def template_error_location(exc: BaseException) -> tuple[str | None, int]:

@@ -27,6 +27,10 @@ _STYLE = (
     "border-bottom:4px solid #e5484d;box-shadow:0 4px 24px rgba(0,0,0,.5);text-align:left"
 )
 
+# Its own colours, whatever the page's stylesheet says about buttons: dark on light, 15:1.
+_BUTTON = ("font:inherit;margin-top:.5rem;padding:.3rem .8rem;color:#1b1b1f;background:#f2f2f2;"
+           "border:1px solid #f2f2f2;border-radius:.25rem;cursor:pointer")
+
 
 def snippet(bases: Sequence[Path], diag: Diagnostic) -> list[tuple[int, str, bool]]:
     """(line number, text, is the offending line) around diag.line, read from the first base
@@ -89,5 +93,5 @@ def overlay_html(diagnostics: Sequence[Diagnostic], bases: Sequence[Path],
             f"{errors} error{'s' if errors != 1 else ''}. Fix the file and save: the preview "
             f"rebuilds by itself.</p><p style=\"margin:0 0 1rem;color:#bbb\">{underneath}</p>"
             f"<ol style=\"margin:0;padding-left:1.5rem\">{items}</ol>{more}"
-            f"<button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"font:inherit;"
-            f"margin-top:.5rem\">Hide until the next build</button></div>")
+            f"<button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"{_BUTTON}\">"
+            f"Hide until the next build</button></div>")

@@ -55,6 +55,8 @@ def _generator(edition: Edition, title: str, home: str, self_url: str,
     config = edition.config
     newest = max((b.updated or b.date for b in items), default=edition.updated or EPOCH)
     fg = FeedGenerator()
+    # RSS's own <author> must be an e-mail address: items name their authors in dc:creator.
+    fg.load_extension("dc", atom=False, rss=True)
     fg.id(urls.abs(home))
     fg.title(title)
     fg.subtitle(config.description or title)
@@ -83,6 +85,8 @@ def _generator(edition: Edition, title: str, home: str, self_url: str,
             fe.content(contents[b.path], type="html")
         for author in b.authors:
             fe.author({"name": author.name})
+        if b.authors:
+            fe.dc.dc_creator([a.name for a in b.authors])
         if b.category:
             fe.category(term=b.category.id, label=b.category.name)
         for tag, name in b.tags:

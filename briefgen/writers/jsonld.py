@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from briefgen.markdown import plain_text
 from briefgen.models import Briefing, Source
 from briefgen.urls import Urls
 
@@ -35,7 +36,7 @@ def briefing_jsonld(b: Briefing, urls: Urls, site_name: str) -> dict[str, Any]:
         "@type": ARTICLE_TYPES.get(b.category.id if b.category else "", "NewsArticle"),
         "headline": b.title,
         "inLanguage": b.lang,
-        "description": b.summary,
+        "description": plain_text(b.summary),  # meta tags' text: no Markdown syntax
         "url": urls.abs(b.url),
         "mainEntityOfPage": urls.abs(b.url),
         "datePublished": b.date.isoformat(),

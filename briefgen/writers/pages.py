@@ -1,4 +1,5 @@
-"""HTML pages: home, briefings, standalone pages, taxonomy lists, archive and 404."""
+"""HTML pages: home, briefings, standalone pages, taxonomy lists, archive, 404 and the page at
+the briefings' common folder that leads to the archive."""
 
 from __future__ import annotations
 
@@ -159,5 +160,26 @@ def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
                source=source, outlet=outlet)
     for outlet in site.outlets.values():
         r.page(default, "outlet.html", outlet.url, d.outlet(outlet), outlet=outlet)
-    r.page(default, "404.html", "/404.html", "")
+    for edition in site.editions.values():
+        r.page(edition, "404.html", edition.language.path("/404.html"), "",
+               equivalents=site.everywhere("/404.html"))
+    _briefings_folder(r, site)
     return r.jobs
+
+
+def _briefings_folder(r: _Pages, site: Site) -> None:
+    """At the folder every briefing URL starts with ('/briefings/' by default), in each
+    language, a page that sends the reader to the archive, instead of a 404. None when the
+    pattern has no such folder or another page is already there."""
+    pattern = site.config.permalinks["briefing"]
+    folder = pattern.split("{", 1)[0].rsplit("/", 1)[0] + "/"
+    if folder == "/":
+        return
+    taken = {job.rel for job in r.jobs}
+    for edition in site.editions.values():
+        url = edition.language.path(folder)
+        if site.urls.output_file(url) in taken:
+            continue
+        archive = edition.language.path("/archive/")
+        r.page(edition, "redirect.html", url, archive, equivalents=site.everywhere(folder),
+               target=archive)

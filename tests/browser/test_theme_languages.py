@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.theme.kit import PAGES, WIDTHS, chromium, demo, demo_url, new_page
+from tests.theme.kit import PAGES, WIDTHS, chromium, demo, demo_url, new_page, open_menu
 
 __all__ = ["chromium", "demo", "demo_url"]  # fixtures used by the tests below
 
@@ -21,11 +21,13 @@ AXE = Axe()
 def test_the_switch_goes_to_the_translation_and_back(chromium: Any, demo_url: str) -> None:
     page = new_page(chromium, width=390)
     page.goto(demo_url + TRANSLATED)
+    open_menu(page)  # a phone: the switch is in the menu
     switch = page.get_by_role("navigation", name="Language")
     expect(switch.get_by_role("link", name="English")).to_have_attribute("aria-current", "page")
     switch.get_by_role("link", name="Русский").click()
     page.wait_for_url(demo_url + "ru/" + TRANSLATED)
     expect(page.locator("html")).to_have_attribute("lang", "ru")
+    open_menu(page)
     switch = page.get_by_role("navigation", name="Язык")
     expect(switch.get_by_role("link", name="Русский")).to_have_attribute("aria-current", "page")
     expect(page.locator(".sources h2")).to_have_text("Источники")
@@ -39,7 +41,7 @@ def test_the_switch_on_an_untranslated_briefing_goes_to_the_other_home(
     page = new_page(chromium)
     page.goto(demo_url + UNTRANSLATED)
     link = page.get_by_role("navigation", name="Language").get_by_role("link", name="Русский")
-    expect(link).to_have_accessible_name("Русский (home page: this page is not translated)")
+    expect(link).to_have_accessible_name("Русский (not translated: opens the home page)")
     link.click()
     page.wait_for_url(demo_url + "ru/")
     expect(page.locator("html")).to_have_attribute("lang", "ru")
@@ -79,6 +81,7 @@ def test_pages_with_the_language_switch_have_no_axe_violations(
         chromium: Any, demo_url: str, path: str, dark: bool, width: int) -> None:
     page = new_page(chromium, width=width, dark=dark)
     page.goto(demo_url + path)
+    open_menu(page)  # on a phone the switch is in the menu: checked open
     expect(page.locator("nav.languages")).to_be_visible()
     results = AXE.run(page)
     page.context.close()

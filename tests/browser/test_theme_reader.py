@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.theme.kit import PAGES, chromium, demo, demo_url, new_page
+from tests.theme.kit import PAGES, chromium, demo, demo_url, new_page, open_menu
 
 __all__ = ["chromium", "demo", "demo_url"]  # fixtures used by the tests below
 
@@ -54,6 +54,7 @@ def test_text_size_has_steps_is_remembered_and_the_layout_holds(chromium: Any,
                                                                 demo_url: str) -> None:
     page = new_page(chromium, width=390)
     page.goto(demo_url + BRIEFING)
+    open_menu(page)  # a phone: A- and A+ are in the menu
     size = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
     start = page.evaluate(size)
     larger = page.get_by_role("button", name="A+ larger text")
@@ -66,11 +67,13 @@ def test_text_size_has_steps_is_remembered_and_the_layout_holds(chromium: Any,
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways at the largest text size ({width}px)"
     page.reload()
+    open_menu(page)
     assert page.evaluate(size) == sizes[-1]
     expect(larger).to_be_disabled()
     smaller.click()
     smaller.click()
     page.reload()
+    open_menu(page)
     assert page.evaluate(size) == sizes[-3]
     while smaller.is_enabled():
         smaller.click()
@@ -106,6 +109,7 @@ def test_share_links_are_plain_links_with_the_page_url(chromium: Any, demo_url: 
 def test_the_header_search_box_finds_a_known_briefing(chromium: Any, demo_url: str) -> None:
     page = new_page(chromium, width=390)
     page.goto(demo_url)
+    open_menu(page)  # a phone: the search box is in the menu
     page.get_by_role("searchbox", name="Search the site").fill("frigate")
     page.get_by_role("searchbox", name="Search the site").press("Enter")
     page.wait_for_url("**/search/?q=frigate")

@@ -1,14 +1,16 @@
-"""`briefgen serve` as a user runs it: the URL printed, pages served, Ctrl-C exits 0, a taken
-port explained, the next free port said clearly."""
+"""`briefgen serve` as a user runs it: the URL printed, pages served, Ctrl-C exits 0, SIGTERM stops
+it as quickly, a taken port explained, the next free port said clearly."""
 
 from __future__ import annotations
 
 import errno
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +20,8 @@ from briefgen.diagnostics import BriefgenError
 from briefgen.serve.app import ServeOptions, bind
 from briefgen.serve.http import PreviewServer
 from tests.serve.kit import BRIEFING, SITE, get, wait_until
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def serve(root: Path, *args: str) -> subprocess.Popen[str]:
@@ -85,3 +89,49 @@ def test_serve_without_a_site_is_a_usage_error(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "briefgen", "--site", str(tmp_path), "serve"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "no briefgen.yaml" in proc.stderr
+
+
+def started(root: Path) -> tuple[subprocess.Popen[str], int]:
+    """`briefgen serve` on any free port, once it has said where it serves."""
+    proc = serve(root, "--port", "0")
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+    assert match, line + (proc.stderr.read() if proc.stderr else "")
+    return proc, int(match.group(1))
+
+
+def test_sigterm_stops_the_preview_in_under_half_a_second(
+        make_site: Callable[..., Path]) -> None:
+    proc, port = started(make_site(SITE))
+    try:
+        wait_until(lambda: get(port, BRIEFING).status == 200, timeout=60, what="the first build")
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        took = time.monotonic() - sent
+    finally:
+        proc.kill()
+        _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "Stopping the preview." in err and "Traceback" not in err
+    assert took < 0.5, f"SIGTERM took {took:.2f} s to stop the preview"
+
+
+def test_sigterm_during_the_first_build_stops_at_once_as_ctrl_c_does(tmp_path: Path) -> None:
+    """The signal does not wait for the first build to finish before the preview stops (the
+    demo site: its first build takes about a second)."""
+    root = tmp_path / "demo"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "briefgen.yaml", root / "briefgen.yaml")
+    proc, _port = started(root)
+    try:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+        _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    stopping = err.index("Stopping the preview.")
+    built = err.find("Built in")
+    assert built == -1 or stopping < built, err

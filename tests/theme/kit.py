@@ -23,7 +23,7 @@ import pytest
 from briefgen.build import BuildOptions, build
 
 __all__ = ["CHROMIUM", "NOW", "PAGES", "REPO", "WIDTHS", "chromium", "demo", "demo_url",
-           "launch_args", "new_page", "require"]
+           "launch_args", "new_page", "open_menu", "require"]
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -116,3 +116,13 @@ def new_page(browser: Any, width: int = 1280, dark: bool = False, **context: Any
     ctx = browser.new_context(viewport={"width": width, "height": 900},
                               color_scheme="dark" if dark else "light", **context)
     return ctx.new_page()
+
+
+def open_menu(page: Any) -> None:
+    """On a phone, open the header's menu (search, reading options, languages); on a desktop,
+    where there is no menu, do nothing."""
+    toggle = page.locator("header .menu-toggle")
+    if toggle.is_visible():
+        toggle.click()
+        page.wait_for_function("document.querySelector('header .menu-toggle')"
+                               ".getAttribute('aria-expanded') === 'true'")

@@ -117,7 +117,7 @@ def test_english_and_russian_pages_of_one_site_show_their_own_strings(
     assert ru.xpath('//footer//p[@class="feeds"]/a/@href') == [
         "/ru/feed.xml", "/ru/atom.xml", "/ru/feed.json"]
     home = page(out, "ru/index.html")
-    assert text(home, '//p[@class="banner"]') == ["Главное"]
+    assert text(home, '//h2[@class="banner"]') == ["Главное"]
     assert text(page(out, "ru/archive/index.html"), "//h1") == ["Архив"]
     assert text(page(out, "ru/archive/index.html"), "//h3") == ["Февраль 2026"]
     assert text(page(out, "archive/index.html"), "//h3") == ["February 2026"]
@@ -149,8 +149,8 @@ def test_the_switch_goes_to_the_translation_or_to_the_other_home(make_site: Make
     ferry = page(out, slug_of(out, "briefings", "A new ferry"))
     [other] = ferry.xpath('//nav[@class="languages"]//a[not(@aria-current)]')
     assert other.get("href") == "/ru/" and other.get("class") == "untranslated"
-    assert text(other, './/span[@class="visually-hidden"]') == [
-        "(home page: this page is not translated)"]
+    assert text(other, './/span[@class="untranslated-note"]') == [
+        "(not translated: opens the home page)"]
 
 
 def test_hreflang_links_name_the_page_and_its_translations(make_site: MakeSite) -> None:

@@ -1,4 +1,5 @@
-/* briefgen default theme: night theme, text size, copy link and print. Reading never needs it. */
+/* briefgen default theme: night theme, text size, copy link, print and the phone menu.
+   Reading never needs it. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -66,6 +67,20 @@
     }
   }
 
+  /* The phone menu: the button's aria-expanded shows or hides the tools (style.css); Escape
+     closes it and puts the focus back on the button. */
+  function setMenu(button, open) {
+    button.setAttribute("aria-expanded", String(open));
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    each("[data-action=menu][aria-expanded=true]", function (button) {
+      var tools = document.getElementById(button.getAttribute("aria-controls"));
+      if (tools && tools.contains(document.activeElement)) button.focus();
+      setMenu(button, false);
+    });
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button[data-action]") : null;
     if (!button) return;
@@ -80,6 +95,8 @@
       copy(button);
     } else if (action === "print") {
       window.print();
+    } else if (action === "menu") {
+      setMenu(button, button.getAttribute("aria-expanded") !== "true");
     }
     sync();
   });
