@@ -217,6 +217,12 @@ class _Build:
                                now=now, drafts=self.options.drafts, future=self.options.future,
                                outlets=self.outlets, tags=self.tags)
         self.result.counts["briefings"] = len(self.site.briefings)
+        # what the summary says was left out, and which option would put it in
+        drafts = [b for b in self.loaded.briefings if b.draft and not self.options.drafts]
+        self.result.counts["drafts_left_out"] = len(drafts)
+        self.result.counts["future_left_out"] = sum(
+            1 for b in self.loaded.briefings
+            if b.future and not self.options.future and not (b.draft and not self.options.drafts))
 
     def collect_jobs(self) -> None:
         from briefgen.writers.feeds import feed_jobs
