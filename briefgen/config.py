@@ -153,6 +153,10 @@ SCHEMA = Record(
         "timezone": Field(Zone(), doc="IANA timezone for bare dates and display (default UTC)."),
         "theme": Field(Str(SLUG, "a theme folder name"), doc="Theme name (default 'default')."),
         "output": Field(Str(), doc="Output folder, relative to the site (default 'site')."),
+        "relative_urls": Field(Bool(), doc="Every link and asset in the pages relative to the "
+                               "page, folders linked as .../index.html, so that the site works "
+                               "opened from a disk or a file share (default false). Feeds, the "
+                               "sitemap, canonical and og: URLs stay absolute."),
         "permalinks": Field(Record("permalinks", {
             kind: Field(Str(), doc=f"URL pattern of a {kind}.") for kind in DEFAULT_PERMALINKS
         }, check=_check_permalinks), doc="URL patterns."),
@@ -195,6 +199,7 @@ class Config:
     timezone: str = "UTC"
     theme: str = "default"
     output: str = "site"
+    relative_urls: bool = False
     permalinks: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PERMALINKS))
     pagination: int = 10
     feed_items: int = 20
@@ -276,7 +281,7 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
         return None
     config = Config(root=root, title=values["title"], base_url=values["base_url"])
     for key in ("description", "language", "timezone", "theme", "output", "pagination",
-                "copyright", "slugs"):
+                "copyright", "slugs", "relative_urls"):
         if key in values:
             setattr(config, key, values[key])
     config.permalinks.update(values.get("permalinks", {}))
