@@ -215,7 +215,8 @@ class _Build:
         self.site = build_site(self.config, self.urls, self.loaded.briefings, self.loaded.pages,
                                self.loaded.library, self.authors, self.categories, self.diags,
                                now=now, drafts=self.options.drafts, future=self.options.future,
-                               outlets=self.outlets, tags=self.tags)
+                               outlets=self.outlets, tags=self.tags,
+                               unparsed=self.loaded.unparsed)
         self.result.counts["briefings"] = len(self.site.briefings)
         # what the summary says was left out, and which option would put it in
         drafts = [b for b in self.loaded.briefings if b.draft and not self.options.drafts]
