@@ -199,7 +199,7 @@ class Config:
     language: str = option("language", Str(LANG, "a language code like 'en'"), "en",
                            doc="The site language; with 'languages', the default one.")
     # default: just `language` (filled in by __post_init__ and load_config)
-    languages: list[Language] = option(
+    languages: list[Language] = option(  # noqa: RUF009 (option() is dataclasses.field)
         "languages", ListOf(_LANGUAGE), factory=list,
         doc="Every language the site publishes in; each but the default lives under /<code>/.")
     slugs: str = option("slugs", Str("|".join(SLUG_MODES), "'transliterate' or 'unicode'"),
@@ -217,18 +217,18 @@ class Config:
         doc="Every link and asset in the pages relative to the page, folders linked as "
         ".../index.html, so that the site works opened from a disk or a file share. Feeds, the "
         "sitemap, canonical and og: URLs stay absolute.")
-    permalinks: dict[str, str] = option(
+    permalinks: dict[str, str] = option(  # noqa: RUF009
         "permalinks", _PERMALINKS, factory=lambda: dict(DEFAULT_PERMALINKS), merge=True,
         doc="URL patterns; the kinds not given keep their defaults.")
     pagination: int = option("pagination", Int(1, 1000), 10, doc="Briefings per list page.")
     feed_items: int = option("feeds.items", Int(1, 10_000), 20, doc="Items per feed.")
     feed_full_content: bool = option("feeds.full_content", Bool(), True,
                                      doc="Full text in feeds.")
-    author: dict[str, str] = option("author", _AUTHOR, factory=dict,
-                                    doc="The site's author (feeds).")
+    author: dict[str, str] = option(  # noqa: RUF009
+        "author", _AUTHOR, factory=dict, doc="The site's author (feeds).")
     copyright: str = option("copyright", Str(), "",
                             doc="Copyright or licence line for the footer and feeds.")
-    social: dict[str, str] = option(
+    social: dict[str, str] = option(  # noqa: RUF009
         "social", DictOf("social", Url(("http", "https", "mailto"), relative=False)),
         factory=dict, doc="Label -> URL links for the footer.")
     raw_html: bool = option("markdown.raw_html", Bool(), True,
