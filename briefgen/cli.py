@@ -14,12 +14,14 @@ from rich.text import Text
 from briefgen import __version__
 from briefgen.build import BuildOptions, BuildResult, build
 from briefgen.clip.command import clip_command
-from briefgen.config import CONFIG_FILE, load_config
+from briefgen.config import load_config
 from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostics, format_json
 from briefgen.progress import BuildProgress
 from briefgen.registry import load_authors, load_categories
-from briefgen.scaffold import init_site, new_briefing
+from briefgen.scaffold import default_author, init_site, new_briefing
 from briefgen.schema import did_you_mean
+from briefgen.sitefolder import site_root
+from briefgen.summary import problem_counts, summary_line
 
 __all__ = ["main"]
 
@@ -46,11 +48,7 @@ def print_diagnostics(diags: Diagnostics, fmt: str, infos: bool = True) -> None:
 
 
 def _site_root(ctx: click.Context) -> Path:
-    root: Path = ctx.obj["site"]
-    if not (root / CONFIG_FILE).is_file():
-        raise click.UsageError(f"no {CONFIG_FILE} in {root.resolve()}; run this in a site "
-                               "folder, pass --site DIR, or create one with 'briefgen init'")
-    return root
+    return site_root(ctx.obj["site"])
 
 
 def _check_base_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -63,7 +61,6 @@ def _check_base_url(_ctx: click.Context, _param: click.Parameter, value: str | N
 
 def _summary(result: BuildResult, verbose: bool, published: bool) -> None:
     console = _console()
-    total = sum(seconds for _, seconds in result.timings)
     if verbose:
         for name, seconds in result.timings:
             console.print(f"  {name:<10} {seconds * 1000:8.1f} ms")
@@ -73,11 +70,7 @@ def _summary(result: BuildResult, verbose: bool, published: bool) -> None:
             files = "file " if made == 1 else "files"
             console.print(f"    {name:<20} {made:>7} {files} {seconds * 1000:10.1f} ms "
                           f"{seconds * 1000 / made:7.2f} ms each")
-    counts = result.counts
-    where = (f" into {result.output} ({counts.get('written', 0)} files changed)" if published
-             else " (nothing written)")
-    console.print(f"{counts.get('briefings', 0)} briefings, {counts.get('pages', 0)} pages, "
-                  f"{counts.get('feeds', 0)} feeds{where} in {total:.2f} s")
+    console.print(summary_line(result, published), markup=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,8 +107,7 @@ def _run(ctx: click.Context, options: BuildOptions, fmt: str, verbose: bool,
     except BuildFailed as failed:
         print_diagnostics(failed.diagnostics, fmt, infos or verbose)
         if fmt == "text":
-            _console().print(f"{len(failed.diagnostics.errors)} error(s), "
-                             f"{len(failed.diagnostics.warnings)} warning(s); "
+            _console().print(f"{problem_counts(failed.diagnostics)}; "
                              + ("nothing was published, the previous site is unchanged"
                                 if options.write else "check failed"))
         ctx.exit(1)
@@ -141,6 +133,10 @@ def build_command(ctx: click.Context, drafts: bool, future: bool, base_url: str 
                   no_cache: bool) -> None:
     """Build the site into site/; on any error publish nothing and keep the old site."""
     root = _site_root(ctx)
+    if drafts and output is None:
+        raise click.UsageError(
+            "--drafts would publish unfinished briefings into the site's output folder; preview "
+            "them with 'briefgen serve --drafts', or build them elsewhere with --drafts -o DIR")
     _run(ctx, BuildOptions(root, drafts=drafts, future=future, base_url=base_url, strict=strict,
                            output=output.resolve() if output else None, jobs=jobs,
                            cache=not no_cache), fmt, verbose)
@@ -173,7 +169,8 @@ def init_command(directory: Path) -> None:
 @cli.command("new")
 @click.argument("title")
 @click.option("--category", help="Category id from content/categories.yaml.")
-@click.option("--author", help="Author id from content/authors.yaml.")
+@click.option("--author", help="Author id from content/authors.yaml (default: the site's "
+              "author from briefgen.yaml).")
 @click.option("--lang", help="Language code from briefgen.yaml's languages (default: the "
               "site's default language).")
 @click.option("--translation-key", help="Shared with the briefing's versions in other languages.")
@@ -183,8 +180,9 @@ def new_command(ctx: click.Context, title: str, category: str | None, author: st
     """Write a new briefing file dated now, with its front matter filled in."""
     root = _site_root(ctx)
     diags = Diagnostics()
+    authors = load_authors(root, diags)
     for value, known, hint in ((category, load_categories(root, diags), "--category"),
-                               (author, load_authors(root, diags), "--author")):
+                               (author, authors, "--author")):
         if value is not None and value not in known:
             raise click.BadParameter(f"unknown {hint.lstrip('-')} '{value}'"
                                      f"{did_you_mean(value, known)}", param_hint=hint)
@@ -198,6 +196,8 @@ def new_command(ctx: click.Context, title: str, category: str | None, author: st
                                  f"{', '.join(codes)}){did_you_mean(lang, codes)}",
                                  param_hint="--lang")
     now = datetime.now(config.tz).replace(second=0, microsecond=0)
+    if author is None:
+        author = default_author(config.author.get("name"), authors)
     try:
         path = new_briefing(root, title, now, category, author,
                             None if lang == config.language else lang, translation_key,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,13 +26,15 @@ from briefgen.schema import (
     ListOf,
     Record,
     Str,
+    Type,
     Url,
     Zone,
 )
 from briefgen.slugs import SLUG_MODES
 from briefgen.yamlnodes import YamlSyntaxError, compose
 
-__all__ = ["CONFIG_FILE", "DEFAULT_PERMALINKS", "SCHEMA", "Config", "load_config"]
+__all__ = ["CONFIG_FILE", "DEFAULT_PERMALINKS", "SCHEMA", "Config", "Option", "load_config",
+           "option", "options"]
 
 CONFIG_FILE = "briefgen.yaml"
 SLUG = r"[a-z0-9][a-z0-9_-]*"
@@ -128,67 +131,65 @@ def _check_site(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
     _check_languages(value, ctx)
 
 
-AUTHOR = Record("author", {
+# -- the options: one declaration each --------------------------------------------------------
+#
+# Each key of briefgen.yaml is declared once, on the Config attribute it fills: where it sits in
+# the file, its type (which validates it, with the line), its default and what it means (as
+# MkDocs' config/defaults.py does). The schema that checks the file and load_config are made from
+# these declarations; docs/configuration.md describes them for people (a test keeps it in step).
+
+
+@dataclass(frozen=True)
+class Option:
+    """A key of briefgen.yaml: its dotted place in the file, its type, and what it means."""
+
+    key: str
+    type: Type
+    doc: str
+    required: bool = False
+    merge: bool = False  # a mapping whose keys not given keep their defaults
+
+
+def option(key: str, type_: Type, default: Any = MISSING, *, doc: str,
+           factory: Callable[[], Any] | None = None, required: bool = False,
+           merge: bool = False) -> Any:
+    """A Config attribute read from `key` (dotted: 'feeds.items') of briefgen.yaml."""
+    meta = {"option": Option(key, type_, doc, required, merge)}
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+# Sections that group options ('feeds: items: 20'): what each is for.
+SECTIONS = {
+    "feeds": "Feed settings.",
+    "markdown": "Markdown settings.",
+    "clip": "Settings of 'briefgen clip'.",
+}
+
+_AUTHOR = Record("author", {
     "name": Field(Str(), required=True),
     "email": Field(Str(r"[^@\s]+@[^@\s]+", "an e-mail address")),
     "url": Field(Url(("http", "https"), relative=False)),
 })
-SOCIAL = DictOf("social", Url(("http", "https", "mailto"), relative=False))
-
-SCHEMA = Record(
-    "briefgen.yaml",
-    {
-        "title": Field(Str(), required=True, doc="The site's name, in the header and feeds."),
-        "description": Field(Str(), doc="One sentence about the site, for meta tags and feeds."),
-        "base_url": Field(Url(("http", "https"), relative=False), required=True,
-                          doc="Where the site is published, e.g. https://example.org/brief/."),
-        "language": Field(Str(LANG, "a language code like 'en'"),
-                          doc="The site language (default en); with 'languages', the default one."),
-        "languages": Field(ListOf(Record("language", {
-            "code": Field(Str(LANG, "a language code like 'ru'"), required=True),
-            "name": Field(Str(), doc="Its name in the language switch (default: Babel's name "
-                          "of the language in itself, e.g. 'Русский')."),
-            "default": Field(Bool(), doc="The language at / (default: the first listed)."),
-            "title": Field(Str(), doc="The site's title in this language (default 'title')."),
-            "description": Field(Str(), doc="The description in this language."),
-            "author": Field(AUTHOR, doc="The site's author in this language's feeds, over "
-                            "the site's 'author' key by key (default: the site's)."),
-            "copyright": Field(Str(), doc="The footer's and feeds' copyright line in this "
-                               "language (default 'copyright')."),
-            "social": Field(SOCIAL, doc="The footer's links in this language, replacing "
-                            "'social' (default: the site's)."),
-        })), doc="Every language the site publishes in; each but the default lives under "
-            "/<code>/."),
-        "slugs": Field(Str("|".join(SLUG_MODES), "'transliterate' or 'unicode'"),
-                       doc="Slugs made from Cyrillic titles and file names: 'transliterate' "
-                       "(default, 'конец-перемирия' -> 'konets-peremiriia') or 'unicode' (kept "
-                       "as written, NFC)."),
-        "timezone": Field(Zone(), doc="IANA timezone for bare dates and display (default UTC)."),
-        "theme": Field(Str(SLUG, "a theme folder name"), doc="Theme name (default 'default')."),
-        "output": Field(Str(), doc="Output folder, relative to the site (default 'site')."),
-        "permalinks": Field(Record("permalinks", {
-            kind: Field(Str(), doc=f"URL pattern of a {kind}.") for kind in DEFAULT_PERMALINKS
-        }, check=_check_permalinks), doc="URL patterns."),
-        "pagination": Field(Int(1, 1000), doc="Briefings per list page (default 10)."),
-        "feeds": Field(Record("feeds", {
-            "items": Field(Int(1, 10_000), doc="Items per feed (default 20)."),
-            "full_content": Field(Bool(), doc="Full text in feeds (default true)."),
-        }), doc="Feed settings."),
-        "author": Field(AUTHOR, doc="The site's author (feeds)."),
-        "copyright": Field(Str(), doc="Copyright or licence line for the footer and feeds."),
-        "social": Field(SOCIAL, doc="Label -> URL links for the footer."),
-        "markdown": Field(Record("markdown", {
-            "raw_html": Field(Bool(), doc="Allow raw HTML in Markdown (default true)."),
-        }), doc="Markdown settings."),
-        "search": Field(Bool(), doc="Build a Pagefind search index, a /search/ page and a "
-                        "search box (default false)."),
-        "clip": Field(Record("clip", {
-            "archive": Field(Str(), doc="Folder for snapshots of clipped pages, relative to the "
-                             "site; never published (default .briefgen-archive)."),
-        }), doc="Settings of 'briefgen clip'."),
-    },
-    check=_check_site,
-)
+_SOCIAL = DictOf("social", Url(("http", "https", "mailto"), relative=False))
+_LANGUAGE = Record("language", {
+    "code": Field(Str(LANG, "a language code like 'ru'"), required=True),
+    "name": Field(Str(), doc="Its name in the language switch (default: Babel's name of the "
+                  "language in itself, e.g. 'Русский')."),
+    "default": Field(Bool(), doc="The language at / (default: the first listed)."),
+    "title": Field(Str(), doc="The site's title in this language (default 'title')."),
+    "description": Field(Str(), doc="The description in this language."),
+    "author": Field(_AUTHOR, doc="The site's author in this language's feeds, over the site's "
+                    "'author' key by key (default: the site's)."),
+    "copyright": Field(Str(), doc="The footer's and feeds' copyright line in this language "
+                       "(default 'copyright')."),
+    "social": Field(_SOCIAL, doc="The footer's links in this language, replacing 'social' "
+                    "(default: the site's)."),
+})
+_PERMALINKS = Record("permalinks", {
+    kind: Field(Str(), doc=f"URL pattern of a {kind}.") for kind in DEFAULT_PERMALINKS
+}, check=_check_permalinks)
 
 
 @dataclass
@@ -196,25 +197,54 @@ class Config:
     """A validated site configuration with every default filled in."""
 
     root: Path
-    title: str
-    base_url: str
-    description: str = ""
-    language: str = "en"
-    timezone: str = "UTC"
-    theme: str = "default"
-    output: str = "site"
-    permalinks: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PERMALINKS))
-    pagination: int = 10
-    feed_items: int = 20
-    feed_full_content: bool = True
-    author: dict[str, str] = field(default_factory=dict)
-    copyright: str = ""
-    social: dict[str, str] = field(default_factory=dict)
-    raw_html: bool = True
-    clip_archive: str = ".briefgen-archive"
-    search: bool = False
-    slugs: str = "transliterate"
-    languages: list[Language] = field(default_factory=list)  # default: just `language`
+    title: str = option("title", Str(), required=True,
+                        doc="The site's name, in the header and feeds.")
+    base_url: str = option("base_url", Url(("http", "https"), relative=False), required=True,
+                           doc="Where the site is published, e.g. https://example.org/brief/.")
+    description: str = option("description", Str(), "",
+                              doc="One sentence about the site, for meta tags and feeds.")
+    language: str = option("language", Str(LANG, "a language code like 'en'"), "en",
+                           doc="The site language; with 'languages', the default one.")
+    # default: just `language` (filled in by __post_init__ and load_config)
+    languages: list[Language] = option(  # noqa: RUF009 (option() is dataclasses.field)
+        "languages", ListOf(_LANGUAGE), factory=list,
+        doc="Every language the site publishes in; each but the default lives under /<code>/.")
+    slugs: str = option("slugs", Str("|".join(SLUG_MODES), "'transliterate' or 'unicode'"),
+                        "transliterate",
+                        doc="Slugs made from Cyrillic titles and file names: 'transliterate' "
+                        "('конец-перемирия' -> 'konets-peremiriia') or 'unicode' (kept as "
+                        "written, NFC).")
+    timezone: str = option("timezone", Zone(), "UTC",
+                           doc="IANA timezone for bare dates and display.")
+    theme: str = option("theme", Str(SLUG, "a theme folder name"), "default", doc="Theme name.")
+    output: str = option("output", Str(), "site",
+                         doc="Output folder, relative to the site.")
+    relative_urls: bool = option(
+        "relative_urls", Bool(), False,
+        doc="Every link and asset in the pages relative to the page, folders linked as "
+        ".../index.html, so that the site works opened from a disk or a file share. Feeds, the "
+        "sitemap, canonical and og: URLs stay absolute.")
+    permalinks: dict[str, str] = option(  # noqa: RUF009
+        "permalinks", _PERMALINKS, factory=lambda: dict(DEFAULT_PERMALINKS), merge=True,
+        doc="URL patterns; the kinds not given keep their defaults.")
+    pagination: int = option("pagination", Int(1, 1000), 10, doc="Briefings per list page.")
+    feed_items: int = option("feeds.items", Int(1, 10_000), 20, doc="Items per feed.")
+    feed_full_content: bool = option("feeds.full_content", Bool(), True,
+                                     doc="Full text in feeds.")
+    author: dict[str, str] = option(  # noqa: RUF009
+        "author", _AUTHOR, factory=dict, doc="The site's author (feeds).")
+    copyright: str = option("copyright", Str(), "",
+                            doc="Copyright or licence line for the footer and feeds.")
+    social: dict[str, str] = option(  # noqa: RUF009
+        "social", _SOCIAL,
+        factory=dict, doc="Label -> URL links for the footer.")
+    raw_html: bool = option("markdown.raw_html", Bool(), True,
+                            doc="Allow raw HTML in Markdown.")
+    search: bool = option("search", Bool(), False,
+                          doc="Build a Pagefind search index, a /search/ page and a search box.")
+    clip_archive: str = option("clip.archive", Str(), ".briefgen-archive",
+                               doc="Folder for snapshots of clipped pages, relative to the site; "
+                               "never published.")
 
     def __post_init__(self) -> None:
         if not self.languages:
@@ -254,6 +284,38 @@ class Config:
                 "languages": [lang.code for lang in self.languages]}
 
 
+def options() -> dict[str, tuple[str, Option, Any]]:
+    """Every option by its key in briefgen.yaml: (Config attribute, declaration, default)."""
+    found = {}
+    for f in fields(Config):
+        declared = f.metadata.get("option")
+        if declared is None:
+            continue
+        default = (f.default_factory() if f.default_factory is not MISSING
+                   else None if f.default is MISSING else f.default)
+        found[declared.key] = (f.name, declared, default)
+    return found
+
+
+def _schema() -> Record:
+    top: dict[str, Field] = {}
+    sections: dict[str, dict[str, Field]] = {}
+    for key, (_name, declared, _default) in options().items():
+        spec = Field(declared.type, required=declared.required, doc=declared.doc)
+        section, _dot, inner = key.rpartition(".")
+        if section:
+            if section not in sections:
+                sections[section] = {}
+                top[section] = Field(Record(section, sections[section]), doc=SECTIONS[section])
+            sections[section][inner] = spec
+        else:
+            top[key] = spec
+    return Record("briefgen.yaml", top, check=_check_site)
+
+
+SCHEMA = _schema()
+
+
 def _languages(values: LDict, config: Config) -> list[Language]:
     entries = values.get("languages") or [{"code": config.language, "default": True}]
     default = next((e["code"] for e in entries if e.get("default")), entries[0]["code"])
@@ -264,6 +326,15 @@ def _languages(values: LDict, config: Config) -> list[Language]:
                      copyright=e.get("copyright", ""),
                      social=tuple(dict(e.get("social", {})).items()))
             for e in entries]
+
+
+def _read(values: LDict, key: str) -> Any:
+    """The converted value at a dotted key, or MISSING."""
+    for part in key.split("."):
+        if not isinstance(values, dict) or part not in values:
+            return MISSING
+        values = values[part]
+    return values
 
 
 def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> Config | None:
@@ -290,19 +361,14 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
     if values is INVALID:
         return None
     config = Config(root=root, title=values["title"], base_url=values["base_url"])
-    for key in ("description", "language", "timezone", "theme", "output", "pagination",
-                "copyright", "slugs"):
-        if key in values:
-            setattr(config, key, values[key])
-    config.permalinks.update(values.get("permalinks", {}))
-    feeds = values.get("feeds", {})
-    config.feed_items = feeds.get("items", config.feed_items)
-    config.feed_full_content = feeds.get("full_content", config.feed_full_content)
-    config.author = dict(values.get("author", {}))
-    config.social = dict(values.get("social", {}))
-    config.raw_html = values.get("markdown", {}).get("raw_html", True)
-    config.clip_archive = values.get("clip", {}).get("archive", config.clip_archive)
-    config.search = values.get("search", config.search)
+    for key, (name, declared, default) in options().items():
+        value = _read(values, key)
+        if value is MISSING or key in ("title", "base_url", "languages"):
+            continue
+        if declared.merge:
+            value = {**default, **value}
+        setattr(config, name, dict(value) if isinstance(value, dict) else value)
+    # the languages, with their names and the default one, from 'languages' and 'language'
     config.languages = _languages(values, config)
     config.language = config.default_language.code
     if base_url is not None:

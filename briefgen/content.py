@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -44,6 +44,7 @@ __all__ = [
     "parse_briefing",
     "parse_page",
     "parse_source",
+    "read_briefing",
 ]
 
 GUID_NAMESPACE = uuid.UUID("5b0f4d0e-5f43-4b8a-9c59-1f6c2b1e0b7a")
@@ -140,7 +141,9 @@ class ParseContext:
 
 
 def _front(path: str, raw: bytes, what: str, schema: Record, ctx: ParseContext,
-           diags: Diagnostics) -> tuple[LDict | None, Document | None]:
+           diags: Diagnostics, partial: bool = False) -> tuple[LDict | None, Document | None]:
+    """The front matter's converted values (None when unusable), and the document. `partial`:
+    the fields that converted even when others did not (the errors are in diags)."""
     text = decode(path, raw, diags)
     if text is None:
         return None, None
@@ -154,9 +157,9 @@ def _front(path: str, raw: bytes, what: str, schema: Record, ctx: ParseContext,
             diags.error(path, 1, 1, f"{what} front matter is empty")
         return None, doc
     tz = _own_zone(doc.front) if "timezone" in schema.fields else None
-    values = schema.convert(doc.front, Ctx(path, diags, doc.front_offset, tz or ctx.config.tz),
-                            "")
-    return (None if values is INVALID else values), doc
+    values, ok = schema.convert_partial(
+        doc.front, Ctx(path, diags, doc.front_offset, tz or ctx.config.tz), "")
+    return (values if ok or partial else None), doc
 
 
 def _own_zone(front: yaml.Node) -> tzinfo | None:
@@ -214,8 +217,9 @@ def _check_slug(values: LDict, path: str, config: Config, diags: Diagnostics) ->
 
 
 def _positions(values: LDict) -> dict[str, tuple[int, int]]:
-    """Where the language keys are, for the site model's errors about them."""
-    return {key: values.pos[key] for key in ("lang", "translation_key") if key in values.pos}
+    """Where the language keys and the id are, for the site model's errors about them."""
+    return {key: values.pos[key] for key in ("lang", "translation_key", "id")
+            if key in values.pos}
 
 
 def _located(values: LDict, key: str) -> list[tuple[Any, tuple[int, int]]]:
@@ -225,8 +229,24 @@ def _located(values: LDict, key: str) -> list[tuple[Any, tuple[int, int]]]:
 
 def parse_briefing(path: str, raw: bytes, ctx: ParseContext) -> tuple[Briefing | None, Diagnostics]:
     """A briefing from its file's bytes, or None with the diagnostics that explain why."""
+    briefing, diags = read_briefing(path, raw, ctx)
+    return (None if diags.has_errors() else briefing), diags
+
+
+# A briefing with errors in its front matter still has its references checked by the model:
+# these stand in for the fields that did not convert.
+_NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def read_briefing(path: str, raw: bytes, ctx: ParseContext) -> tuple[Briefing | None, Diagnostics]:
+    """A briefing from its file's bytes, with the diagnostics of its file.
+
+    With errors, the briefing is not one to publish but what could be read of it: every field
+    that converted, so that the site model still reports its unknown authors, category and
+    sources in the same run (placeholders for the rest). None when not even that could be read
+    (no front matter, malformed YAML)."""
     diags = Diagnostics()
-    values, doc = _front(path, raw, "briefing", BRIEFING_SCHEMA, ctx, diags)
+    values, doc = _front(path, raw, "briefing", BRIEFING_SCHEMA, ctx, diags, partial=True)
     if values is None or doc is None:
         return None, diags
     slug = _check_slug(values, path, ctx.config, diags)
@@ -238,17 +258,15 @@ def parse_briefing(path: str, raw: bytes, ctx: ParseContext) -> tuple[Briefing |
             diags.error(path, line, col, f"tag {name!r} has no letters or digits")
         elif tag not in {t for t, _ in tags}:
             tags.append((tag, name))
-    if slug is None or diags.has_errors():
-        return None, diags
     rendered = render(ctx.md, doc.body, ctx.base_path)
     guid = values.get("id") or str(uuid.uuid5(GUID_NAMESPACE, str(PurePosixPath(path)
                                                                   .with_suffix(""))))
     briefing = Briefing(
         path=path,
         guid=f"urn:uuid:{guid.lower()}",
-        title=values["title"],
-        slug=slug,
-        date=values["date"],
+        title=values.get("title", ""),
+        slug=slug or "",
+        date=values.get("date", _NO_DATE),
         updated=values.get("updated"),
         body_html=rendered.html,
         summary=values.get("summary") or rendered.first_paragraph,

@@ -34,10 +34,10 @@ def _resolve(page: str, href: str, base_path: str) -> tuple[str, str]:
     path = unquote(parts.path)
     if not path:
         return page, parts.fragment
-    if not path.startswith("/"):
-        path = page.rsplit("/", 1)[0] + "/" + path
     base = base_path.rstrip("/")
-    if base and path.startswith(base + "/"):
+    if not path.startswith("/"):  # relative to the page, whose site path has no base path
+        path = page.rsplit("/", 1)[0] + "/" + path
+    elif base and path.startswith(base + "/"):
         path = path[len(base):]
     segments: list[str] = []
     for seg in path.split("/"):
@@ -46,7 +46,10 @@ def _resolve(page: str, href: str, base_path: str) -> tuple[str, str]:
                 segments.pop()
         elif seg != ".":
             segments.append(seg)
-    return "/".join(segments) or "/", parts.fragment
+    resolved = "/".join(segments) or "/"
+    if resolved.endswith("/index.html"):  # relative_urls links folders by their index.html
+        resolved = resolved[: -len("index.html")]
+    return resolved, parts.fragment
 
 
 def check_links(out: Path, base_path: str, sources: dict[str, str], root: Path,
@@ -64,15 +67,15 @@ def check_links(out: Path, base_path: str, sources: dict[str, str], root: Path,
             file_ok = target in ids or (out / target.lstrip("/")).is_file() or (
                 target.endswith("/") and (out / target.lstrip("/") / "index.html").is_file())
             if not file_ok:
-                _report(page, href, "leads to no page", sources, root, diags, base_path)
+                _report(page, href, "leads to no page", sources, root, diags, base_path, target)
             elif fragment and target in ids and unquote(fragment) not in ids[target]:
                 _report(page, href, f"points at #{fragment}, which {target} does not have",
-                        sources, root, diags, base_path)
+                        sources, root, diags, base_path, target)
     return checked
 
 
 def _report(page: str, href: str, problem: str, sources: dict[str, str], root: Path,
-            diags: Diagnostics, base_path: str = "/") -> None:
+            diags: Diagnostics, base_path: str = "/", target: str = "") -> None:
     content = sources.get(page)
     if content is not None:
         lines = (root / content).read_text(encoding="utf-8", errors="replace").split("\n")
@@ -81,6 +84,8 @@ def _report(page: str, href: str, problem: str, sources: dict[str, str], root: P
         base = base_path.rstrip("/")
         written = href[len(base):] if base and href.startswith(base + "/") else href
         candidates = list(dict.fromkeys([written, unquote(written), href]))
+        if target and not href.startswith("/"):  # relative_urls: the Markdown has the site path
+            candidates += [target, unquote(target)]
         for number, text in enumerate(lines, 1):
             col = min((c for c in (text.find(w) for w in candidates) if c >= 0), default=-1)
             if col >= 0:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.cache import BuildCache
-from briefgen.content import ParseContext, parse_briefing, parse_page, parse_source
+from briefgen.content import ParseContext, parse_page, parse_source, read_briefing
 from briefgen.diagnostics import Diagnostic, Diagnostics
 from briefgen.discover import ContentFiles
 from briefgen.models import Briefing, Page, Source
@@ -17,7 +17,8 @@ from briefgen.parallel import Progress, map_slices
 
 __all__ = ["Loaded", "load_content"]
 
-_PARSERS = {"briefing": parse_briefing, "page": parse_page, "source": parse_source}
+# A briefing with errors comes back as what could be read of it (see read_briefing).
+_PARSERS = {"briefing": read_briefing, "page": parse_page, "source": parse_source}
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Loaded:
     briefings: list[Briefing] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     library: dict[str, Source] = field(default_factory=dict)
+    # briefings with errors in their file: never published, their references still checked
+    unparsed: list[Briefing] = field(default_factory=list)
     parsed: int = 0  # files parsed this time (the rest came from the cache)
 
 
@@ -65,7 +68,8 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
         if obj is None:
             continue
         if kind == "briefing":
-            loaded.briefings.append(obj)
+            broken = any(d.severity == "error" for d in found)
+            (loaded.unparsed if broken else loaded.briefings).append(obj)
         elif kind == "page":
             loaded.pages.append(obj)
         else:

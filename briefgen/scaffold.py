@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
 import yaml
 
 from briefgen.diagnostics import BriefgenError
+from briefgen.models import Author
 from briefgen.slugs import slugify
 
-__all__ = ["init_site", "new_briefing"]
+__all__ = ["default_author", "init_site", "new_briefing"]
 
 SCAFFOLD = Path(__file__).parent / "scaffold"
 
@@ -40,6 +43,20 @@ def _quote(value: str) -> str:
     return dumped.strip()
 
 
+def default_author(site_author: str | None, authors: Mapping[str, Author]) -> str | None:
+    """Who a new briefing is by when `briefgen new` is given no --author: the authors.yaml id
+    whose name is the site's author (briefgen.yaml `author: name:`), else that name as written,
+    else the only author in authors.yaml; None when there is no way to tell."""
+    if site_author:
+        for key, author in authors.items():
+            if author.name == site_author:
+                return key
+        return site_author
+    if len(authors) == 1:
+        return next(iter(authors))
+    return None
+
+
 def new_briefing(root: Path, title: str, now: datetime, category: str | None = None,
                  author: str | None = None, lang: str | None = None,
                  translation_key: str | None = None, slugs: str = "transliterate") -> Path:
@@ -56,7 +73,8 @@ def new_briefing(root: Path, title: str, now: datetime, category: str | None = N
         f"date: {now.isoformat(timespec='minutes')}",
     ]
     if author:
-        lines.append(f"authors: [{author}]")
+        plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", author)
+        lines.append(f"authors: [{author if plain else _quote(author)}]")
     if category:
         lines.append(f"category: {category}")
     if lang:

@@ -369,12 +369,20 @@ class Record(Type):
         self.what, self.fields, self.check = what, fields, check
 
     def convert(self, node: yaml.Node, ctx: Ctx, key: str = "") -> Any:
+        result, ok = self.convert_partial(node, ctx, key)
+        return result if ok else INVALID
+
+    def convert_partial(self, node: yaml.Node, ctx: Ctx,
+                        key: str = "") -> tuple[LDict | None, bool]:
+        """The fields that converted, and whether all did (every problem reported either way);
+        None when the node is not a mapping at all. For checks that can still be made on the
+        good fields of a bad record."""
         label = f"'{key}'" if key else self.what
         if _foreign_tag(node, ctx, label):
-            return INVALID
+            return None, False
         if not isinstance(node, yaml.MappingNode):
-            return ctx.error(node, f"{label} must be a mapping of keys to values, "
-                             f"got {_describe(node)}")
+            ctx.error(node, f"{label} must be a mapping of keys to values, got {_describe(node)}")
+            return None, False
         result = LDict()
         result.pos, result.where = {}, ctx.at(node)
         errors_before = len(ctx.diags.errors)
@@ -412,7 +420,7 @@ class Record(Type):
             errors_before = len(ctx.diags.errors)
             self.check(result, node, ctx)
             ok = ok and len(ctx.diags.errors) == errors_before
-        return result if ok else INVALID
+        return result, ok
 
 
 class DictOf(Type):

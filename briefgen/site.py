@@ -247,6 +247,21 @@ def _check_languages(items: Sequence[Briefing | Page], config: Config,
                             "language has one version of a briefing")
 
 
+def _check_ids(briefings: Sequence[Briefing], diags: Diagnostics) -> None:
+    """No two briefings share an `id:`: it is their guid in every feed, and a feed reader shows
+    only one of two items with the same guid (a copied file keeps the id of its original)."""
+    first: dict[str, Briefing] = {}
+    # reported at the newer one: a copy is usually newer than the briefing it was copied from
+    for b in sorted(briefings, key=lambda b: (b.date, b.path)):
+        other = first.setdefault(b.guid, b)
+        if other is not b:
+            line, col = b.positions.get("id", (1, 1))
+            other_line = other.positions.get("id", (1, 1))[0]
+            diags.error(b.path, line, col, f"id {b.guid.removeprefix('urn:uuid:')} is already "
+                        f"the id of {other.path}:{other_line}; each briefing needs its own (it "
+                        "is the briefing's guid in the feeds): give this one a new UUID")
+
+
 def _localize_tags(b: Briefing, tags: dict[str, TagInfo]) -> None:
     b.tags = [(tag, localized(tags[tag], b.lang).name if tag in tags else name)
               for tag, name in b.tags]
@@ -285,8 +300,15 @@ def build_site(config: Config, urls: Urls, briefings: list[Briefing], pages: lis
                categories: dict[str, Category], diags: Diagnostics, *, now: datetime,
                drafts: bool = False, future: bool = False,
                outlets: dict[str, Outlet] | None = None,
-               tags: dict[str, TagInfo] | None = None) -> Site:
-    """Resolve every reference (reporting each bad one), then keep what is to be published."""
+               tags: dict[str, TagInfo] | None = None,
+               unparsed: Sequence[Briefing] = ()) -> Site:
+    """Resolve every reference (reporting each bad one), then keep what is to be published.
+
+    `unparsed` are briefings whose files have errors: what could be read of them has its
+    references checked too (every problem in one run), and none of them is published."""
+    published_candidates = briefings
+    briefings = [*briefings, *unparsed]
+    _check_ids(briefings, diags)
     _check_languages(briefings, config, diags)
     _check_languages(pages, config, diags)
     codes = [lang.code for lang in config.languages]
@@ -305,7 +327,7 @@ def build_site(config: Config, urls: Urls, briefings: list[Briefing], pages: lis
         check_quotes(b, sources, diags)
         b.future = b.date > now
     warn_uncited(library, briefings, diags)
-    published = sorted((b for b in briefings if (drafts or not b.draft)
+    published = sorted((b for b in published_candidates if (drafts or not b.draft)
                         and (future or not b.future) and b.lang in plain), key=lambda b: b.sort_key)
     site = Site(config, urls, published,
                 sorted((p for p in pages if (drafts or not p.draft) and p.lang in plain),

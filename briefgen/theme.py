@@ -21,6 +21,7 @@ from briefgen import i18n
 from briefgen.config import Config
 from briefgen.diagnostics import Diagnostics
 from briefgen.markdown import plain_text
+from briefgen.relative import relativize
 from briefgen.urls import Urls
 
 # {% extends/include/import/from "name" %}: a quick scan instead of parsing every template.
@@ -179,7 +180,13 @@ class Theme:
                               missing=missing)
 
     def render(self, template: str, **context: Any) -> str:
-        return self.env.get_template(template).render(**context)
+        html = self.env.get_template(template).render(**context)
+        page = context.get("canonical")
+        # relative_urls: a page's links made relative to it (briefgen.relative); not the 404
+        # page, which a server shows at any address
+        if self.config.relative_urls and isinstance(page, str) and not page.endswith("404.html"):
+            html = relativize(html, page, self.urls.base_path)
+        return html
 
     def template_hash(self, name: str) -> str:
         """A digest of a template, every template it extends, includes or imports, and the

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from briefgen.config import CONFIG_FILE, load_config
+from briefgen.config import load_config
 from briefgen.diagnostics import Diagnostics
+from briefgen.sitefolder import site_root
 
 __all__ = ["clip_command"]
 
@@ -36,10 +35,7 @@ def clip_command(ctx: click.Context, target: str, source_id: str | None, title: 
     from briefgen.clip.errors import ClipError  # trafilatura is only imported for this command
     from briefgen.clip.run import ClipOptions, read_article, report_lines, store
 
-    root: Path = ctx.obj["site"]
-    if not (root / CONFIG_FILE).is_file():
-        raise click.UsageError(f"no {CONFIG_FILE} in {root.resolve()}; run this in a site "
-                               "folder or pass --site DIR")
+    root = site_root(ctx.obj["site"])
     diags = Diagnostics()
     config = load_config(root, diags)
     if config is None:

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from briefgen.content import parse_briefing
+from briefgen.content import read_briefing
 from briefgen.diagnostics import Diagnostic, Diagnostics
 from briefgen.engine.kept import Session
 from briefgen.engine.rerender import Helper, render_jobs
@@ -70,7 +70,10 @@ def read_edits(session: Session, paths: Iterable[str]) -> dict[str, bytes]:
 
 def _parse(session: Session, path: str, raw: bytes) -> _Edit:
     b = session.briefings[path]
-    parsed, found = parse_briefing(path, raw, session.ctx)
+    parsed, found = read_briefing(path, raw, session.ctx)
+    if parsed is not None and found.has_errors():
+        # readable with bad fields: a full build checks the rest of it against the site
+        raise NeedsFullBuild(f"{path} has errors in its front matter fields")
     if parsed is None:
         _check_reportable_without(session, b)
         return _Edit(b, None, tuple(found))

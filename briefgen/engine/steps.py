@@ -244,8 +244,15 @@ class Engine:
         self.site = build_site(self.config, self.urls, self.loaded.briefings, self.loaded.pages,
                                self.loaded.library, self.authors, self.categories, self.diags,
                                now=now, drafts=self.options.drafts, future=self.options.future,
-                               outlets=self.outlets, tags=self.tags)
+                               outlets=self.outlets, tags=self.tags,
+                               unparsed=self.loaded.unparsed)
         self.result.counts["briefings"] = len(self.site.briefings)
+        # what the summary says was left out, and which option would put it in
+        drafts = [b for b in self.loaded.briefings if b.draft and not self.options.drafts]
+        self.result.counts["drafts_left_out"] = len(drafts)
+        self.result.counts["future_left_out"] = sum(
+            1 for b in self.loaded.briefings
+            if b.future and not self.options.future and not (b.draft and not self.options.drafts))
 
     def collect_jobs(self) -> None:
         digests = self.digests = Digests(self.site)

@@ -1,4 +1,5 @@
-"""Static files: theme assets under /assets/, the site's static/ as is, and the code stylesheet."""
+"""Static files: theme assets under /assets/ (the code stylesheet among them), the site's static/
+as is."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from pathlib import Path
 from briefgen.diagnostics import Diagnostics
 from briefgen.digests import digest
 from briefgen.discover import walk_files
-from briefgen.highlight import pygments_css
 from briefgen.jobs import Job
 from briefgen.theme import Theme
 
@@ -28,8 +28,6 @@ def static_jobs(root: Path, theme: Theme, taken: set[str], diags: Diagnostics) -
             assets["assets/" + rel] = folder / rel
     assets.pop("assets/.keep", None)
     jobs = [_copy(source, rel) for rel, source in sorted(assets.items())]
-    css = pygments_css()
-    jobs.append(Job("assets/pygments.css", digest(css), lambda: css, label="pygments.css"))
     taken = taken | {job.rel for job in jobs}
     for rel in walk_files(root, root / "static", diags, dotfiles=True):
         target = rel.removeprefix("static/")

@@ -370,3 +370,111 @@ def test_diagnostics_are_sorted_by_file_line_and_column(
     errors = build_errors(root)
     assert [e.split(": error: ")[0] for e in errors] == ["content/briefings/a.md:3:7",
                                                         "content/briefings/z.md:4:8"]
+
+
+def test_every_problem_of_one_briefing_is_reported_in_one_run(make_site: MakeSite) -> None:
+    # bad date, unknown category, bad tag, `draft: yes`, unknown author, unknown source id:
+    # the fields that fail do not hide what can still be checked in the others
+    root = make_site(spec(REGISTRIES, """
+        -- content/briefings/many.md --
+        ---
+        title: Six problems
+        date: 2026-02-31
+        category: analysys
+        tags: [energy, "!!!"]
+        draft: yes
+        authors: [a-gust]
+        sources:
+          - reuters-tridn-2026-02-04
+        ---
+        Text [@reuters-tridon-2026-02-04].
+    """))
+    assert build_errors(root) == [
+        "content/briefings/many.md:3:7: error: 'date' must be a date like 2026-02-04 or "
+        "2026-02-04T18:25:00+04:00, got '2026-02-31'",
+        "content/briefings/many.md:4:11: error: unknown category 'analysys' (did you mean "
+        "'analysis'?)",
+        "content/briefings/many.md:5:16: error: tag '!!!' has no letters or digits",
+        "content/briefings/many.md:6:8: error: 'draft' must be true or false, got 'yes'",
+        "content/briefings/many.md:7:11: error: unknown author 'a-gust' (did you mean "
+        "'a-guest'?) (add it to content/authors.yaml, or write the person's full name)",
+        "content/briefings/many.md:9:5: error: unknown source 'reuters-tridn-2026-02-04' "
+        "(did you mean 'reuters-tridon-2026-02-04'?) "
+        "(add content/sources/<id>.md or write the source inline)",
+    ]
+    assert not (root / "site").exists()
+
+
+def test_a_briefing_with_errors_still_counts_as_citing_its_sources(make_site: MakeSite) -> None:
+    # its library source is not reported as "never cited" on top of its real problem
+    root = make_site(spec(REGISTRIES, """
+        -- content/briefings/a.md --
+        ---
+        title: Bad date
+        date: tomorrow
+        sources: [reuters-tridon-2026-02-04]
+        ---
+        Text [@reuters-tridon-2026-02-04].
+    """))
+    assert build_errors(root) == [
+        "content/briefings/a.md:3:7: error: 'date' must be a date like 2026-02-04 or "
+        "2026-02-04T18:25:00+04:00, got 'tomorrow'"]
+
+
+SAME_ID = "3f1c2a9e-6b7d-4c1e-9a55-0d2f4e8b7c61"
+
+
+def test_two_briefings_with_the_same_id_are_an_error_naming_both_files(
+        make_site: MakeSite) -> None:
+    # the usual way: a briefing copied to start a new one (or a translation), id and all
+    root = make_site(f"""
+        -- content/briefings/original.md --
+        ---
+        id: {SAME_ID}
+        title: Original
+        date: 2026-02-01
+        ---
+        -- content/briefings/copy.md --
+        ---
+        title: The copy
+        id: {SAME_ID.upper()}
+        date: 2026-02-02
+        draft: true
+        ---
+    """)
+    assert build_errors(root) == [
+        f"content/briefings/copy.md:3:5: error: id {SAME_ID} is already the id of "
+        "content/briefings/original.md:2; each briefing needs its own (it is the briefing's "
+        "guid in the feeds): give this one a new UUID"]
+    assert not (root / "site").exists()  # so no feed ever carries the guid twice
+
+
+def test_every_feed_carries_each_guid_once(make_site: MakeSite) -> None:
+    import lxml.etree
+
+    root = make_site(f"""
+        -- content/briefings/a.md --
+        ---
+        id: {SAME_ID}
+        title: A
+        date: 2026-02-01
+        ---
+        -- content/briefings/b.md --
+        ---
+        title: B
+        date: 2026-02-02
+        ---
+        -- content/briefings/c.md --
+        ---
+        title: C
+        date: 2026-02-03
+        ---
+    """)
+    build_site(root)
+    feeds = sorted((root / "site").rglob("feed.xml"))
+    assert feeds
+    for feed in feeds:
+        guids = lxml.etree.parse(str(feed)).xpath("//item/guid/text()")
+        assert len(guids) == len(set(guids)), feed
+    home = lxml.etree.parse(str(root / "site/feed.xml")).xpath("//item/guid/text()")
+    assert len(home) == 3 and f"urn:uuid:{SAME_ID}" in home

@@ -480,3 +480,36 @@ def test_directory_listing_order_changes_nothing(make_site: MakeSite,
     assert str(root / "content/briefings/x") in listed
 
     assert snapshot(root / "site") == expected
+
+
+def test_the_code_stylesheet_is_the_themes_file_whatever_pygments_is_installed(
+        make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pygments.formatters import HtmlFormatter
+
+    from briefgen.theme import bundled_themes_dir
+
+    def another_release(*_args: object, **_kwargs: object) -> str:
+        return ".highlight .k { color: #123456 }\n"
+
+    monkeypatch.setattr(HtmlFormatter, "get_style_defs", another_release)
+    root = make_site(SITE)
+    build_site(root)
+    shipped = bundled_themes_dir() / "default/static/pygments.css"
+    assert (root / "site/assets/pygments.css").read_bytes() == shipped.read_bytes()
+
+
+def test_a_site_theme_can_replace_the_code_stylesheet(make_site: MakeSite) -> None:
+    root = make_site(SITE + """
+    -- themes/default/static/pygments.css --
+    .highlight .k { color: teal }
+    """)
+    build_site(root)
+    assert (root / "site/assets/pygments.css").read_text() == ".highlight .k { color: teal }\n"
+
+
+def test_the_shipped_code_stylesheet_styles_light_and_night_code() -> None:
+    from briefgen.theme import bundled_themes_dir
+
+    css = (bundled_themes_dir() / "default/static/pygments.css").read_text()
+    assert ".highlight .k { " in css  # keywords, in the light style
+    assert '[data-theme="dark"] .highlight .k { ' in css

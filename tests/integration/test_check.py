@@ -205,7 +205,7 @@ def test_warnings_under_strict_exit_1(make_site: MakeSite) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "content/sources/leftover.md:1:1: warning: source 'leftover' is never cited",
-        "0 error(s), 1 warning(s); check failed"]
+        "0 errors, 1 warning; check failed"]
 
 
 def test_errors_exit_1(make_site: MakeSite) -> None:
@@ -215,7 +215,7 @@ def test_errors_exit_1(make_site: MakeSite) -> None:
         "content/briefings/b.md:5:8: error: unknown source 'reuters-tridn' (did you mean "
         "'reuters-tridon'?) (add content/sources/<id>.md or write the source inline)",
         "content/sources/reuters-tridon.md:1:1: warning: source 'reuters-tridon' is never cited",
-        "1 error(s), 1 warning(s); check failed"]
+        "1 error, 1 warning; check failed"]
 
 
 def test_info_lines_are_shown_by_check_and_do_not_fail_strict(make_site: MakeSite) -> None:

@@ -102,7 +102,7 @@ def test_build_with_bad_content_exits_1_prints_each_problem_and_keeps_the_site(
     assert result.exit_code == 1
     assert diagnostic_lines(result.stderr) == EXPECTED_LINES
     assert result.stderr.splitlines()[-1] == (
-        "3 error(s), 0 warning(s); nothing was published, the previous site is unchanged")
+        "3 errors, 0 warnings; nothing was published, the previous site is unchanged")
     assert result.stdout == ""
     assert snapshot(root / "site") == published
 
@@ -139,7 +139,8 @@ def test_build_succeeds_with_exit_0_and_a_summary(make_site: MakeSite) -> None:
     assert result.exit_code == 0
     assert diagnostic_lines(result.stderr) == []
     assert re.fullmatch(rf"3 briefings, \d+ pages, \d+ feeds into {re.escape(str(root))}/site "
-                        r"\(\d+ files changed\) in \d+\.\d\d s\n", result.stderr)
+                        r"\(\d+ files changed\) in \d+\.\d\d s; 0 errors, 0 warnings\n",
+                        result.stderr)
     assert (root / "site/briefings/2026/02/when/index.html").is_file()
 
 
@@ -160,9 +161,10 @@ def test_build_drafts_and_future_flags_publish_them(make_site: MakeSite) -> None
     assert run("--site", root, "build").exit_code == 0
     assert not (root / "site/briefings/2026/02/draft").exists()
     assert not (root / "site/briefings/2999").exists()
-    assert run("--site", root, "build", "--drafts", "--future").exit_code == 0
-    assert (root / "site/briefings/2026/02/draft/index.html").is_file()
-    assert (root / "site/briefings/2999/01/later/index.html").is_file()
+    assert run("--site", root, "build", "--drafts", "--future", "-o", root / "preview"
+               ).exit_code == 0
+    assert (root / "preview/briefings/2026/02/draft/index.html").is_file()
+    assert (root / "preview/briefings/2999/01/later/index.html").is_file()
 
 
 def test_build_base_url_option_overrides_the_config(make_site: MakeSite) -> None:
@@ -342,7 +344,7 @@ def test_new_writes_a_dated_briefing_with_uuid_and_site_timezone(starter: Path) 
     assert result.stdout.startswith(
         f"Wrote content/briefings/{date:%Y}/{date:%m}/title-of-the-briefing.md")
     # the new file is a valid briefing: the site still builds, with it as a draft
-    assert run("--site", starter, "build", "--drafts").exit_code == 0
+    assert run("--site", starter, "build", "--drafts", "-o", starter / "preview").exit_code == 0
 
 
 def test_new_refuses_to_overwrite_an_existing_file(starter: Path) -> None:
@@ -375,8 +377,8 @@ def test_new_in_russian_writes_a_transliterated_file_name_with_lang(starter: Pat
     [path] = (starter / "content/briefings").rglob("konets-peremiriia.md")
     text = path.read_text(encoding="utf-8")
     assert '\nlang: ru\ntranslation_key: "truce-ends"\n' in text
-    assert run("--site", starter, "build", "--drafts").exit_code == 0
-    assert list((starter / "site/ru/briefings").rglob("konets-peremiriia/index.html"))
+    assert run("--site", starter, "build", "--drafts", "-o", starter / "preview").exit_code == 0
+    assert list((starter / "preview/ru/briefings").rglob("konets-peremiriia/index.html"))
 
 
 def test_new_rejects_a_language_the_site_does_not_have(starter: Path) -> None:
@@ -400,3 +402,128 @@ def test_version_and_help(tmp_path: Path) -> None:
     help_text = run("--help").stdout
     for command in ("build", "check", "init", "new"):
         assert re.search(rf"^\s+{command}\s", help_text, re.MULTILINE), command
+
+
+# -- first run: what a new user reads ------------------------------------------------------------
+
+
+def summary(result: Result) -> str:
+    return result.stderr.splitlines()[-1]
+
+
+def test_summary_counts_in_the_singular_and_counts_warnings(make_site: MakeSite) -> None:
+    root = make_site("""
+        -- content/briefings/only.md --
+        ---
+        title: The only one\x07
+        date: 2026-02-01
+        ---
+    """)
+    result = run("--site", root, "build")
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"1 briefing, \d+ pages, \d+ feeds into .+ \(\d+ files changed\) in "
+                        r"\d+\.\d\d s; 0 errors, 1 warning", summary(result))
+
+
+def test_summary_says_how_many_drafts_and_future_briefings_were_left_out(
+        make_site: MakeSite) -> None:
+    root = make_site("""
+        -- content/briefings/out.md --
+        ---
+        title: Out
+        date: 2026-02-01
+        ---
+        -- content/briefings/draft-one.md --
+        ---
+        title: Draft one
+        date: 2026-02-02
+        draft: true
+        ---
+        -- content/briefings/draft-two.md --
+        ---
+        title: Draft two, also dated later
+        date: 2999-02-03
+        draft: true
+        ---
+        -- content/briefings/later.md --
+        ---
+        title: Later
+        date: 2999-01-01
+        ---
+    """)
+    line = summary(run("--site", root, "build"))
+    assert line.startswith("1 briefing, ")
+    assert line.endswith("; 0 errors, 0 warnings; left out: 2 drafts (--drafts), "
+                         "1 briefing dated in the future (--future)")
+    # with --future only the drafts are left out (the later draft is still a draft)
+    line = summary(run("--site", root, "check", "--future"))
+    assert line.startswith("2 briefings, ")
+    assert line.endswith("(nothing written) in " + line.split(" in ")[-1].split(";")[0]
+                         + "; 0 errors, 0 warnings; left out: 2 drafts (--drafts)")
+    line = summary(run("--site", root, "check", "--future", "--drafts"))
+    assert line.startswith("4 briefings, ") and "left out" not in line
+
+
+def test_build_drafts_into_the_published_folder_is_refused_and_points_to_serve(
+        make_site: MakeSite) -> None:
+    root = make_site(GOOD)
+    result = run("--site", root, "build", "--drafts")
+    assert result.exit_code == 2
+    assert "briefgen serve --drafts" in result.stderr
+    assert "-o DIR" in result.stderr
+    assert not (root / "site").exists()
+    # a folder of its own is fine
+    elsewhere = run("--site", root, "build", "--drafts", "-o", root.parent / "drafts-preview")
+    assert elsewhere.exit_code == 0, elsewhere.output
+    assert (root.parent / "drafts-preview/index.html").is_file()
+
+
+@pytest.mark.parametrize("command", ["build", "check", "new", "serve", "clip"])
+def test_a_site_folder_that_does_not_exist_is_named_as_missing(tmp_path: Path,
+                                                                command: str) -> None:
+    missing = tmp_path / "does/not/exist"
+    args = {"new": ["Title"], "clip": ["-"]}.get(command, [])
+    result = run("--site", missing, command, *args)
+    assert result.exit_code == 2
+    assert f"the site folder {missing} does not exist" in result.stderr
+    assert "briefgen.yaml" not in result.stderr
+    assert not missing.exists()
+
+
+def test_a_site_folder_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a site")
+    result = run("--site", tmp_path / "notes.txt", "build")
+    assert result.exit_code == 2
+    assert "notes.txt' is a file" in result.stderr
+
+
+def _front_line(starter: Path, stem: str, key: str) -> str:
+    [path] = (starter / "content/briefings").rglob(f"{stem}.md")
+    [line] = [line for line in path.read_text().splitlines() if line.startswith(f"{key}:")]
+    return line
+
+
+def test_new_fills_authors_with_the_site_author_from_authors_yaml(starter: Path) -> None:
+    # the starter's briefgen.yaml names "The Briefing Desk", whose id in authors.yaml is desk
+    assert run("--site", starter, "new", "By the desk").exit_code == 0
+    assert _front_line(starter, "by-the-desk", "authors") == "authors: [desk]"
+    assert run("--site", starter, "build", "--drafts", "-o", starter / "preview").exit_code == 0
+    page = next((starter / "preview/briefings").rglob("by-the-desk/index.html"))
+    assert "The Briefing Desk" in page.read_text()
+
+
+def test_new_author_option_wins_over_the_site_author(starter: Path) -> None:
+    authors = starter / "content/authors.yaml"
+    authors.write_text(authors.read_text() + "mira:\n  name: Mira Okafor\n")
+    assert run("--site", starter, "new", "By Mira", "--author", "mira").exit_code == 0
+    assert _front_line(starter, "by-mira", "authors") == "authors: [mira]"
+
+
+def test_new_writes_a_site_author_missing_from_authors_yaml_as_a_quoted_name(
+        starter: Path) -> None:
+    config = starter / "briefgen.yaml"
+    config.write_text(config.read_text().replace("name: The Briefing Desk",
+                                                 'name: "Desk: Harbour, North"'))
+    assert run("--site", starter, "new", "Plain name").exit_code == 0
+    assert _front_line(starter, "plain-name", "authors") == 'authors: ["Desk: Harbour, North"]'
+    assert run("--site", starter, "check", "--drafts").exit_code == 0

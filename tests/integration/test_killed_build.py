@@ -53,8 +53,8 @@ _CHILD = textwrap.dedent("""
 
     import briefgen.cache, briefgen.content, briefgen.loader, briefgen.output, briefgen.theme
     if point == "parse":
-        die_after(briefgen.loader, "parse_briefing")
-        briefgen.loader._PARSERS["briefing"] = briefgen.loader.parse_briefing
+        die_after(briefgen.loader, "read_briefing")
+        briefgen.loader._PARSERS["briefing"] = briefgen.loader.read_briefing
     elif point == "render":
         die_after(briefgen.theme.Theme, "render")
     elif point == "spare":  # while the spare is brought up to date and given the new files

@@ -285,10 +285,23 @@ def test_broken_front_matter_is_reported_as_a_full_build_reports_it_and_the_fix_
 
 
 def test_a_briefing_that_stops_parsing_leaves_its_only_source_uncited(live: Live) -> None:
-    outcome = live.edit(ALPHA_MD, "date: 2026-03-01", "date: someday")  # only alpha lists s-one
+    outcome = live.edit(ALPHA_MD, "\ndate: 2026-03-01", "\ndate: [")  # only alpha lists s-one
     assert not outcome.ok
     assert "content/sources/s-one.md:1:1: warning: source 's-one' is never cited" in [
         d.format() for d in outcome.diagnostics]
+    assert outcome.diagnostics == live.cold_diagnostics()
+    assert live.edit(ALPHA_MD, "\ndate: [", "\ndate: 2026-03-01").ok
+    live.assert_matches_cold_build()
+
+
+def test_a_bad_field_is_a_full_build_that_checks_the_rest_of_the_briefing(live: Live) -> None:
+    # a bad date leaves the other fields readable: the full build still counts s-one as cited
+    # and checks the briefing's references, exactly as a cold build does
+    outcome = live.edit(ALPHA_MD, "date: 2026-03-01", "date: someday")
+    assert not outcome.ok
+    assert not live.in_place
+    assert "errors in its front matter fields" in live.rebuilder.last_reason
+    assert not any("never cited" in d.message for d in outcome.diagnostics)
     assert outcome.diagnostics == live.cold_diagnostics()
     assert live.edit(ALPHA_MD, "date: someday", "date: 2026-03-01").ok
     live.assert_matches_cold_build()

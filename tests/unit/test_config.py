@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.config import DEFAULT_PERMALINKS, Config, load_config
+from briefgen.config import DEFAULT_PERMALINKS, SCHEMA, Config, load_config, options
 from briefgen.diagnostics import Diagnostics
 
 MINIMAL = "title: Test Desk\nbase_url: https://example.org/\n"
@@ -251,3 +251,44 @@ def test_config_with_crlf_and_bom_keeps_line_numbers(tmp_path: Path) -> None:
                          + "pagination: x\r\n")
     assert config is None
     assert diags == ["briefgen.yaml:3:13: error: 'pagination' must be a whole number, got 'x'"]
+
+
+# -- one declaration per key ---------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs/configuration.md"
+
+
+def _documented_default(value: object) -> str:
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if value == "":
+        return "empty"
+    return f"`{value}`"
+
+
+def test_each_key_is_declared_once_with_its_type_default_and_doc() -> None:
+    declared = options()
+    assert "feeds.items" in declared and "relative_urls" in declared
+    for key, (name, spec, default) in declared.items():
+        assert spec.doc, key
+        section, _dot, inner = key.rpartition(".")
+        found = SCHEMA.fields[section].type.fields[inner] if section else SCHEMA.fields[key]
+        assert found.doc == spec.doc and found.type is spec.type, key
+        if not spec.required and key != "languages":
+            assert getattr(Config(root=Path("."), title="T", base_url="https://e.org/"),
+                           name) == default, key
+
+
+def test_the_documentation_has_a_row_with_the_default_of_every_key() -> None:
+    rows = {line.split("|")[1].strip().strip("`"): line.split("|")[3].strip()
+            for line in DOCS.read_text(encoding="utf-8").splitlines()
+            if line.startswith("| `")}
+    for key, (_name, spec, default) in options().items():
+        row = rows.get(key)
+        if row is None:  # a mapping documented key by key: author.name, author.email
+            assert any(k.startswith(key + ".") for k in rows), f"{key} is not in {DOCS.name}"
+            continue
+        if spec.required or isinstance(default, (dict, list)):
+            continue
+        assert _documented_default(default) in row, (key, row)
+

@@ -157,3 +157,26 @@ def test_tabs_and_newlines_are_not_control_characters_to_remove() -> None:
     diags = Diagnostics()
     assert decode(PATH, b"a\tb\nc\n", diags) == "a\tb\nc\n"
     assert list(diags) == []
+
+
+def test_an_unclosed_bracket_before_the_closing_line_points_at_the_bracket() -> None:
+    # the parser runs out of input at the closing '---' (line 4); the editor must fix line 3
+    doc, diags = read(b"---\ndate: 2026-02-04\ntitle: [\n---\nBody")
+    assert diags == [f"{PATH}:3:8: error: malformed YAML: the list opened with '[' here is "
+                     "never closed"]
+    assert doc is not None and doc.front is None
+
+
+def test_an_unclosed_brace_after_quoted_brackets_and_comments_points_at_the_brace() -> None:
+    _, diags = read(b'---\ntitle: "Report [draft"\n# a [ in a comment\nsummary: {\n---\n')
+    assert diags == [f"{PATH}:4:10: error: malformed YAML: the mapping opened with '{{' here "
+                     "is never closed"]
+
+
+def test_a_tab_in_the_indentation_is_named_with_its_position() -> None:
+    for raw, line in ((b"---\ntitle: A\n\tdate: 2026-02-04\n---\n", 3),
+                      (b"---\ntags:\n  - a\n\t- b\n---\n", 4),
+                      (b"---\ntags:\n\t- a\n---\n", 3)):
+        _, diags = read(raw)
+        assert diags == [f"{PATH}:{line}:1: error: malformed YAML: a tab character here; YAML "
+                         "indents with spaces only (replace the tab with spaces)"], raw

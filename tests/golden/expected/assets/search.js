@@ -13,7 +13,8 @@
 
   function pagefind() {
     if (!loading) {
-      loading = import(bundle + "pagefind.js").then(function (pf) {
+      /* from the page, not from this script: with relative_urls the bundle is "../pagefind/" */
+      loading = import(new URL(bundle + "pagefind.js", document.baseURI).href).then(function (pf) {
         return pf.options({ baseUrl: base }).then(function () { return pf; });
       });
     }
