@@ -31,3 +31,24 @@ def test_the_clip_docstring_names_every_clip_module() -> None:
     modules = sorted(p.stem for p in (PACKAGE / "clip").glob("*.py") if p.stem != "__init__")
     missing = [name for name in modules if not re.search(rf"\b{name}\b", doc)]
     assert not missing, f"briefgen/clip/__init__.py's docstring does not name {missing}"
+
+
+def test_the_engine_and_serve_docstrings_name_every_module_of_theirs() -> None:
+    import briefgen.engine
+    import briefgen.serve
+
+    for package in (briefgen.engine, briefgen.serve):
+        folder = Path(package.__file__ or "").parent
+        doc = package.__doc__ or ""
+        modules = sorted(p.name for p in folder.glob("*.py") if p.stem != "__init__")
+        missing = [name for name in modules if name not in doc]
+        assert not missing, f"{package.__name__}'s docstring does not name {missing}"
+
+
+def test_serve_reaches_the_engine_through_its_public_names_only() -> None:
+    # one engine: the preview imports no private name of the build and subclasses none of it
+    for path in (PACKAGE / "serve").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"from briefgen\.(?!serve)[\w.]+ import [^\n]*\b_[A-Za-z]", text), \
+            path.name
+        assert "_Build" not in text, path.name
