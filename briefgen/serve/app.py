@@ -131,17 +131,19 @@ class PreviewApp:
         return self.preview.first_build.wait(timeout)
 
     def stop(self) -> None:
-        """Stop watching, rebuilding and serving; remove the preview's build folders."""
+        """Stop watching, rebuilding and serving; remove the preview's build folders. A build in
+        progress is stopped, not waited for."""
         self.watcher.stop()
+        self.preview.stopping.set()
+        close = getattr(self.rebuilder, "close", None)
+        if close is not None:
+            close()
         self.debouncer.stop(timeout=60)
         self.broker.close()
         self.server.shutdown()
         self.server.close_connections()
         self.server.server_close()
         self._thread.join(5)
-        close = getattr(self.rebuilder, "close", None)
-        if close is not None:
-            close()
 
 
 def _stderr(message: str) -> None:

@@ -75,6 +75,7 @@ class Preview:
         self.builds = 0
         self.last: BuildOutcome | None = None
         self.first_build = threading.Event()
+        self.stopping = threading.Event()  # set by the app before it stops the build process
 
     @property
     def generation(self) -> int:
@@ -112,6 +113,9 @@ class Preview:
         finally:
             with self._lock:
                 self._building = False
+        if self.stopping.is_set():  # the preview stopped the build: nothing to publish or say
+            self.first_build.set()
+            return
         self.last = outcome
         self.builds += 1
         if outcome.ok and outcome.staged is not None and previous is not None:

@@ -69,6 +69,7 @@ class ProcessRebuilder:
     jobs: int | None = None  # None: every CPU
     _proc: subprocess.Popen[str] | None = field(default=None, init=False, repr=False)
     _forget: bool = field(default=False, init=False, repr=False)
+    _closed: bool = field(default=False, init=False, repr=False)  # no new build process
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def start(self) -> None:
@@ -84,7 +85,8 @@ class ProcessRebuilder:
                 p for p in (package_parent, env.get("PYTHONPATH", "")) if p)
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "briefgen.serve.worker"], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+                stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env,
+                start_new_session=True)  # a group of its own, stopped whole by close()
         return self._proc
 
     def forget(self) -> None:
@@ -99,6 +101,9 @@ class ProcessRebuilder:
                    "previous": str(previous) if previous else None, "forget": self._forget}
         self._forget = False
         with self._lock:
+            if self._closed:
+                return BuildOutcome(False, [Diagnostic("build", 0, 0, "error",
+                                                       "the preview is stopping")])
             proc = self._ensure()
             assert proc.stdin is not None and proc.stdout is not None
             try:
@@ -120,21 +125,28 @@ class ProcessRebuilder:
             "the preview starts a new one with the next change")])
 
     def close(self) -> None:
-        """End the build process (after the build in progress, or killed after 10 s)."""
-        with self._lock:
-            proc, self._proc = self._proc, None
+        """End the build process now. An idle one exits as its stdin closes; one in the middle
+        of a build is stopped with its workers and replica (the preview is stopping: that build
+        would be thrown away with its folder)."""
+        self._closed = True
+        proc, self._proc = self._proc, None  # not under the lock: a rebuild may hold it
         if proc is None:
             return
         if proc.stdin is not None:
             with contextlib.suppress(OSError):
                 proc.stdin.close()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=0.2)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)  # its own group: the workers go too
             proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        # a rebuild reading the answer sees its end and lets go of the lock at once
+        if proc.stdout is not None and self._lock.acquire(timeout=5):
+            try:
+                proc.stdout.close()
+            finally:
+                self._lock.release()
 
 
 def _serve_requests(requests: IO[str], replies: IO[str]) -> None:

@@ -135,3 +135,30 @@ def test_sigterm_during_the_first_build_stops_at_once_as_ctrl_c_does(tmp_path: P
     stopping = err.index("Stopping the preview.")
     built = err.find("Built in")
     assert built == -1 or stopping < built, err
+
+
+def test_a_signal_during_a_rebuild_stops_the_preview_without_waiting_for_it(
+        tmp_path: Path) -> None:
+    """Ctrl-C or SIGTERM while the build process is busy: the preview stops, the build is
+    abandoned (never reported as built)."""
+    from benchmarks.corpus import generate
+
+    root = generate(tmp_path / "corpus", 150)
+    proc, port = started(root)
+    assert proc.stderr is not None
+    try:
+        wait_until(lambda: get(port, "/").status == 200, timeout=120, what="the first build")
+        template = root / "themes/default/templates/404.html"
+        template.parent.mkdir(parents=True, exist_ok=True)
+        template.write_text("{% extends 'base.html' %}")  # a full rebuild of every page
+        lines: list[str] = []
+        while "rebuilding" not in (lines[-1] if lines else ""):
+            lines.append(proc.stderr.readline())
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+        _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "Stopping the preview." in err and "Traceback" not in err
+    assert "Rebuilt in" not in err, err  # it did not wait for the rebuild
