@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from functools import cached_property
+from itertools import pairwise
 
 from briefgen.config import Config
 from briefgen.diagnostics import Diagnostics
@@ -299,7 +300,7 @@ def _archive(briefings: list[Briefing], tz: tzinfo, language: Language,
                            [ArchiveMonth(year, month, items)
                             for month, items in sorted(months.items(), reverse=True)])
                for year, months in sorted(years.items(), reverse=True)]
-    for newer, older in zip(archive, archive[1:], strict=False):
+    for newer, older in pairwise(archive):
         newer.previous, older.next = older, newer
     return archive
 
