@@ -47,7 +47,8 @@ RESERVED_PATHS = ("/", "/archive/", "/feed.xml", "/atom.xml", "/feed.json", "/si
 LANGUAGE_PATHS = {"/": "the home page", "/archive/": "the archive", "/feed.xml": "the RSS feed",
                   "/atom.xml": "the Atom feed", "/feed.json": "the JSON Feed",
                   "/search/": "the search page"}
-# ...and the archive's year pages, /archive/<year>/ in each language, whichever years it has.
+# ...and the archive's year pages: every /archive/<number>/ in each language, whether that year has
+# briefings or not (so a briefing dated in a new year never collides with an existing page).
 _ARCHIVE_YEAR = re.compile(r"/archive/([0-9]+)/")
 _ID_LIKE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
