@@ -6,8 +6,9 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import cached_property
+from itertools import pairwise
 
 from briefgen.config import Config
 from briefgen.diagnostics import Diagnostics
@@ -36,7 +37,8 @@ from briefgen.schema import did_you_mean
 from briefgen.slugs import slugify
 from briefgen.urls import Urls
 
-__all__ = ["LANGUAGE_PATHS", "RESERVED_PATHS", "Edition", "Site", "build_site"]
+__all__ = ["LANGUAGE_PATHS", "RESERVED_PATHS", "ArchiveMonth", "ArchiveYear", "Edition", "Site",
+           "build_site"]
 
 # Site paths that briefgen writes itself; content may not take them.
 RESERVED_PATHS = ("/", "/archive/", "/feed.xml", "/atom.xml", "/feed.json", "/sitemap.xml",
@@ -45,7 +47,60 @@ RESERVED_PATHS = ("/", "/archive/", "/feed.xml", "/atom.xml", "/feed.json", "/si
 LANGUAGE_PATHS = {"/": "the home page", "/archive/": "the archive", "/feed.xml": "the RSS feed",
                   "/atom.xml": "the Atom feed", "/feed.json": "the JSON Feed",
                   "/search/": "the search page"}
+# ...and the archive's year pages: every /archive/<number>/ in each language, whether that year has
+# briefings or not (so a briefing dated in a new year never collides with an existing page).
+_ARCHIVE_YEAR = re.compile(r"/archive/([0-9]+)/")
 _ID_LIKE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass
+class ArchiveMonth:
+    """The briefings of one month (in the site's timezone), newest first."""
+
+    year: int
+    month: int
+    briefings: list[Briefing]
+
+    @property
+    def count(self) -> int:
+        return len(self.briefings)
+
+    @property
+    def start(self) -> date:
+        """The month's first day, for showing its name: date(2026, 2, 1) | date("LLLL")."""
+        return date(self.year, self.month, 1)
+
+    @property
+    def anchor(self) -> str:
+        """The id of its heading on the year page and of its entry on the archive's index,
+        'y2026-02' (the id the one-page archive gave it, so old links still land)."""
+        return f"y{self.year:04d}-{self.month:02d}"
+
+
+@dataclass
+class ArchiveYear:
+    """One year of a language's archive: its page (/archive/2026/), its months newest first, and
+    the years before and after it that have briefings."""
+
+    year: int
+    url: str
+    months: list[ArchiveMonth]
+    previous: ArchiveYear | None = field(default=None, repr=False, compare=False)  # older
+    next: ArchiveYear | None = field(default=None, repr=False, compare=False)  # newer
+
+    @property
+    def count(self) -> int:
+        return sum(m.count for m in self.months)
+
+    @property
+    def anchor(self) -> str:
+        """The id of its entry on the archive's index, 'y2026'."""
+        return f"y{self.year:04d}"
+
+    @property
+    def briefings(self) -> list[Briefing]:
+        """The year's briefings, newest first."""
+        return [b for m in self.months for b in m.briefings]
 
 
 @dataclass
@@ -61,7 +116,7 @@ class Edition:
     categories: dict[str, Term] = field(default_factory=dict)
     tags: dict[str, Term] = field(default_factory=dict)
     authors: dict[str, Term] = field(default_factory=dict)
-    archive: list[tuple[int, list[tuple[int, list[Briefing]]]]] = field(default_factory=list)
+    archive: list[ArchiveYear] = field(default_factory=list)  # newest year first
 
     @property
     def menu(self) -> list[Page]:
@@ -113,6 +168,11 @@ class Site:
     def everywhere(self, path: str) -> dict[str, str]:
         """A page every language has under its prefix: home, archive, search."""
         return {lang.code: lang.path(path) for lang in self.config.languages}
+
+    def archive_versions(self, year: int) -> dict[str, str]:
+        """A year of the archive in every language that has briefings in it."""
+        return {code: found.url for code, edition in self.editions.items()
+                for found in edition.archive if found.year == year}
 
     def versions(self, item: Briefing | Page) -> dict[str, str]:
         """A briefing or page and its translations."""
@@ -194,6 +254,17 @@ def _reserved(config: Config) -> dict[str, str]:
     return taken
 
 
+def _archive_year_at(key: str, config: Config) -> str:
+    """What takes a site path (lowercased) that is an archive year page of a language:
+    'the archive of 2026', or '' when it is none."""
+    for language in config.languages:
+        prefix = language.prefix.lower()
+        if key.startswith(prefix) and (found := _ARCHIVE_YEAR.fullmatch(key[len(prefix):])):
+            several = len(config.languages) > 1
+            return (f"the archive of {found[1]}" + (f" ({language.name})" if several else ""))
+    return ""
+
+
 def _assign_urls(site: Site, diags: Diagnostics) -> None:
     taken = _reserved(site.config)
     languages = {lang.code: lang for lang in site.config.languages}
@@ -208,8 +279,9 @@ def _assign_urls(site: Site, diags: Diagnostics) -> None:
         else:
             item.url = language.path(site.urls.permalink("page", slug=item.slug))
         key = item.url.lower()
-        if key in taken or any(part in ("..", ".") for part in item.url.split("/")):
-            other = taken.get(key, "")
+        year_page = _archive_year_at(key, site.config)
+        if key in taken or year_page or any(part in ("..", ".") for part in item.url.split("/")):
+            other = taken.get(key, "") or year_page
             diags.error(item.path, 1, 1, f"URL {item.url} is already used by {other}; "
                         "give one of them another 'slug:'" if other else
                         f"URL {item.url} leaves the site")
@@ -217,14 +289,21 @@ def _assign_urls(site: Site, diags: Diagnostics) -> None:
             taken[key] = item.path
 
 
-def _archive(briefings: list[Briefing],
-             tz: tzinfo) -> list[tuple[int, list[tuple[int, list[Briefing]]]]]:
+def _archive(briefings: list[Briefing], tz: tzinfo, language: Language,
+             urls: Urls) -> list[ArchiveYear]:
+    """A language's briefings (newest first) by year and month of their date in the site's
+    timezone, newest year first, each year linked to the ones before and after it."""
     years: dict[int, dict[int, list[Briefing]]] = defaultdict(lambda: defaultdict(list))
     for b in briefings:
         local = b.date.astimezone(tz)
         years[local.year][local.month].append(b)
-    return [(year, sorted(months.items(), reverse=True))
-            for year, months in sorted(years.items(), reverse=True)]
+    archive = [ArchiveYear(year, language.path(urls.archive(year)),
+                           [ArchiveMonth(year, month, items)
+                            for month, items in sorted(months.items(), reverse=True)])
+               for year, months in sorted(years.items(), reverse=True)]
+    for newer, older in pairwise(archive):
+        newer.previous, older.next = older, newer
+    return archive
 
 
 def _check_languages(items: Sequence[Briefing | Page], config: Config,
@@ -290,7 +369,7 @@ def _edition(site: Site, language: Language, registries: tuple[dict[str, Author]
             term.description = localized(tags[term.id], language.code).description
     edition.categories = dict(sorted(edition.categories.items()))
     edition.authors = dict(sorted(edition.authors.items()))
-    edition.archive = _archive(briefings, config.tz)
+    edition.archive = _archive(briefings, config.tz, language, urls)
     site.related.update(related_briefings(briefings))
     return edition
 

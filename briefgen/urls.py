@@ -48,6 +48,12 @@ class Urls:
         return clean
 
     @staticmethod
+    def archive(year: int | None = None) -> str:
+        """The archive's index, '/archive/', or the page of a year, '/archive/2026/' (fixed paths,
+        not permalinks; a language other than the default puts its prefix before them)."""
+        return "/archive/" if year is None else f"/archive/{year:04d}/"
+
+    @staticmethod
     def paginated(path: str, page: int) -> str:
         """Page n of a list: '/tags/x/' -> '/tags/x/page/2/'."""
         return path if page == 1 else f"{path}page/{page}/"

@@ -133,11 +133,26 @@ def _edition_jobs(r: _Pages, edition: Edition) -> None:
             r.lists(edition, term.kind, term.url, term.briefings, term.name, term,
                     feed_links(f"{config.title}: {term.name}", term.url),
                     equivalents=site.term_versions(term))
-    r.page(edition, "archive.html", edition.language.path("/archive/"), d.cards(briefings),
-           archive=edition.archive, equivalents=site.everywhere("/archive/"))
+    _archive_jobs(r, edition)
     if config.search:
         r.page(edition, "search.html", edition.language.path("/search/"), "",
                equivalents=site.everywhere("/search/"))
+
+
+def _archive_jobs(r: _Pages, edition: Edition) -> None:
+    """The archive: an index of years and months with their counts at /archive/, whose key names
+    no briefing (a title edit leaves it alone), and a page per year listing its briefings."""
+    site, d = r.site, r.d
+    archive = edition.archive
+    index_key = digest([(y.year, y.url, [(m.month, m.count) for m in y.months]) for y in archive])
+    r.page(edition, "archive.html", edition.language.path(site.urls.archive()), index_key,
+           archive=archive, equivalents=site.everywhere(site.urls.archive()))
+    for year in archive:
+        neighbours = [(y.year, y.url) if y else None for y in (year.previous, year.next)]
+        key = digest(year.year, neighbours,
+                     [(m.month, d.cards(m.briefings)) for m in year.months])
+        r.page(edition, "archive_year.html", year.url, key, year=year,
+               equivalents=site.archive_versions(year.year))
 
 
 def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:

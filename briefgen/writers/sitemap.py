@@ -25,7 +25,10 @@ def _entries(site: Site) -> list[Entry]:
     for edition in site.editions.values():
         language = edition.language
         entries.append((language.home, edition.updated, same(site.everywhere("/"))))
-        entries.append((language.path("/archive/"), None, same(site.everywhere("/archive/"))))
+        archive = site.urls.archive()
+        entries.append((language.path(archive), None, same(site.everywhere(archive))))
+        entries += [(year.url, max(b.updated or b.date for b in year.briefings),
+                     same(site.archive_versions(year.year))) for year in edition.archive]
         entries += [(b.url, b.updated or b.date, same(site.versions(b)))
                     for b in edition.briefings]
         entries += [(p.url, None, same(site.versions(p))) for p in edition.pages]

@@ -65,7 +65,8 @@ def test_golden_output_covers_each_kind_of_output() -> None:
     """Guards the golden tree itself: a regeneration that lost whole kinds of pages is caught."""
     expected = files(EXPECTED)
     for rel in ("index.html", "page/2/index.html", "404.html", "about/index.html",
-                "archive/index.html", "briefings/2026/03/late-ferry/index.html",
+                "archive/index.html", "archive/2026/index.html",
+                "briefings/2026/03/late-ferry/index.html",
                 "briefings/2026/03/storm-warning/index.html",
                 "briefings/2026/04/flood-barrier/index.html",
                 "categories/transport/index.html", "categories/weather/feed.xml",

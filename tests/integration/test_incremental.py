@@ -115,6 +115,9 @@ ALPHA = "briefings/2026/03/alpha/index.html"
 GAMMA = "briefings/2026/01/gamma/index.html"
 DELTA = "briefings/2025/12/delta/index.html"
 BRIEFING_PAGES = {ALPHA, BETA, GAMMA, DELTA}
+ARCHIVE = "archive/index.html"  # the index of years and months, with counts and no titles
+ARCHIVE_2026 = "archive/2026/index.html"  # alpha, beta, gamma
+ARCHIVE_2025 = "archive/2025/index.html"  # delta
 
 
 def feeds(prefix: str) -> set[str]:
@@ -265,12 +268,65 @@ def test_editing_a_briefing_title_rerenders_lists_neighbours_and_feeds_not_other
     rebuild = project.build()
     assert rebuild.written == {
         BETA, ALPHA, GAMMA,  # beta, and the newer and older briefings that link to it
-        "index.html", "archive/index.html", "tags/energy/index.html",
+        "index.html", ARCHIVE_2026, "tags/energy/index.html",
         *SITE_FEEDS, *feeds("tags/energy/"), "sources/s-two/index.html",
     }
     # /sources/ and outlet pages count the citing briefings, never name them
     assert DELTA not in rebuild.written and "sources/index.html" not in rebuild.written
     assert "outlets/wire/index.html" not in rebuild.written
+    project.assert_matches_cold_build()
+
+
+def renders_differ(project: Project, *names: str) -> None:
+    """Site copies of these templates that print a random number into every page they render:
+    a page rendered again is written again, even when nothing it shows changed."""
+    for name in names:
+        edit(theme_override(project, name), "{% block main %}",
+             "{% block main %}<!-- {{ range(10 ** 9) | random }} -->")
+
+
+def test_a_title_edit_renders_again_the_archive_page_of_its_year_only(project: Project) -> None:
+    renders_differ(project, "archive.html", "archive_year.html")
+    project.build()
+    edit(project.file("content/briefings/delta.md"), "title: Delta seawall",
+         "title: Delta seawall vote")
+    rebuild = project.build()
+    assert ARCHIVE_2025 in rebuild.written
+    assert b"Delta seawall vote" in (project.out / ARCHIVE_2025).read_bytes()
+    # the index shows no title, 2026 does not list delta: neither is rendered at all
+    assert ARCHIVE not in rebuild.written and ARCHIVE_2026 not in rebuild.written
+    # (a date in another year renders all three: the stamps are live)
+    edit(project.file("content/briefings/delta.md"), "date: 2025-12-01", "date: 2026-01-02")
+    assert {ARCHIVE, ARCHIVE_2026} <= project.build().written
+
+
+def test_moving_a_briefing_to_another_year_rerenders_both_years_and_the_index(
+        project: Project) -> None:
+    edit(project.file("content/briefings/gamma.md"), "date: 2026-01-01", "date: 2025-11-15")
+    rebuild = project.build()
+    assert {ARCHIVE, ARCHIVE_2026, ARCHIVE_2025} <= rebuild.written
+    assert b"Gamma ferries" not in (project.out / ARCHIVE_2026).read_bytes()
+    assert b"Gamma ferries" in (project.out / ARCHIVE_2025).read_bytes()
+    project.assert_matches_cold_build()
+
+
+def test_moving_a_briefing_to_another_month_of_its_year_rerenders_the_index_and_that_year(
+        project: Project) -> None:
+    edit(project.file("content/briefings/beta.md"), "date: 2026-02-01", "date: 2026-01-20")
+    rebuild = project.build()
+    assert {ARCHIVE, ARCHIVE_2026} <= rebuild.written  # February empties, January gains one
+    assert ARCHIVE_2025 not in rebuild.written
+    project.assert_matches_cold_build()
+
+
+def test_a_briefing_moved_into_a_year_of_its_own_adds_that_years_page_and_removes_the_empty_one(
+        project: Project) -> None:
+    edit(project.file("content/briefings/delta.md"), "date: 2025-12-01", "date: 2024-12-01")
+    rebuild = project.build()
+    assert rebuild.removed == {ARCHIVE_2025, DELTA}
+    assert {ARCHIVE, ARCHIVE_2026, "archive/2024/index.html"} <= rebuild.written
+    # 2026's link to the older year now goes to 2024
+    assert b'href="/archive/2024/"' in (project.out / ARCHIVE_2026).read_bytes()
     project.assert_matches_cold_build()
 
 
@@ -368,8 +424,9 @@ def test_adding_a_briefing_adds_its_page_and_updates_lists_and_feeds(
     rebuild = project.build()
     epsilon = "briefings/2025/11/epsilon/index.html"
     assert epsilon in rebuild.written
-    assert {"index.html", "archive/index.html", "tags/energy/index.html", "sitemap.xml",
+    assert {"index.html", ARCHIVE, ARCHIVE_2025, "tags/energy/index.html", "sitemap.xml",
             *SITE_FEEDS, *feeds("tags/energy/")} <= rebuild.written
+    assert ARCHIVE_2026 not in rebuild.written
     assert DELTA in rebuild.written  # epsilon is delta's new older neighbour
     # alpha and beta share its tag and may list it as related; gamma shares nothing with it
     assert GAMMA not in rebuild.written
@@ -383,7 +440,7 @@ def test_deleting_a_briefing_removes_its_page_and_it_leaves_lists_and_feeds(
     rebuild = project.build()
     assert rebuild.removed == {GAMMA}
     assert not (project.out / "briefings/2026/01").exists()  # no empty folders left either
-    for rel in ("index.html", "archive/index.html", "tags/ferries/index.html", "feed.xml",
+    for rel in ("index.html", ARCHIVE, ARCHIVE_2026, "tags/ferries/index.html", "feed.xml",
                 "atom.xml", "feed.json", "tags/ferries/feed.xml", "sitemap.xml",
                 "sources/s-two/index.html", BETA, DELTA):
         assert rel in rebuild.written

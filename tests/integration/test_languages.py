@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import lxml.etree
+import lxml.html
 from click.testing import CliRunner
 
 from briefgen.cli import cli
@@ -112,8 +113,8 @@ def test_each_language_lives_under_its_own_prefix(make_site: MakeSite) -> None:
     assert (out / "ru/briefings/2026/03/tarify-na-teplo/index.html").is_file()
     assert not (out / "briefings/2026/03/tarify-na-teplo").exists()
     assert not (out / "ru/briefings/2026/03/wind-tender").exists()
-    for rel in ("index.html", "archive/index.html", "feed.xml", "atom.xml", "feed.json",
-                "categories/analysis/index.html", "tags/energy/index.html",
+    for rel in ("index.html", "archive/index.html", "archive/2026/index.html", "feed.xml",
+                "atom.xml", "feed.json", "categories/analysis/index.html", "tags/energy/index.html",
                 "authors/mira/index.html"):
         assert (out / rel).is_file(), rel
         assert (out / "ru" / rel).is_file(), rel
@@ -122,7 +123,7 @@ def test_each_language_lives_under_its_own_prefix(make_site: MakeSite) -> None:
 def test_each_home_and_archive_lists_its_own_language_only(make_site: MakeSite) -> None:
     root = bilingual(make_site)
     build_site(root)
-    for rel in ("index.html", "archive/index.html", "categories/analysis/index.html"):
+    for rel in ("index.html", "archive/2026/index.html", "categories/analysis/index.html"):
         english, russian = text(root, rel), text(root, "ru/" + rel)
         assert "Grid operator orders reserve plants" in english
         assert "Offshore wind tender opens" in english
@@ -130,6 +131,41 @@ def test_each_home_and_archive_lists_its_own_language_only(make_site: MakeSite) 
         assert "Оператор сети заказал резервные станции" in russian
         assert "Тарифы на тепло вырастут" in russian
         assert "Grid operator" not in russian and "Offshore wind" not in russian
+
+
+def test_each_language_has_its_own_archive_years_linked_where_the_other_has_the_year(
+        make_site: MakeSite) -> None:
+    root = bilingual(make_site, """
+    -- content/briefings/2025/old-harbour.md --
+    ---
+    title: The old harbour closes
+    date: 2025-11-02 10:00
+    ---
+    English only, and the only briefing of 2025.
+    """)
+    build_site(root)
+    out = root / "site"
+    russian = lxml.html.fromstring((out / "ru/archive/2026/index.html").read_bytes())
+    assert [a.text_content() for a in russian.xpath("//main//section//li/a")] == [
+        "Тарифы на тепло вырастут", "Оператор сети заказал резервные станции"]
+    assert [h2.text_content() for h2 in russian.xpath("//main//section/h2")] == [
+        "Март 2026", "Февраль 2026"]
+    assert russian.xpath('//main//header/p[@class="count"]/text()') == ["2 брифинга"]
+    assert not russian.xpath('//nav[@class="prev-next"]')  # Russian has no 2025
+    assert russian.xpath("//head/link[@hreflang]/@href") == [
+        "https://example.org/ru/archive/2026/", "https://example.org/archive/2026/"]
+    assert not (out / "ru/archive/2025").exists()
+    english = lxml.html.fromstring((out / "archive/2026/index.html").read_bytes())
+    assert english.xpath('//nav[@class="prev-next"]/a/@href') == ["/archive/2025/"]
+    only = lxml.html.fromstring((out / "archive/2025/index.html").read_bytes())
+    assert only.xpath("//head/link[@hreflang]/@hreflang") == ["en"]
+    # its language switch goes to the Russian home, marked as untranslated
+    assert only.xpath('//nav[@class="languages"]//a[@hreflang="ru"]/@href') == ["/ru/"]
+    index = lxml.html.fromstring((out / "ru/archive/index.html").read_bytes())
+    assert index.xpath('//main//h2/a/@href') == ["/ru/archive/2026/"]
+    assert index.xpath('//main//li/span/text()') == ["1 брифинг", "1 брифинг"]
+    assert index.xpath("//head/link[@hreflang]/@href") == [
+        "https://example.org/ru/archive/", "https://example.org/archive/"]
 
 
 def test_categories_authors_and_tags_carry_their_names_per_language(
@@ -194,6 +230,9 @@ def test_sitemap_lists_every_language_with_hreflang_alternates(make_site: MakeSi
     assert links["https://example.org/ru/briefings/2026/03/tarify-na-teplo/"] == {}
     assert links["https://example.org/ru/"] == {"en": "https://example.org/",
                                                  "ru": "https://example.org/ru/"}
+    assert links["https://example.org/ru/archive/2026/"] == {
+        "en": "https://example.org/archive/2026/",
+        "ru": "https://example.org/ru/archive/2026/"}
     assert links["https://example.org/ru/categories/analysis/"] == {
         "en": "https://example.org/categories/analysis/",
         "ru": "https://example.org/ru/categories/analysis/"}

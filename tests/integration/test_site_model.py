@@ -1,4 +1,5 @@
-"""The site model as seen in the output: what is published, lists, pagination, archive, pages."""
+"""The site model as seen in the output: what is published, lists, pagination, pages (the archive:
+test_archive.py)."""
 
 from __future__ import annotations
 
@@ -127,31 +128,6 @@ def test_briefing_pages_link_to_the_newer_and_older_briefing(make_site: MakeSite
     assert neighbours(5) == {"prev": "/briefings/2026/01/b4/"}
     assert neighbours(3) == {"next": "/briefings/2026/01/b4/", "prev": "/briefings/2026/01/b2/"}
     assert neighbours(1) == {"next": "/briefings/2026/01/b2/"}
-
-
-def test_archive_groups_briefings_by_year_and_month_newest_first(make_site: MakeSite) -> None:
-    root = make_site(
-        briefing("jan", "January news", "2025-01-15")
-        + briefing("dec", "December news", "2025-12-01")
-        + briefing("feb1", "February one", "2026-02-01")
-        + briefing("feb2", "February two", "2026-02-20")
-        # 23:30 in New York on the last day of March is already April in UTC: the site's zone wins
-        + briefing("late", "Late in March", "2026-03-31T23:30:00-04:00")
-    )
-    build_site(root)
-    page = html(root / "site/archive/index.html")
-    years = page.xpath('//section[@class="archive-year"]')
-    assert [y.findtext("h2") for y in years] == ["2026", "2025"]
-    months = {h3.get("id"): [a.text_content() for a in h3.getnext().xpath(".//a")]
-              for h3 in page.xpath("//h3")}
-    assert months == {
-        "y2026-04": ["Late in March"],
-        "y2026-02": ["February two", "February one"],
-        "y2025-12": ["December news"],
-        "y2025-01": ["January news"],
-    }
-    assert [h3.text_content() for h3 in page.xpath("//h3")] == [
-        "April 2026", "February 2026", "December 2025", "January 2025"]
 
 
 TAXONOMY = """

@@ -161,7 +161,7 @@ def test_a_title_edit_reaches_lists_neighbours_sources_outlets_and_feeds(live: L
     assert live.edit(BETA_MD, "title: Beta fares", "title: Beta fees").ok
     assert live.in_place
     assert written(live) == {
-        BETA, ALPHA, GAMMA, "index.html", "archive/index.html", "tags/energy/index.html",
+        BETA, ALPHA, GAMMA, "index.html", "archive/2026/index.html", "tags/energy/index.html",
         "sources/s-two/index.html", *feeds(), *feeds("tags/energy/"),
     }
     live.assert_matches_cold_build()

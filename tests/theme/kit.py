@@ -36,6 +36,8 @@ PAGES = {
     "category": "/categories/opinion/",
     "tag": "/tags/defence/",
     "source": "/sources/defence-ministry-frigates-2026-09-22/",
+    "archive": "/archive/",
+    "archive-year": "/archive/2026/",
     "search": "/search/?q=frigate",
 }
 

@@ -119,8 +119,8 @@ def test_english_and_russian_pages_of_one_site_show_their_own_strings(
     home = page(out, "ru/index.html")
     assert text(home, '//h2[@class="banner"]') == ["Главное"]
     assert text(page(out, "ru/archive/index.html"), "//h1") == ["Архив"]
-    assert text(page(out, "ru/archive/index.html"), "//h3") == ["Февраль 2026"]
-    assert text(page(out, "archive/index.html"), "//h3") == ["February 2026"]
+    assert text(page(out, "ru/archive/2026/index.html"), "//h2") == ["Февраль 2026"]
+    assert text(page(out, "archive/2026/index.html"), "//h2") == ["February 2026"]
 
 
 def test_the_byline_dates_and_lists_authors_in_the_page_language(make_site: MakeSite) -> None:
@@ -164,6 +164,9 @@ def test_hreflang_links_name_the_page_and_its_translations(make_site: MakeSite) 
     archive = page(out, "archive/index.html")
     assert archive.xpath('//head/link[@hreflang]/@href') == [
         "https://example.org/archive/", "https://example.org/ru/archive/"]
+    year = page(out, "ru/archive/2026/index.html")
+    assert year.xpath('//head/link[@hreflang]/@href') == [
+        "https://example.org/ru/archive/2026/", "https://example.org/archive/2026/"]
 
 
 def test_a_single_language_site_has_no_switch_and_no_hreflang(make_site: MakeSite) -> None:
@@ -176,7 +179,8 @@ def test_a_single_language_site_has_no_switch_and_no_hreflang(make_site: MakeSit
         Body.
     """)
     build_site(root)
-    for rel in ("index.html", "briefings/2026/02/alpha/index.html", "archive/index.html"):
+    for rel in ("index.html", "briefings/2026/02/alpha/index.html", "archive/index.html",
+                "archive/2026/index.html"):
         doc = page(root / "site", rel)
         assert not doc.xpath('//link[@hreflang] | //nav[@class="languages"]'), rel
 

@@ -87,9 +87,10 @@ def test_every_page_of_a_briefing_reads_its_digests(make_site: Callable[..., Pat
     [beta] = [b for b in session.site.briefings if b.path == "content/briefings/beta.md"]
     rels = {session.jobs[i].rel for i in session.index.readers("card", beta)}
     assert {"briefings/2026/02/beta/index.html", "briefings/2026/03/alpha/index.html",
-            "index.html", "archive/index.html", "tags/energy/index.html",
+            "index.html", "archive/2026/index.html", "tags/energy/index.html",
             "sources/s-two/index.html", "feed.xml"} <= rels
     assert "outlets/wire/index.html" not in rels and "sources/index.html" not in rels
+    assert "archive/index.html" not in rels  # the archive's index counts briefings, names none
     own = {session.jobs[i].rel for i in session.index.readers("briefing", beta)}
     assert own == {"briefings/2026/02/beta/index.html", "feed.xml", "atom.xml", "feed.json",
                    "tags/energy/feed.xml", "tags/energy/atom.xml", "tags/energy/feed.json"}

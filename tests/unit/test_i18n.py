@@ -107,6 +107,15 @@ def test_russian_plural_forms_follow_the_count(tmp_path: Path) -> None:
         "cited in 1 briefing", "cited in 2 briefings"]
 
 
+def test_the_archive_counts_briefings_in_the_three_russian_plural_forms(tmp_path: Path) -> None:
+    t = theme(tmp_path)
+    source = '{{ ngettext("%(num)d briefing", "%(num)d briefings", n) }}'
+    shown = [render(t, source, RU, n=n) for n in (1, 2, 5, 11, 21, 24, 112)]
+    assert shown == ["1 брифинг", "2 брифинга", "5 брифингов", "11 брифингов", "21 брифинг",
+                     "24 брифинга", "112 брифингов"]
+    assert [render(t, source, EN, n=n) for n in (1, 2)] == ["1 briefing", "2 briefings"]
+
+
 def test_a_string_with_a_context_is_translated_with_it(tmp_path: Path) -> None:
     t = theme(tmp_path)
     assert render(t, '{{ pgettext("search result type", "Page") }}', RU) == "Страница"
