@@ -165,3 +165,25 @@ def test_a_page_may_not_take_the_path_of_a_year_of_the_archive(make_site: MakeSi
         "of 1999; give one of them another 'slug:'",
         "content/pages/2026.md:1:1: error: URL /archive/2026/ is already used by the archive "
         "of 2026; give one of them another 'slug:'"]
+
+
+def test_the_archive_link_in_the_menu_marks_a_year_page_as_in_the_archive(
+        make_site: Callable[..., Path]) -> None:
+    root = make_site(SITE_FOR_MENU)
+    build_site(root)
+    index = (root / "site/archive/index.html").read_text()
+    year = (root / "site/archive/2026/index.html").read_text()
+    assert 'href="/archive/" aria-current="page"' in index
+    assert 'href="/archive/" aria-current="true"' in year
+    home = (root / "site/index.html").read_text()
+    assert 'href="/archive/" aria-current' not in home
+
+
+SITE_FOR_MENU = """
+    -- content/briefings/a.md --
+    ---
+    title: A
+    date: 2026-02-04T09:00:00Z
+    ---
+    Body.
+"""
