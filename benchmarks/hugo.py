@@ -13,8 +13,9 @@ What the converted site holds, page kind for page kind beside briefgen's:
   registries) and outlets; home and term pages paginated like briefgen (its `pagination`), with an
   RSS feed of the newest `feeds.items` posts, full text; /posts/ is a one-page archive and
   /sources/ a one-page index, as briefgen's /archive/ and /sources/.
-- layouts/: a small theme written for this benchmark (header with the sections, cards with a
-  byline, a pager, a post with its sources, tags and author bios, prev/next links).
+- layouts/, copied from benchmarks/hugo_layouts/: a small theme written for this benchmark
+  (header with the sections, cards with a byline, a pager, a post with its sources, tags and
+  author bios, prev/next links).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import yaml
 
 __all__ = ["convert", "find_hugo", "hugo_dir", "post_url"]
 
+LAYOUTS = Path(__file__).with_name("hugo_layouts")  # the theme, written for this benchmark
 _CITATION = re.compile(r"\[@([A-Za-z0-9_.:-]+)\]")
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
@@ -136,8 +138,7 @@ def convert(corpus: Path, dest: Path | None = None) -> Path:
         base_url=json.dumps(str(config.get("base_url") or "https://example.org/")),
         title=json.dumps(str(config.get("title") or "Benchmark")),
         page_size=page_size, feed_items=feed_items))
-    for name, text in _LAYOUTS.items():
-        _write(dest / "layouts" / name, text.lstrip("\n"))
+    shutil.copytree(LAYOUTS, dest / "layouts")
     out = dest / "content"
     _write(out / "posts" / "_index.md", _toml({"title": "Archive"}))
     _write(out / "sources" / "_index.md", _toml({"title": "Sources"}))
@@ -214,222 +215,6 @@ unsafe = false
 [markup.highlight]
 noClasses = false
 """
-
-# The theme, written for this benchmark: about the same markup and lookups per page as briefgen's.
-_LAYOUTS: dict[str, str] = {
-    "_default/baseof.html": """
-<!doctype html>
-<html lang="{{ site.Language.Locale }}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ block "title" . }}{{ if .IsHome }}{{ site.Title }}{{ else }}{{ .Title }} · {{ site.Title }}{{ end }}{{ end }}</title>
-<meta name="description" content="{{ with .Description }}{{ . }}{{ else }}{{ with .Summary }}{{ . | plainify }}{{ else }}{{ site.Title }}{{ end }}{{ end }}">
-<link rel="canonical" href="{{ .Permalink }}">
-<meta property="og:site_name" content="{{ site.Title }}">
-<meta property="og:type" content="{{ if .IsPage }}article{{ else }}website{{ end }}">
-<meta property="og:title" content="{{ .Title }}">
-<meta property="og:url" content="{{ .Permalink }}">
-{{ range .AlternativeOutputFormats }}<link rel="{{ .Rel }}" type="{{ .MediaType.Type }}" href="{{ .Permalink }}" title="{{ site.Title }}">
-{{ end }}<link rel="stylesheet" href="{{ "assets/style.css" | relURL }}">
-</head>
-<body>
-<a class="skip" href="#main">Skip to content</a>
-<header class="site-header">
-  <div class="wrap masthead"><a class="brand" href="{{ "/" | relURL }}">{{ site.Title }}</a></div>
-  <nav class="sections" aria-label="Sections">
-    <ul class="wrap">
-    {{ range $key, $_ := site.Taxonomies.categories }}{{ with site.GetPage (printf "/categories/%s" $key) }}
-      <li><a href="{{ .RelPermalink }}"{{ if eq .RelPermalink $.RelPermalink }} aria-current="page"{{ end }}>{{ .Title }}</a></li>
-    {{ end }}{{ end }}
-      <li><a href="{{ "/posts/" | relURL }}">Archive</a></li>
-      <li><a href="{{ "/sources/" | relURL }}">Sources</a></li>
-    </ul>
-  </nav>
-</header>
-<main id="main" class="wrap">
-{{ block "main" . }}{{ end }}
-</main>
-<footer class="site-footer"><div class="wrap"><p class="feeds"><a href="{{ "/index.xml" | relURL }}">RSS</a></p></div></footer>
-</body>
-</html>
-""",
-    "_default/single.html": """
-{{ define "main" }}
-<article class="page"><h1>{{ .Title }}</h1>{{ .Content }}</article>
-{{ end }}
-""",
-    "posts/single.html": """
-{{ define "main" }}
-<article class="post">
-  <header>
-    {{ range first 1 (.GetTerms "categories") }}<p class="section"><a href="{{ .RelPermalink }}">{{ .Title }}</a></p>{{ end }}
-    <h1>{{ .Title }}</h1>
-    {{ with .Params.summary }}<p class="summary">{{ . }}</p>{{ end }}
-    {{ partial "byline.html" . }}
-  </header>
-  <div class="body">
-{{ .Content }}
-  </div>
-  {{ partial "sources.html" . }}
-  {{ with .GetTerms "tags" }}
-  <ul class="tags" aria-label="Tags">{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
-  {{ end }}
-  {{ with .GetTerms "authors" }}
-  <section class="authors" aria-labelledby="authors-heading">
-    <h2 id="authors-heading">About the author{{ if gt (len .) 1 }}s{{ end }}</h2>
-    {{ range . }}<p><a href="{{ .RelPermalink }}">{{ .Title }}</a>: {{ .Description }}</p>{{ end }}
-  </section>
-  {{ end }}
-</article>
-<nav class="prev-next" aria-label="More briefings">
-  {{ with .NextInSection }}<a rel="next" href="{{ .RelPermalink }}"><span>Newer</span> {{ .Title }}</a>{{ end }}
-  {{ with .PrevInSection }}<a rel="prev" href="{{ .RelPermalink }}"><span>Older</span> {{ .Title }}</a>{{ end }}
-</nav>
-{{ end }}
-""",
-    "sources/single.html": """
-{{ define "main" }}
-<article class="source">
-  {{ range .GetTerms "outlets" }}<p class="section"><a href="{{ .RelPermalink }}">{{ .Title }}</a></p>{{ end }}
-  <h1>{{ .Title }}</h1>
-  <dl class="meta">
-    {{ with .Params.published }}<dt>Published</dt><dd><time datetime="{{ . }}">{{ time.Format "2 January 2006" . }}</time></dd>{{ end }}
-    <dt>Original</dt><dd><a href="{{ .Params.link }}" rel="noopener">{{ .Params.link }}</a></dd>
-  </dl>
-  <h2>Cited in</h2>
-  {{ with index site.Taxonomies.cites .File.ContentBaseName }}
-  <ul class="citing">
-    {{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> · <time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "2 January 2006" }}</time></li>
-    {{ end }}
-  </ul>
-  {{ else }}
-  <p>No published briefing cites this source yet.</p>
-  {{ end }}
-</article>
-{{ end }}
-""",
-    "_default/list.html": """
-{{ define "main" }}
-{{ $pages := .Pages }}
-{{ if .IsHome }}{{ $pages = where site.RegularPages "Section" "posts" }}{{ end }}
-{{ $pager := .Paginate $pages }}
-{{ if .IsHome }}
-  <h1 class="visually-hidden">{{ site.Title }}</h1>
-{{ else }}
-  <header class="list-header">
-    <p class="section">{{ .Data.Singular | title }}</p>
-    <h1>{{ .Title }}</h1>
-    {{ with .Description }}<p class="description">{{ . }}</p>{{ end }}
-    {{ with .OutputFormats.Get "rss" }}<p class="feeds"><a href="{{ .RelPermalink }}">RSS feed of {{ $.Title }}</a></p>{{ end }}
-  </header>
-{{ end }}
-{{ range $index, $page := $pager.Pages }}
-  {{ if and $.IsHome (eq $pager.PageNumber 1) (eq $index 0) }}
-  <section class="top-story"><p class="banner">Top story</p>{{ partial "card.html" $page }}</section>
-  {{ else }}{{ partial "card.html" $page }}{{ end }}
-{{ else }}
-  <p>No briefings yet.</p>
-{{ end }}
-{{ partial "pager.html" $pager }}
-{{ end }}
-""",
-    "outlets/term.html": """
-{{ define "main" }}
-<header class="list-header"><p class="section">Outlet</p><h1>{{ .Title }}</h1></header>
-<ul class="sources">
-{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
-{{ end }}
-</ul>
-{{ end }}
-""",
-    "posts/list.html": """
-{{ define "main" }}
-<h1>Archive</h1>
-{{ range .Pages.GroupByDate "2006" }}
-<section class="year"><h2>{{ .Key }}</h2>
-  <ul>{{ range .Pages }}<li><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 Jan" }}</time> <a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
-</section>
-{{ end }}
-{{ end }}
-""",
-    "sources/list.html": """
-{{ define "main" }}
-<h1>Sources</h1>
-<ul class="sources">
-{{ range .Pages.ByTitle }}<li><span class="outlet">{{ .Params.outlet }}</span>: <a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
-{{ end }}
-</ul>
-{{ end }}
-""",
-    "404.html": """
-{{ define "main" }}<h1>Page not found</h1><p><a href="{{ "/" | relURL }}">Home</a></p>{{ end }}
-""",
-    "partials/card.html": """
-<article class="card">
-  {{ range first 1 (.GetTerms "categories") }}<p class="section"><a href="{{ .RelPermalink }}">{{ .Title }}</a></p>{{ end }}
-  <h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
-  {{ with .Params.summary }}<p class="summary">{{ . }}</p>{{ end }}
-  {{ partial "byline.html" . }}
-</article>
-""",
-    "partials/byline.html": """
-<p class="byline">
-  {{ with .GetTerms "authors" }}By {{ range $i, $author := . }}{{ if $i }}, {{ end }}<a href="{{ $author.RelPermalink }}">{{ $author.Title }}</a>{{ end }} · {{ end }}
-  <time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "2 January 2006, 15:04 MST" }}</time>
-  · <span class="reading-time">{{ .ReadingTime }} min read</span>
-</p>
-""",
-    "partials/sources.html": """
-{{ with .Params.sources }}
-<section class="sources" aria-labelledby="sources-heading">
-  <h2 id="sources-heading">Sources</h2>
-  <ol>
-  {{ range $number, $id := . }}{{ with site.GetPage (printf "/sources/%s" $id) }}
-    <li id="source-{{ add $number 1 }}"><span class="outlet">{{ .Params.outlet }}</span>: <a href="{{ .Params.link }}" rel="noopener">{{ .Title }}</a>{{ with .Params.published }}, <time datetime="{{ . }}">{{ time.Format "2 January 2006" . }}</time>{{ end }}
-      <a class="source-page" href="{{ .RelPermalink }}">About this source</a></li>
-  {{ end }}{{ end }}
-  </ol>
-</section>
-{{ end }}
-""",
-    "partials/pager.html": """
-{{ if gt .TotalPages 1 }}
-<nav class="pager" aria-label="Pages">
-  {{ with .Prev }}<a rel="prev" href="{{ .URL }}">← Newer</a>{{ end }}
-  <span>Page {{ .PageNumber }} of {{ .TotalPages }}</span>
-  {{ with .Next }}<a rel="next" href="{{ .URL }}">Older →</a>{{ end }}
-</nav>
-{{ end }}
-""",
-    "_default/rss.xml": """
-{{- $pages := .Pages -}}
-{{- if .IsHome }}{{ $pages = where site.RegularPages "Section" "posts" }}{{ end -}}
-{{- $pages = first site.Config.Services.RSS.Limit $pages.ByDate.Reverse -}}
-{{- printf "<?xml version=\\"1.0\\" encoding=\\"utf-8\\"?>" | safeHTML }}
-<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/">
-  <channel>
-    <title>{{ if .IsHome }}{{ site.Title }}{{ else }}{{ site.Title }}: {{ .Title }}{{ end }}</title>
-    <link>{{ .Permalink }}</link>
-    <description>{{ site.Title }}</description>
-    <generator>Hugo</generator>
-    <language>{{ site.Language.Locale }}</language>
-    {{ with .OutputFormats.Get "rss" }}<atom:link href="{{ .Permalink }}" rel="self" type="application/rss+xml"/>{{ end }}
-    {{- range $pages }}
-    <item>
-      <title>{{ .Title }}</title>
-      <link>{{ .Permalink }}</link>
-      <guid>{{ .Permalink }}</guid>
-      <pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" | safeHTML }}</pubDate>
-      <description>{{ .Params.summary }}</description>
-      <content:encoded>{{ .Content | transform.XMLEscape | safeHTML }}</content:encoded>
-    </item>
-    {{- end }}
-  </channel>
-</rss>
-""",
-}
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
