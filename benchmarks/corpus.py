@@ -84,7 +84,7 @@ def generate(root: Path, briefings: int, seed: int = 7) -> Path:
     tags = [f"{a}-{b}" for a, b in zip(WORDS[::2], WORDS[1::2], strict=False)][:50]
     for i in range(briefings):
         year, month, day = 2024 + i % 3, 1 + i % 12, 1 + i % 28
-        cited = rng.sample(sources, rng.randint(2, 5))
+        cited = rng.sample(sources, min(len(sources), rng.randint(2, 5)))  # tiny corpora too
         folder = root / "content" / "briefings" / f"{year}" / f"{month:02d}"
         folder.mkdir(parents=True, exist_ok=True)
         front = [

