@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shlex
 import shutil
 import statistics
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.corpus import generate
 from benchmarks.hugo import convert, find_hugo
@@ -41,6 +43,12 @@ _NO_CITATIONS = (
 
 def measure(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall seconds and peak resident MiB of one run of command (which must succeed)."""
+    seconds, peak, _printed = measure_printing(command, cwd)
+    return seconds, peak
+
+
+def measure_printing(command: list[str], cwd: Path) -> tuple[float, float, str]:
+    """measure(), also returning what the command printed on standard error."""
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -48,7 +56,17 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float]:
     stderr = proc.stderr.read().decode() if proc.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{shlex.join(command)} failed in {cwd}:\n{stderr[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, stderr
+
+
+# `briefgen build -v`: "    briefing.html   9286 files   30480.2 ms    3.28 ms each"
+_MAKER = re.compile(r"^ +(\S+) +(\d+) files? +([\d.]+) ms +([\d.]+) ms each$", re.MULTILINE)
+
+
+def render_by_template(printed: str) -> list[tuple[str, int, float]]:
+    """(template, files made, seconds) from the render lines `briefgen build -v` prints."""
+    return [(name, int(count), float(ms) / 1000) for name, count, ms, _each in
+            _MAKER.findall(printed)]
 
 
 def _median(command: list[str], cwd: Path, repeat: int,
@@ -98,22 +116,26 @@ def _pages(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.html"))
 
 
-def run_size(size: int, workdir: Path, repeat: int, command: list[str]) -> dict[str, float]:
+def run_size(size: int, workdir: Path, repeat: int, command: list[str]) -> dict[str, Any]:
     root = _corpus(size, workdir)
 
     def clean() -> None:
-        for folder in ("site", ".briefgen-cache"):
+        for folder in ("site", "site.briefgen-spare", ".briefgen-cache"):
             shutil.rmtree(root / folder, ignore_errors=True)
 
     clean()
     cold, peak = _median(command, root, repeat, before=clean)
     noop, _ = _median(command, root, repeat)  # the cold build left its cache: nothing to do
+    templates: list[tuple[str, int, float]] = []
+    if command[-1] == "build":  # once more, cold and verbose: the render time by template
+        clean()
+        templates = render_by_template(measure_printing([*command, "-v"], root)[2])
     counter = [0]
     edit, _ = _median(command, root, repeat, before=lambda: _touch_briefing(root, counter))
     template, _ = _median(command, root, repeat, before=lambda: _touch_template(root, counter))
     pages = _pages(root / "site")
     return {"size": size, "cold": cold, "noop": noop, "edit": edit, "template": template,
-            "peak": peak, "pages": pages, "pages_per_s": pages / cold}
+            "peak": peak, "pages": pages, "pages_per_s": pages / cold, "templates": templates}
 
 
 def run_hugo(size: int, workdir: Path, repeat: int, binary: str) -> dict[str, float]:
@@ -185,10 +207,19 @@ def main() -> None:
               "converted by benchmarks/hugo.py)")
     print(f"{'briefings':>9} {'generator':<10} {'cold s':>8} {'no-op s':>8} {'edit s':>8} "
           f"{'template s':>10} {'peak MiB':>9} {'pages':>7} {'pages/s':>8}")
+    by_template: list[tuple[int, list[tuple[str, int, float]]]] = []
     for size in (int(s) for s in args.sizes.split(",")):
-        print(_row(name, run_size(size, args.workdir, args.repeat, command)), flush=True)
+        row = run_size(size, args.workdir, args.repeat, command)
+        by_template.append((size, row.pop("templates")))
+        print(_row(name, row), flush=True)
         if binary:
             print(_row("hugo", run_hugo(size, args.workdir, args.repeat, binary)), flush=True)
+    for size, templates in by_template:
+        if templates:
+            print(f"\nbriefgen render time by template, cold build of {size} (all workers):")
+            print(f"{'template':<20} {'files':>7} {'total s':>8} {'ms each':>8}")
+        for template, made, seconds in templates:
+            print(f"{template:<20} {made:>7} {seconds:>8.2f} {seconds * 1000 / made:>8.2f}")
     if binary:
         print("hugo keeps no build state between runs: its no-op, edit and template figures are "
               "full builds.")
