@@ -28,7 +28,8 @@ def _expected(page: Path) -> dict[str, Any]:
 
 def _clip(page: Path, site: Path) -> tuple[str, str]:
     given = _expected(page).get("given", {})
-    options = ClipOptions(str(page), url=given.get("url"))
+    options = ClipOptions(str(page), url=given.get("url"), title=given.get("title"),
+                          outlet=given.get("outlet"))
     config = load_config(site, Diagnostics())
     assert config is not None
     stored = store(site, config, read_article(options), options, now=NOW)
