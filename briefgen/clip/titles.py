@@ -9,7 +9,8 @@ from difflib import SequenceMatcher
 
 from briefgen.clip.dates import parse_date_line
 
-__all__ = ["best_title", "clean_title", "is_truncated", "match_title"]
+__all__ = ["best_title", "clean_title", "comparable", "is_truncated", "match_title",
+           "same_headline"]
 
 _SEPARATOR = re.compile(r"\s+(?:\||–|—|-|·|•|::)\s+")
 _HOST = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,}$", re.IGNORECASE)
@@ -17,7 +18,7 @@ _DATE_ONLY = re.compile(r"^[\d\s.:/,-]+$")
 _TRUNCATED = ("...", "…", "..", "[…]")
 
 
-def _comparable(text: str) -> str:
+def comparable(text: str) -> str:
     """Letters and digits only, lowercase, single-spaced: what two spellings of a title share."""
     text = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
@@ -26,14 +27,14 @@ def _comparable(text: str) -> str:
 def match_title(title: str, lines: list[str], threshold: float = 0.85) -> int | None:
     """Index of the line most like title (punctuation, quotes and case aside), or None when no
     line is alike enough. Empty lines are skipped."""
-    wanted = _comparable(title)
+    wanted = comparable(title)
     if not wanted:
         return None
     best, best_ratio = None, threshold
     matcher = SequenceMatcher(autojunk=False)
     matcher.set_seq2(wanted)
     for index, line in enumerate(lines):
-        text = _comparable(line)
+        text = comparable(line)
         if not text:
             continue
         if text == wanted:
@@ -47,6 +48,16 @@ def match_title(title: str, lines: list[str], threshold: float = 0.85) -> int | 
     return best
 
 
+def same_headline(a: str, b: str) -> bool:
+    """Whether two titles are one headline: alike, or one (cut short) begins the other."""
+    first, second = comparable(a), comparable(b)
+    if not first or not second:
+        return False
+    if first.startswith(second) or second.startswith(first):
+        return True
+    return SequenceMatcher(None, first, second, autojunk=False).ratio() >= 0.6
+
+
 def is_truncated(title: str) -> bool:
     """A title cut short by the site ('Council agrees to sell the ...')."""
     return title.rstrip().endswith(_TRUNCATED)
@@ -54,12 +65,12 @@ def is_truncated(title: str) -> bool:
 
 def _is_site_part(part: str, names: list[str]) -> bool:
     text = part.strip()
-    folded = _comparable(text).removeprefix("the ")
+    folded = comparable(text).removeprefix("the ")
     if not folded:
         return True
     if _DATE_ONLY.match(text) or parse_date_line(text) is not None or _HOST.match(text):
         return True
-    return any(folded == _comparable(name).removeprefix("the ") for name in names if name)
+    return any(folded == comparable(name).removeprefix("the ") for name in names if name)
 
 
 def clean_title(title: str, names: list[str]) -> str:

@@ -36,8 +36,10 @@ def _clip(page: Path, site: Path) -> tuple[str, str]:
     return stored.path.name, stored.path.read_text(encoding="utf-8")
 
 
-def test_there_are_at_least_eight_fixtures_of_both_kinds() -> None:
-    assert len(PAGES) >= 8
+def test_there_are_at_least_twenty_fixtures_of_both_kinds_in_both_languages() -> None:
+    assert len(PAGES) >= 20
+    languages = {_expected(p)["language"] for p in PAGES}
+    assert languages == {"en", "ru"}
     assert {p.suffix for p in PAGES} == {".html", ".txt"}
     assert all(p.with_suffix(".expected.json").is_file() for p in PAGES)
 
