@@ -217,6 +217,8 @@ class _Build:
                                now=now, drafts=self.options.drafts, future=self.options.future,
                                outlets=self.outlets, tags=self.tags)
         self.result.counts["briefings"] = len(self.site.briefings)
+        self.result.counts.update(quotations=self.site.quotes.checked,
+                                  quotations_missing=self.site.quotes.missing)
 
     def collect_jobs(self) -> None:
         from briefgen.writers.feeds import feed_jobs

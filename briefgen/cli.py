@@ -70,8 +70,13 @@ def _summary(result: BuildResult, verbose: bool, published: bool) -> None:
     counts = result.counts
     where = (f" into {result.output} ({counts.get('written', 0)} files changed)" if published
              else " (nothing written)")
+    if counts.get("quotations"):
+        console.print(f"{counts['quotations']} quotations checked, "
+                      f"{counts.get('quotations_missing', 0)} not found in their sources")
+    warnings = len(result.diagnostics.warnings)
     console.print(f"{counts.get('briefings', 0)} briefings, {counts.get('pages', 0)} pages, "
-                  f"{counts.get('feeds', 0)} feeds{where} in {total:.2f} s")
+                  f"{counts.get('feeds', 0)} feeds{where} in {total:.2f} s"
+                  + (f", {warnings} warning(s)" if warnings else ""))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,24 +1,32 @@
 """Quote verification: a quotation followed by a citation must appear in the source's text.
 
-Both sides are Unicode-normalised (NFKC), curly quotes and dashes folded to plain ones, whitespace
+The source's text is what a reader reads (reader_text: Markdown and HTML markup removed, entities
+decoded). Both sides are Unicode-normalised (NFKC), curly quotes, «ёлочки» and dashes folded to
+plain ones, soft hyphens and zero-width characters dropped, whitespace (no-break spaces too)
 collapsed; case is kept. `...`, `…` and `[...]` split a quotation into pieces that must appear in
-order. Not found: a warning with the closest passage and its similarity. A source without clipped
-text: an info line, since there is nothing to check against.
+order. Not found: a warning at the quotation's first character with the closest passage and its
+similarity. A source without clipped text: an info line, since there is nothing to check against.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.models import Briefing, Source
+from briefgen.reader_text import reader_text
 
-__all__ = ["check_quotes", "closest_passage", "find_quote", "normalise"]
+__all__ = ["QuoteTally", "check_quotes", "closest_passage", "find_quote", "normalise"]
 
-_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
-                       "‚": "'", "–": "-", "—": "-", "‒": "-", "―": "-", "\u00a0": " "})
+_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‘": "'",
+                       "’": "'", "‚": "'", "‛": "'", "‹": "'", "›": "'", "′": "'", "″": '"',
+                       "‐": "-", "‑": "-", "–": "-", "—": "-", "‒": "-", "―": "-", "−": "-",
+                       "\u00a0": " ", "\u00ad": None, "\u200b": None, "\u200c": None,
+                       "\u200d": None, "\u2060": None, "\ufeff": None})
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 
 
@@ -36,9 +44,16 @@ def _pieces(quote: str) -> list[str]:
     return [p for p in pieces if p]
 
 
+@lru_cache(maxsize=4096)
+def _haystack(text: str) -> str:
+    """The source's reader text, normalised (each source is cited by many briefings)."""
+    return normalise(reader_text(text))
+
+
 def find_quote(quote: str, text: str) -> bool:
-    """True when every piece of the quotation appears in the text, in order."""
-    haystack = normalise(text)
+    """True when every piece of the quotation appears in the reader's text of the source's
+    Markdown, in order."""
+    haystack = _haystack(text)
     at = 0
     for piece in _pieces(quote):
         found = haystack.find(piece, at)
@@ -51,7 +66,7 @@ def find_quote(quote: str, text: str) -> bool:
 def closest_passage(quote: str, text: str) -> tuple[str, float]:
     """The passage of the text most like the quotation, and how alike (0-1)."""
     needle = " ".join(_pieces(quote))
-    words = normalise(text).split(" ")
+    words = _haystack(text).split(" ")
     size = max(1, len(needle.split(" ")))
     best, best_ratio = "", 0.0
     matcher = SequenceMatcher(autojunk=False)
@@ -67,10 +82,25 @@ def closest_passage(quote: str, text: str) -> tuple[str, float]:
     return best, best_ratio
 
 
-def check_quotes(b: Briefing, sources: dict[str, Source], diags: Diagnostics) -> None:
+@dataclass
+class QuoteTally:
+    """How many quotations were checked against a source's text, and how many of those were
+    not found there."""
+
+    checked: int = 0
+    missing: int = 0
+
+    def __iadd__(self, other: QuoteTally) -> QuoteTally:
+        self.checked += other.checked
+        self.missing += other.missing
+        return self
+
+
+def check_quotes(b: Briefing, sources: dict[str, Source], diags: Diagnostics) -> QuoteTally:
     """Check each quotation of a briefing against the clipped text of the source it cites."""
+    tally = QuoteTally()
     if b.citations is None:
-        return
+        return tally
     for quote in b.citations.quotes:
         cited = [sources[i] for i in quote.ids if i in sources]
         with_text = [s for s in cited if s.text]
@@ -80,11 +110,14 @@ def check_quotes(b: Briefing, sources: dict[str, Source], diags: Diagnostics) ->
             diags.add(b.path, quote.line, quote.col, f"quotation not checked: source "
                       f"'{cited[0].id}' has no clipped text", "info")
             continue
+        tally.checked += 1
         if any(find_quote(quote.text, s.text) for s in with_text):
             continue
+        tally.missing += 1
         source = with_text[0]
         passage, ratio = closest_passage(quote.text, source.text)
         shown = quote.text if len(quote.text) <= 80 else quote.text[:77] + "..."
         diags.warning(b.path, quote.line, quote.col,
                       f"quotation \"{shown}\" not found in source '{source.id}'; closest passage "
                       f"({ratio:.0%} alike): \"{passage}\"")
+    return tally
