@@ -11,6 +11,7 @@ __all__ = [
     "is_end_marker",
     "is_glued_widget",
     "is_nav_line",
+    "is_reuse_policy",
     "is_ticker",
     "script_of",
 ]
@@ -73,12 +74,10 @@ _CONTAINS = re.compile(r"""
     не\ обязательно\ совпада | может\ не\ совпадать\ с\ (?:позицией|мнением)\ редакции |
     reading\ time | время\ чтения | ^(?:photo|фото|image|illustration|иллюстрация|video|видео)
     \s*: | ^(?:©|\(c\)|copyright\b) | ^(?:read\ (?:also|more)|see\ also|читайте\ также|
-    смотрите\ также|по\ теме)\s*: | clipboard | буфер\ обмена |
-    (?:may|can)\ be\ (?:reused|reproduced|republished|quoted) | \breprint | \breuse\ polic |
-    (?:direct|active)\ (?:hyper)?link\ to | (?:with|by)\ (?:a\ )?(?:direct\ )?(?:hyper)?link\
-    to\ (?:the\ )?(?:original|source) | использование\ материалов | гиперссылк |
-    ссылка\ на\ (?:сайт|источник)\ обязательна | зарегистрирован[оа]?\ (?:в\ )?роскомнадзор |
-    свидетельство\ о\ регистрации | сетевое\ издание | \bэл\ №
+    смотрите\ также|по\ теме)\s*: | clipboard | буфер\ обмена | \breuse\ policy |
+    reprints?\ (?:and|&)\ permissions | ссылка\ на\ (?:сайт|источник)\ обязательна |
+    зарегистрирован[оа]?\ (?:в\ )?роскомнадзор\w* | свидетельство\ о\ регистрации\ сми |
+    \bэл\ №\s*фс
     """, re.IGNORECASE | re.VERBOSE)
 _COUNTER = re.compile(
     r"^(?:👁\s*)?\d[\d\s.,]*[kmкмтыс.лн]*\s*(?:views?|просмотр\w*|reads?|прочтени\w*)$|"
@@ -156,6 +155,26 @@ def is_ticker(line: str) -> bool:
     return len(match["rest"].split()) <= 20 and not match["rest"].endswith(_TERMINAL)
 
 
+# a reuse policy names the site's materials, what may be done with them, and on what terms
+_REUSE = (
+    re.compile(r"\b(?:materials?|articles?|content|texts?|stories)\b|материал|стат[ьеи]|"
+               r"публикаци|текст", re.IGNORECASE),
+    re.compile(r"\b(?:reus\w*|reproduc\w*|republish\w*|cop(?:y|ied|ying)|us(?:e|ed|ing)|"
+               r"quot\w*)\b|использ|перепечат|воспроизв|копир|цитир", re.IGNORECASE),
+    re.compile(r"\b(?:(?:hyper)?link|permission|consent)\b|ссылк|гиперссылк|разрешени|"
+               r"соглас", re.IGNORECASE),
+    re.compile(r"\b(?:site|our|original|source|publisher|editors?)\b|\w\.[a-z]{2,}\b|сайт|"
+               r"источник|редакци|издани|правообладател", re.IGNORECASE),
+)
+
+
+def is_reuse_policy(line: str) -> bool:
+    """'All materials may be reused only with a direct hyperlink to example.org',
+    'Использование материалов сайта разрешено только с гиперссылкой на источник'."""
+    text = _plain(line)
+    return len(text.split()) <= 40 and all(pattern.search(text) for pattern in _REUSE)
+
+
 def is_chrome(line: str) -> bool:
     """True for a line that is page furniture, never article text."""
     text = _plain(line)
@@ -163,7 +182,7 @@ def is_chrome(line: str) -> bool:
         return False
     if _EXACT.match(text) or _COUNTER.match(text) or is_nav_line(text) or is_end_marker(text):
         return True
-    if is_glued_widget(text) or is_ticker(text):
+    if is_glued_widget(text) or is_ticker(text) or is_reuse_policy(text):
         return True
     if text.isupper() and len(text.split()) <= 8:
         return True  # a logo, a section label or a search prompt in capitals
