@@ -20,7 +20,8 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.models import Briefing, Source
 from briefgen.reader_text import reader_text
 
-__all__ = ["QuoteTally", "check_quotes", "closest_passage", "find_quote", "normalise"]
+__all__ = ["QuoteTally", "check_quotes", "closest_passage", "find_quote", "normalise",
+           "quote_span"]
 
 _FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‘": "'",
                        "’": "'", "‚": "'", "‛": "'", "‹": "'", "›": "'", "′": "'", "″": '"',
@@ -61,6 +62,40 @@ def find_quote(quote: str, text: str) -> bool:
             return False
         at = found + len(piece)
     return True
+
+
+def _mapped(text: str) -> tuple[str, list[int]]:
+    """normalise() character by character, with where in text each character came from."""
+    chars: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        for folded in unicodedata.normalize("NFKC", char).translate(_FOLD):
+            if folded.isspace():
+                if not chars or chars[-1] == " ":
+                    continue
+                folded = " "
+            chars.append(folded)
+            where.append(index)
+    return "".join(chars), where
+
+
+def quote_span(quote: str, text: str) -> tuple[str, int, int] | None:
+    """Where the quotation is in the reader's text of the source's Markdown: (that text, start,
+    end), from its first piece's first character to its last piece's last; None when it is not
+    there."""
+    reader = unicodedata.normalize("NFC", reader_text(text))
+    haystack, where = _mapped(reader)
+    pieces = _pieces(quote)
+    if not pieces:
+        return None
+    at, first = 0, -1
+    for piece in pieces:
+        found = haystack.find(piece, at)
+        if found < 0:
+            return None
+        first = found if first < 0 else first
+        at = found + len(piece)
+    return reader, where[first], where[at - 1] + 1
 
 
 def closest_passage(quote: str, text: str) -> tuple[str, float]:

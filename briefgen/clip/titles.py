@@ -7,6 +7,7 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
+from briefgen.clip.chrome import is_nav_line
 from briefgen.clip.dates import parse_date_line
 
 __all__ = ["best_title", "clean_title", "comparable", "is_truncated", "match_title",
@@ -70,12 +71,15 @@ def _is_site_part(part: str, names: list[str]) -> bool:
         return True
     if _DATE_ONLY.match(text) or parse_date_line(text) is not None or _HOST.match(text):
         return True
+    if is_nav_line(text):
+        return True  # a section name: Opinion, Мнения
     return any(folded == comparable(name).removeprefix("the ") for name in names if name)
 
 
 def clean_title(title: str, names: list[str]) -> str:
     """The headline of a title like 'Headline | Outlet | 04.02.2026': leading and trailing parts
-    that are a site name (one of names, or a host name) or a date are removed."""
+    that are a site name (one of names, or a host name), a section name or a date are
+    removed."""
     title = " ".join(title.split())
     parts = _SEPARATOR.split(title)
     seps = _SEPARATOR.findall(title)

@@ -164,6 +164,8 @@ def test_title_unlike_every_line_matches_none() -> None:
     ("Quay Times · Rail fares frozen - but not for long", ["Quay Times"],
      "Rail fares frozen - but not for long"),
     ("Rail fares frozen | quaytimes.example", [], "Rail fares frozen"),
+    ("Opinion | Why fares must fall | Quay Times", ["Quay Times"], "Why fares must fall"),
+    ("Мнения · Зачем городу трамвай", [], "Зачем городу трамвай"),
     ("Мост закроют | Вечерний Заречный | 12 февраля 2026", ["Вечерний Заречный"],
      "Мост закроют"),
 ])

@@ -9,7 +9,7 @@ import pytest
 from briefgen.diagnostics import Diagnostics
 from briefgen.markdown import create_markdown, render
 from briefgen.models import Briefing, Source
-from briefgen.quotes import check_quotes, closest_passage, find_quote, normalise
+from briefgen.quotes import check_quotes, closest_passage, find_quote, normalise, quote_span
 
 TEXT = ("The national grid operator has asked the regulator for more reserve. "
         "The operator normally aims to keep that margin above 6 per cent during the winter "
@@ -169,3 +169,23 @@ def test_quotation_crossing_a_link_gives_no_warning_and_is_counted() -> None:
     assert [d.format() for d in diags] == [
         'content/briefings/b.md:4:79: warning: quotation "a gift" not found in source '
         "'grid'; closest passage (50% alike): \"are built.\""]
+
+
+@pytest.mark.parametrize(("quote", "passage"), [
+    ("said the new plants were only a stopgap", "said the new plants were only a stopgap"),
+    ('called the winter "the hardest in twenty years"',
+     "called the winter \u201cthe hardest in twenty years"),
+    ("the reserve margin was 4 per cent - half", "the reserve\u00a0margin was 4\u2009per\u00a0cent "
+     "\u2014 half"),
+    ("The operator said ... storage projects", "The operator said the new plants were only a "
+     "stopgap while storage projects"),
+])
+def test_quote_span_is_the_passage_in_the_reader_text(quote: str, passage: str) -> None:
+    span = quote_span(quote, CLIPPED)
+    assert span is not None
+    reader, start, end = span
+    assert reader[start:end] == passage
+
+
+def test_quote_span_of_a_quotation_not_in_the_source_is_none() -> None:
+    assert quote_span("a gift", CLIPPED) is None
