@@ -19,9 +19,10 @@ from functools import lru_cache
 from briefgen.diagnostics import Diagnostics
 from briefgen.models import Briefing, Source
 from briefgen.reader_text import reader_text
+from briefgen.textfragments import fragment_url, passage_directive
 
-__all__ = ["QuoteTally", "check_quotes", "closest_passage", "find_quote", "normalise",
-           "quote_span"]
+__all__ = ["QuoteTally", "check_quotes", "closest_passage", "deep_link", "find_quote",
+           "normalise", "quote_span"]
 
 _FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‘": "'",
                        "’": "'", "‚": "'", "‛": "'", "‹": "'", "›": "'", "′": "'", "″": '"',
@@ -79,12 +80,17 @@ def _mapped(text: str) -> tuple[str, list[int]]:
     return "".join(chars), where
 
 
+@lru_cache(maxsize=256)
+def _located(text: str) -> tuple[str, str, list[int]]:
+    reader = unicodedata.normalize("NFC", reader_text(text))
+    return (reader, *_mapped(reader))
+
+
 def quote_span(quote: str, text: str) -> tuple[str, int, int] | None:
     """Where the quotation is in the reader's text of the source's Markdown: (that text, start,
     end), from its first piece's first character to its last piece's last; None when it is not
     there."""
-    reader = unicodedata.normalize("NFC", reader_text(text))
-    haystack, where = _mapped(reader)
+    reader, haystack, where = _located(text)
     pieces = _pieces(quote)
     if not pieces:
         return None
@@ -117,6 +123,20 @@ def closest_passage(quote: str, text: str) -> tuple[str, float]:
     return best, best_ratio
 
 
+def deep_link(quote: str, source: Source) -> str:
+    """The source's URL with a text fragment that scrolls to the quotation and highlights it
+    (`url#:~:text=...`); '' when the source has no URL or the quotation is not in its text."""
+    span = quote_span(quote, source.text) if source.url else None
+    if span is None:
+        return ""
+    reader, start, end = span
+    return fragment_url(source.url, passage_directive(reader, start, end))
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 @dataclass
 class QuoteTally:
     """How many quotations were checked against a source's text, and how many of those were
@@ -134,6 +154,9 @@ class QuoteTally:
 def check_quotes(b: Briefing, sources: dict[str, Source], diags: Diagnostics) -> QuoteTally:
     """Check each quotation of a briefing against the clipped text of the source it cites."""
     tally = QuoteTally()
+    entries = {entry.source.id: entry for entry in b.cited}
+    for entry in b.cited:
+        entry.quoted = []
     if b.citations is None:
         return tally
     for quote in b.citations.quotes:
@@ -146,12 +169,16 @@ def check_quotes(b: Briefing, sources: dict[str, Source], diags: Diagnostics) ->
                       f"'{cited[0].id}' has no clipped text", "info")
             continue
         tally.checked += 1
-        if any(find_quote(quote.text, s.text) for s in with_text):
+        found = next((s for s in with_text if find_quote(quote.text, s.text)), None)
+        if found is not None:
+            link = deep_link(quote.text, found)
+            if link and found.id in entries:
+                entries[found.id].quoted.append((_shown(quote.text), link))
             continue
         tally.missing += 1
         source = with_text[0]
         passage, ratio = closest_passage(quote.text, source.text)
-        shown = quote.text if len(quote.text) <= 80 else quote.text[:77] + "..."
+        shown = _shown(quote.text)
         diags.warning(b.path, quote.line, quote.col,
                       f"quotation \"{shown}\" not found in source '{source.id}'; closest passage "
                       f"({ratio:.0%} alike): \"{passage}\"")
