@@ -226,13 +226,14 @@ def _collect(state: StateCore) -> None:
     lines = state.src.split("\n")
     counts: dict[str, int] = {}
     quote_stack: list[list[Token]] = []
+    quote_of: dict[int, Quote] = {}  # id(citation) -> the inline quotation it ends
     for token in state.tokens:
         if token.type == "blockquote_open":
             quote_stack.append([])
             continue
         if token.type == "blockquote_close":
             inlines = quote_stack.pop()
-            _blockquote_quote(inlines, data)
+            _blockquote_quote(inlines, data, lines, quote_of)
             continue
         if token.type != "inline" or not token.children:
             continue
@@ -261,12 +262,39 @@ def _collect(state: StateCore) -> None:
             data.citations.append(citation)
             quoted = _INLINE_QUOTE.search(plain[:at])
             if quoted:
-                data.quotes.append(Quote(quoted.group(1).strip(), [i.id for i in items],
-                                         line, col))
+                start = _quote_start(token.content, child.meta["offset"])
+                q_line, q_col = (line, col) if start < 0 else _position(
+                    lines, first_line, token.content, start, _first_line_of(token.content, start))
+                quote = Quote(quoted.group(1).strip(), [i.id for i in items], q_line, q_col)
+                data.quotes.append(quote)
+                quote_of[id(citation)] = quote
 
 
-def _blockquote_quote(inlines: list[Token], data: CitationData) -> None:
-    """A blockquote whose last paragraph ends with a citation quotes that source."""
+def _quote_start(content: str, offset: int) -> int:
+    """Offset in an inline's source of the first character of the quotation that ends just
+    before the citation at offset (after its opening quotation mark); -1 when not found."""
+    before = content[:offset].rstrip(" \t\n.,;:")
+    close = len(before) - 1
+    if close < 0 or before[close] not in _CLOSE_QUOTES:
+        return -1
+    opening = max(before.rfind(mark, 0, close) for mark in _OPEN_QUOTES)
+    if opening < 0:
+        return -1
+    start = opening + 1
+    while start < close and content[start] in " \t\n":
+        start += 1
+    return start
+
+
+def _first_line_of(content: str, start: int) -> str:
+    end = content.find("\n", start)
+    return content[start:end if end >= 0 else len(content)]
+
+
+def _blockquote_quote(inlines: list[Token], data: CitationData, lines: list[str],
+                      quote_of: dict[int, Quote]) -> None:
+    """A blockquote whose last paragraph ends with a citation quotes that source; the quotation
+    starts at the blockquote's first character (after an opening quotation mark)."""
     if not inlines or not inlines[-1].children:
         return
     children = [c for c in inlines[-1].children
@@ -277,9 +305,19 @@ def _blockquote_quote(inlines: list[Token], data: CitationData) -> None:
     texts = [_plain_children(t.children or [])[0] for t in inlines]
     text = _strip_quotes(" ".join(t.strip() for t in texts if t.strip()))
     citation: Citation = last.meta["citation"]
-    quote = Quote(text, [i.id for i in citation.items], citation.line, citation.col)
+    first = inlines[0]
+    content = first.content
+    start = len(content) - len(content.lstrip())
+    if content[start:start + 1] in tuple(_OPEN_QUOTES) and text != content.strip():
+        start += 1
+        while start < len(content) and content[start] in " \t":
+            start += 1
+    line, col = _position(lines, first.map[0] if first.map else 0, content, start,
+                          _first_line_of(content, start))
+    quote = Quote(text, [i.id for i in citation.items], line, col)
     # the same text may already be recorded as an inline quotation
-    data.quotes = [q for q in data.quotes if (q.line, q.col) != (quote.line, quote.col)]
+    inline = quote_of.get(id(citation))
+    data.quotes = [q for q in data.quotes if q is not inline]
     data.quotes.append(quote)
 
 

@@ -70,6 +70,10 @@ def _summary(result: BuildResult, verbose: bool, published: bool) -> None:
             files = "file " if made == 1 else "files"
             console.print(f"    {name:<20} {made:>7} {files} {seconds * 1000:10.1f} ms "
                           f"{seconds * 1000 / made:7.2f} ms each")
+    counts = result.counts
+    if counts.get("quotations"):
+        console.print(f"{counts['quotations']} quotations checked, "
+                      f"{counts.get('quotations_missing', 0)} not found in their sources")
     console.print(summary_line(result, published), markup=False)
 
 

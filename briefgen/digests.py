@@ -164,7 +164,8 @@ class Digests:
             self.card(b), b.body_html, b.headings, b.image, b.translation_key,
             b.category.disclaimer if b.category else "",
             [(a.id, a.bio, sorted(a.links.items())) for a in b.authors],
-            [(c.number, self.source(c.source), c.backrefs, c.locators) for c in b.cited],
+            [(c.number, self.source(c.source), c.backrefs, c.locators, c.quoted)
+             for c in b.cited],
             [self.source(s) for s in b.further]))
 
     def cards(self, items: Iterable[Briefing]) -> str:

@@ -83,6 +83,8 @@ class CitedSource:
     source: Source
     backrefs: list[str]
     locators: list[str]
+    # (quotation, link to its place in the source: url#:~:text=...) for each one found there
+    quoted: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -24,7 +24,7 @@ from briefgen.models import (
     Term,
     localized,
 )
-from briefgen.quotes import check_quotes
+from briefgen.quotes import QuoteTally, check_quotes
 from briefgen.references import (
     collect_sources,
     library_pages,
@@ -151,6 +151,7 @@ class Site:
     # briefing or page path -> its versions in the site's other languages
     translations: dict[str, list[Briefing]] = field(default_factory=dict)
     page_translations: dict[str, list[Page]] = field(default_factory=dict)
+    quotes: QuoteTally = field(default_factory=QuoteTally)  # quotations checked, not found
 
     @property
     def default(self) -> Edition:
@@ -397,20 +398,21 @@ def build_site(config: Config, urls: Urls, briefings: list[Briefing], pages: lis
                         for code in codes}
     plain: dict[str, dict[str, Author]] = {code: {} for code in codes}
     sources = collect_sources(library, briefings, diags)
+    quotes = QuoteTally()
     for b in briefings:
         lang = b.lang if b.lang in plain else config.language
         _resolve_authors(b, local_authors[lang], plain[lang], diags, config.slugs)
         _resolve_category(b, local_categories[lang], diags)
         _localize_tags(b, tags or {})
         resolve_citations(b, sources, diags)
-        check_quotes(b, sources, diags)
+        quotes += check_quotes(b, sources, diags)
         b.future = b.date > now
     warn_uncited(library, briefings, diags)
     published = sorted((b for b in published_candidates if (drafts or not b.draft)
                         and (future or not b.future) and b.lang in plain), key=lambda b: b.sort_key)
     site = Site(config, urls, published,
                 sorted((p for p in pages if (drafts or not p.draft) and p.lang in plain),
-                       key=lambda p: p.path), sources)
+                       key=lambda p: p.path), sources, quotes=quotes)
     _assign_urls(site, diags)
     link_citing(published)
     site.source_pages, site.outlets = library_pages(sources, outlets or {}, urls)

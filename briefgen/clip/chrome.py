@@ -9,7 +9,10 @@ __all__ = [
     "copyright_outlet",
     "is_chrome",
     "is_end_marker",
+    "is_glued_widget",
     "is_nav_line",
+    "is_reuse_policy",
+    "is_ticker",
     "script_of",
 ]
 
@@ -57,7 +60,11 @@ _EXACT = re.compile(r"""^(?:
     показать\ ещ[её] | закрыть | принять(?:\ все)? | согласен | согласна | хорошо | понятно |
     отклонить | настройки(?:\ cookie)? | (?:теги|темы|метки)\s*:.* | скачать\ приложение |
     (?:подписывайтесь|следите\ за\ нами|мы\ в\ соцсетях).* | нашли\ ошибку.* |
-    новости\ партн[её]ров | в\ избранное | добавить\ в\ избранное | слушать
+    новости\ партн[её]ров | в\ избранное | добавить\ в\ избранное | слушать |
+    get\ (?:our|the)\ app | our\ app | what\ are\ you\ looking\ for.* |
+    type\ (?:here\ )?to\ search.* | что\ вы\ (?:хотите\ )?(?:ищете|найти).* |
+    поиск\ по\ (?:сайту|новостям|материалам).* | введите\ (?:запрос|текст).* | \d{1,2}\+ |
+    (?:наше\ )?приложение | скачайте\ (?:наше\ )?приложение.*
     )$""", re.IGNORECASE | re.VERBOSE)
 _CONTAINS = re.compile(r"""
     \bcookies?\b | куки | \bcookie- | app\s?store | google\ play | appgallery | rustore |
@@ -67,7 +74,10 @@ _CONTAINS = re.compile(r"""
     не\ обязательно\ совпада | может\ не\ совпадать\ с\ (?:позицией|мнением)\ редакции |
     reading\ time | время\ чтения | ^(?:photo|фото|image|illustration|иллюстрация|video|видео)
     \s*: | ^(?:©|\(c\)|copyright\b) | ^(?:read\ (?:also|more)|see\ also|читайте\ также|
-    смотрите\ также|по\ теме)\s*: | clipboard | буфер\ обмена
+    смотрите\ также|по\ теме)\s*: | clipboard | буфер\ обмена | \breuse\ policy |
+    reprints?\ (?:and|&)\ permissions | ссылка\ на\ (?:сайт|источник)\ обязательна |
+    зарегистрирован[оа]?\ (?:в\ )?роскомнадзор\w* | свидетельство\ о\ регистрации\ сми |
+    \bэл\ №\s*фс
     """, re.IGNORECASE | re.VERBOSE)
 _COUNTER = re.compile(
     r"^(?:👁\s*)?\d[\d\s.,]*[kmкмтыс.лн]*\s*(?:views?|просмотр\w*|reads?|прочтени\w*)$|"
@@ -85,9 +95,25 @@ _END = re.compile(r"""^(?:
     )[:.]?$""", re.IGNORECASE | re.VERBOSE)
 _COPYRIGHT = re.compile(r"^(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?P<rest>.+)$",
                         re.IGNORECASE)
+_NAME_FIRST = re.compile(  # 'Tidewaterpost.example © 2026', 'Northgate Post (c) 2020-2026.'
+    r"^(?P<name>[^\s©]+(?:\s+[^\s©]+){0,4})\s*(?:©|\(c\))\s*\d{4}(?:\s*[-–—]\s*\d{4})?"
+    r"(?:[.,;]\s*(?:all rights reserved|все права защищены)?\.?)?$", re.IGNORECASE)
 _LEGAL_TAIL = re.compile(
     r"\s*(?:[.,;|]\s*)?(?:all rights reserved|все права защищены|\bltd\b|\bllc\b|\binc\b|"
     r"\bplc\b|\bgmbh\b)\.?", re.IGNORECASE)
+
+
+# icon and widget names that pages glue to a network's name in a copy ("shareTelegram",
+# "iconVKiconOK", "поделитьсяWhatsApp")
+_WIDGET_WORDS = sorted(_SOCIAL | {
+    "share", "icon", "ico", "copy", "link", "copylink", "print", "close", "arrow", "button",
+    "btn", "svg", "logo", "comment", "comments", "bookmark", "save", "like", "more", "menu",
+    "поделиться", "поделись", "скопировать", "копировать", "ссылку", "ссылка", "печать",
+    "комментарии", "закладки", "сохранить"}, key=len, reverse=True)
+_GLUED = re.compile("(?:" + "|".join(re.escape(w) for w in _WIDGET_WORDS) + ")+", re.IGNORECASE)
+# a ticker: other stories' headlines, each after its time ("12:40 Harbour wall repairs ...")
+_TICKER = re.compile(r"^(?:\d{1,2}[:.]\d{2})\s*[|·•—–-]?\s+(?P<rest>\S.*)$")
+_TERMINAL = (".", "!", "?", "…", ";", ":", "\"", "»", "”")
 
 
 def _plain(line: str) -> str:
@@ -114,6 +140,41 @@ def is_end_marker(line: str) -> bool:
     return bool(_END.match(_plain(line)))
 
 
+def is_glued_widget(line: str) -> bool:
+    """A share widget copied as icon and network names glued together ('shareTelegram',
+    'iconVKiconOK', 'copyLink'): the whole line, spaces removed, is such names."""
+    text = "".join(_plain(line).split())
+    return 0 < len(text) <= 120 and bool(_GLUED.fullmatch(text))
+
+
+def is_ticker(line: str) -> bool:
+    """A headline of another story after its time: '12:40 Harbour wall repairs to start'."""
+    match = _TICKER.match(_plain(line))
+    if match is None:
+        return False
+    return len(match["rest"].split()) <= 20 and not match["rest"].endswith(_TERMINAL)
+
+
+# a reuse policy names the site's materials, what may be done with them, and on what terms
+_REUSE = (
+    re.compile(r"\b(?:materials?|articles?|content|texts?|stories)\b|материал|стат[ьеи]|"
+               r"публикаци|текст", re.IGNORECASE),
+    re.compile(r"\b(?:reus\w*|reproduc\w*|republish\w*|cop(?:y|ied|ying)|us(?:e|ed|ing)|"
+               r"quot\w*)\b|использ|перепечат|воспроизв|копир|цитир", re.IGNORECASE),
+    re.compile(r"\b(?:(?:hyper)?link|permission|consent)\b|ссылк|гиперссылк|разрешени|"
+               r"соглас", re.IGNORECASE),
+    re.compile(r"\b(?:site|our|original|source|publisher|editors?)\b|\w\.[a-z]{2,}\b|сайт|"
+               r"источник|редакци|издани|правообладател", re.IGNORECASE),
+)
+
+
+def is_reuse_policy(line: str) -> bool:
+    """'All materials may be reused only with a direct hyperlink to example.org',
+    'Использование материалов сайта разрешено только с гиперссылкой на источник'."""
+    text = _plain(line)
+    return len(text.split()) <= 40 and all(pattern.search(text) for pattern in _REUSE)
+
+
 def is_chrome(line: str) -> bool:
     """True for a line that is page furniture, never article text."""
     text = _plain(line)
@@ -121,12 +182,21 @@ def is_chrome(line: str) -> bool:
         return False
     if _EXACT.match(text) or _COUNTER.match(text) or is_nav_line(text) or is_end_marker(text):
         return True
+    if is_glued_widget(text) or is_ticker(text) or is_reuse_policy(text):
+        return True
+    if text.isupper() and len(text.split()) <= 8:
+        return True  # a logo, a section label or a search prompt in capitals
     return len(text.split()) <= 60 and bool(_CONTAINS.search(text))
 
 
 def copyright_outlet(line: str) -> str:
-    """'© 2026 The Weekly Lantern. Reproduction ... ' -> 'The Weekly Lantern'; '' otherwise."""
-    match = _COPYRIGHT.match(_plain(line))
+    """'© 2026 The Weekly Lantern. Reproduction ... ' -> 'The Weekly Lantern', 'Name.tld © 2026'
+    -> 'Name.tld'; '' otherwise."""
+    text = _plain(line)
+    trailing = _NAME_FIRST.match(text)
+    if trailing:
+        return trailing["name"].strip(" .,;:«»\"“”„'")
+    match = _COPYRIGHT.match(text)
     if not match:
         return ""
     rest = match["rest"]

@@ -3,11 +3,14 @@ first and trafilatura's guesses second. The page is parsed as data; nothing in i
 
 from __future__ import annotations
 
+import html
 import re
 from configparser import ConfigParser
 from typing import Any
+from urllib.parse import urlsplit
 
 import lxml.html
+import nh3
 from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.settings import use_config
@@ -16,10 +19,12 @@ from briefgen.clip.chrome import is_chrome
 from briefgen.clip.dates import parse_date_line
 from briefgen.clip.metadata import PageMeta, iso_date, read_meta
 from briefgen.clip.model import Article
-from briefgen.clip.tree_markdown import to_blocks
+from briefgen.clip.titles import best_title, clean_title, comparable, same_headline
+from briefgen.clip.tree_markdown import escape_block_start, to_blocks
 
 __all__ = ["decode_html", "extract_html", "safe_config"]
 
+_HOST = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,}", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -53,22 +58,70 @@ def _authors(value: str) -> list[str]:
     return [name.strip() for name in re.split(r";|\s+and\s+", value) if name.strip()]
 
 
-def _merge(meta: PageMeta, doc: Any, article: Article) -> None:
+def _is_person(name: str, organisations: list[str]) -> bool:
+    """Not the outlet, a publisher organisation or a host name ('gorgazeta.example')."""
+    folded = comparable(name).removeprefix("the ")
+    if not folded or _HOST.fullmatch(name.strip()):
+        return False
+    return all(folded != comparable(o).removeprefix("the ") for o in organisations if o)
+
+
+def _title(meta: PageMeta, names: list[str]) -> str:
+    """The longest untruncated of the page's titles (JSON-LD headline, og:title...) and its
+    <h1> when the <h1> is the same headline, each without site names and dates; the <title>
+    only when there is nothing else."""
+    titles = [clean_title(t, names) for t in meta.titles]
+    heading = clean_title(meta.heading, names)
+    pool = titles or [clean_title(meta.title_tag, names)]
+    if heading and any(same_headline(heading, t) for t in pool if t):
+        titles.append(heading)
+    return best_title(titles or pool)
+
+
+def _merge(meta: PageMeta, doc: Any, article: Article, url: str) -> None:
     def found(name: str) -> str:
         value = getattr(doc, name, None) if doc is not None else None
         return " ".join(str(value).split()) if value else ""
 
-    article.title = meta.title or found("title")
     article.outlet = meta.outlet or found("sitename")
-    article.authors = meta.authors or _authors(found("author"))
+    article.url = meta.url or ""
+    host = (urlsplit(article.url or url).hostname or "").removeprefix("www.")
+    names = [article.outlet, *meta.publishers, host, found("sitename")]
+    article.title = _title(meta, names) or found("title")
+    authors = meta.authors or _authors(found("author"))
+    article.authors = [a for a in authors if _is_person(a, names)]
     article.published = meta.published or iso_date(found("date"))
     article.language = meta.language or found("language")[:2].lower()
-    article.url = meta.url or ""
 
 
-def _keep(block: str, article: Article) -> bool:
+def _body_blocks(body: str) -> list[str]:
+    """JSON-LD articleBody as paragraphs: markup and scripts removed, entities decoded."""
+    text = html.unescape(nh3.clean(body, tags=set(), strip_comments=True))
+    splitter = r"\n\s*\n" if re.search(r"\n\s*\n", text) else r"\n"
+    blocks = (" ".join(part.split()) for part in re.split(splitter, text))
+    return [escape_block_start(b) for b in blocks if b]
+
+
+def _prefer_json_body(blocks: list[str], body: str) -> list[str]:
+    """The JSON-LD articleBody instead of the extracted text when the latter has less than
+    half its words (a page showing only a photo caption), or holds it in fewer paragraphs."""
+    if not body.strip():
+        return blocks
+    ours = _body_blocks(body)
+    words = sum(len(b.split()) for b in blocks)
+    body_words = sum(len(b.split()) for b in ours)
+    # trafilatura may itself fall back to articleBody, run together and with script text in it
+    same = comparable(" ".join(ours)) in comparable(" ".join(blocks))
+    if words * 2 < body_words or (same and len(ours) > len(blocks)):
+        return ours
+    return blocks
+
+
+def _keep(block: str, article: Article, heading: str) -> bool:
     text = block.lstrip("#> ").strip()
-    if not text or text == article.title or is_chrome(text):
+    if not text or is_chrome(text):
+        return False
+    if comparable(text) in (comparable(article.title), comparable(heading)):
         return False
     if parse_date_line(text) is not None:
         return False
@@ -92,8 +145,9 @@ def extract_html(html: str, url: str = "") -> tuple[Article, PageMeta]:
         include_tables=True, include_formatting=True, include_links=True,
         include_images=False, config=safe_config())
     article = Article()
-    _merge(meta, doc, article)
+    _merge(meta, doc, article, base)
     body = getattr(doc, "body", None)
-    if body is not None:
-        article.paragraphs = [b for b in to_blocks(body, base) if _keep(b, article)]
+    blocks = to_blocks(body, base) if body is not None else []
+    blocks = _prefer_json_body(blocks, meta.body)
+    article.paragraphs = [b for b in blocks if _keep(b, article, meta.heading)]
     return article, meta

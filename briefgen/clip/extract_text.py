@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from briefgen.clip.chrome import copyright_outlet, is_chrome, is_end_marker, script_of
 from briefgen.clip.dates import parse_date_line
 from briefgen.clip.model import Article
+from briefgen.clip.titles import match_title
 from briefgen.clip.tree_markdown import escape_block_start
 
 __all__ = ["extract_text"]
@@ -100,6 +101,53 @@ def _classify(lines: list[str], main_script: str, outlet: str, article: Article,
     return result
 
 
+def _bare_bylines(lines: list[_Line], article: Article) -> None:
+    """A line that is only a name, right after the date line, is the author ('Marta Quill')."""
+    for index, line in enumerate(lines[1:], start=1):
+        if lines[index - 1].kind != "date" or line.kind != "text":
+            continue
+        names = _names(line.text)
+        if names == [line.text.strip(" .")]:
+            line.kind = "byline"
+            article.authors = article.authors or names
+
+
+def _first_long(lines: list[_Line]) -> int:
+    """Where the article's first long paragraph is (or the end)."""
+    return next((i for i, line in enumerate(lines) if line.kind == "text"
+                 and len(line.text.split()) >= 20), len(lines))
+
+
+def _headline_sized(text: str) -> bool:
+    return 3 <= len(text.split()) <= 30
+
+
+def _headline(lines: list[_Line], title: str) -> int | None:
+    """Index of the headline: the line most like --title when one is given and matches; else
+    the text next to the date line before the first long paragraph (the first line of the run
+    just above it, or the first line after it); else the first headline-sized line."""
+    limit = _first_long(lines)
+    if title:
+        found = match_title(title, [line.text if line.kind == "text" else "" for line in lines])
+        if found is not None:
+            return found
+    date = next((i for i, line in enumerate(lines[:limit]) if line.kind == "date"), None)
+    if date is not None:
+        above: list[int] = []
+        index = date - 1
+        while index >= 0 and lines[index].kind in ("text", "byline"):
+            if lines[index].kind == "text" and _headline_sized(lines[index].text):
+                above.insert(0, index)
+            index -= 1
+        if above:
+            return above[0]
+        after = next((i for i in range(date + 1, limit) if lines[i].kind == "text"), None)
+        if after is not None and _headline_sized(lines[after].text):
+            return after
+    return next((i for i, line in enumerate(lines) if line.kind == "text"
+                 and _headline_sized(line.text)), None)
+
+
 def _is_paragraph(text: str) -> bool:
     return text.endswith(_TERMINAL) or len(text.split()) >= 12
 
@@ -118,16 +166,12 @@ def extract_text(text: str, title: str = "", outlet: str = "") -> Article:
     classified = _classify(lines, main_script, outlet, article, found_url)
     article.url = found_url[0] if found_url else ""
 
+    _bare_bylines(classified, article)
     start = 0
-    wanted = " ".join(title.split()).casefold()
-    for index, line in enumerate(classified):
-        if line.kind != "text":
-            continue
-        if (wanted and line.text.casefold() == wanted) or (
-                not wanted and 3 <= len(line.text.split()) <= 30):
-            article.title = line.text
-            start = index + 1
-            break
+    headline = _headline(classified, title)
+    if headline is not None:
+        article.title = classified[headline].text
+        start = headline + 1
     blocks: list[tuple[str, str]] = []  # (kind, text): paragraph or heading
     for line in classified[start:]:
         if line.kind == "end" and any(kind == "p" for kind, _ in blocks):

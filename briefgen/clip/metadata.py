@@ -12,6 +12,8 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
+from briefgen.clip.dates import parse_date_line
+
 __all__ = ["PageMeta", "iso_date", "read_meta"]
 
 _ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "opinionnewsarticle",
@@ -33,6 +35,10 @@ class PageMeta:
     language: str = ""
     title_tag: str = ""  # the <title> text, which often ends with the site name
     json_ld: list[Any] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # JSON-LD headline, og:title..., as given
+    heading: str = ""  # the page's first <h1>
+    body: str = ""  # JSON-LD articleBody: plain text, may hold markup
+    publishers: list[str] = field(default_factory=list)  # JSON-LD publisher names
 
 
 def iso_date(value: str) -> str:
@@ -90,9 +96,16 @@ def _from_json_ld(blocks: list[Any], meta: PageMeta, base: str) -> None:
     for item in (i for block in blocks for i in _walk(block)):
         if not _types(item) & _ARTICLE_TYPES:
             continue
-        meta.title = meta.title or _text(item.get("headline") or item.get("name"))
+        headline = _text(item.get("headline") or item.get("name"))
+        meta.title = meta.title or headline
+        if headline and headline not in meta.titles:
+            meta.titles.append(headline)
         meta.authors = meta.authors or _names(item.get("author", []))
         meta.outlet = meta.outlet or _text(item.get("publisher"))
+        meta.publishers += _names(item.get("publisher", []))
+        body = item.get("articleBody")
+        if isinstance(body, str) and len(body) > len(meta.body):
+            meta.body = body
         meta.published = meta.published or iso_date(_text(
             item.get("datePublished") or item.get("coverageStartTime") or item.get("dateCreated")))
         meta.language = meta.language or _text(item.get("inLanguage"))
@@ -137,6 +150,14 @@ def read_meta(html: str, base_url: str = "") -> PageMeta:
     title_tag = root.findtext(".//title") or ""
     meta.title_tag = " ".join(title_tag.split())
     meta.title = meta.title or tag("og:title", "twitter:title", "dc.title", "headline")
+    for name in ("og:title", "twitter:title", "dc.title", "headline"):
+        found = tag(name)
+        if found and found not in meta.titles:
+            meta.titles.append(found)
+    for heading in root.xpath("//body//h1"):
+        meta.heading = " ".join(heading.text_content().split())
+        if meta.heading:
+            break
     meta.outlet = meta.outlet or tag("og:site_name", "application-name", "publisher")
     authors = tag("author", "article:author", "dc.creator", "byl")
     if not meta.authors and authors and not authors.startswith(("http://", "https://")):
@@ -158,7 +179,8 @@ def read_meta(html: str, base_url: str = "") -> PageMeta:
     meta.language = _language(meta.language or root.get("lang", "")
                               or tag("content-language", "og:locale", "dc.language"))
     if not meta.outlet and meta.title_tag:
-        parts = _TITLE_SEPARATORS.split(meta.title_tag)
+        parts = [p for p in _TITLE_SEPARATORS.split(meta.title_tag)
+                 if not re.fullmatch(r"[\d\s.:/,-]+", p) and parse_date_line(p) is None]
         if len(parts) > 1 and len(parts[-1].split()) <= 5:
             meta.outlet = parts[-1]
     if not meta.title and meta.title_tag:

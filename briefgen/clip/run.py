@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 from briefgen.clip.errors import ClipError, FetchError, NothingExtracted
 from briefgen.clip.extract_html import decode_html, extract_html
@@ -56,6 +57,7 @@ class Clipped:
     snapshot: Snapshot
     json_ld: list[Any] = field(default_factory=list)
     overridden: set[str] = field(default_factory=set)
+    from_host: bool = False  # the outlet is the URL's host name: the page named none
 
     @property
     def missing_required(self) -> list[str]:
@@ -150,13 +152,16 @@ def read_article(options: ClipOptions, fetcher: Fetcher | None = None,
     if not article.url and snapshot.final_url:
         article.url = without_tracking(snapshot.final_url)
     overridden = _apply_overrides(article, options)
+    host = (urlsplit(article.url).hostname or "").removeprefix("www.")
+    from_host = not article.outlet and bool(host)
+    article.outlet = article.outlet or host
     article.paragraphs = [p for p in (strip_markup(p).strip() for p in article.paragraphs) if p]
     if not article.paragraphs:
         what = snapshot.final_url or snapshot.path
         raise NothingExtracted(f"no article text found in {what}; nothing was written (if the "
                                "page needs a browser to show its text, copy the text from the "
                                "browser window and clip that: briefgen clip FILE.txt)")
-    return Clipped(article, snapshot, json_ld, overridden)
+    return Clipped(article, snapshot, json_ld, overridden, from_host)
 
 
 def report_lines(clipped: Clipped) -> list[str]:
@@ -165,8 +170,10 @@ def report_lines(clipped: Clipped) -> list[str]:
     found = [("title", article.title), ("outlet", article.outlet), ("url", article.url),
              ("published", article.published), ("author", ", ".join(article.authors)),
              ("language", article.language)]
-    lines = [f"  {name + ':':<11}{value}" + ("  (given)" if name in clipped.overridden else "")
-             for name, value in found if value]
+    notes = {name: "  (given)" for name in clipped.overridden}
+    if clipped.from_host:
+        notes["outlet"] = "  (the URL's host: the page names no outlet; pass --outlet)"
+    lines = [f"  {name + ':':<11}{value}" + notes.get(name, "") for name, value in found if value]
     lines.append(f"  {'text:':<11}{article.words} words in {len(article.paragraphs)} paragraphs")
     flags = {"title": "--title", "outlet": "--outlet", "url": "--url",
              "published": "--published"}

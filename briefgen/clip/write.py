@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from briefgen.clip.extract_html import decode_html
 from briefgen.clip.model import Article, Snapshot
@@ -17,6 +20,7 @@ from briefgen.models import Source
 
 __all__ = ["Update", "archive_snapshot", "render_source", "update_source"]
 
+_SHOWN = 5  # paragraphs listed of each kind in an update's summary
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/+-]*")
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 
@@ -84,14 +88,31 @@ def _paragraph_summary(old: str, new: str) -> list[str]:
     after = [p.strip() for p in new.split("\n\n") if p.strip()]
     if before == after:
         return ["text unchanged"]
-    added = [p for p in after if p not in before]
-    removed = [p for p in before if p not in after]
+    added = _unique(p for p in after if p not in before)
+    removed = _unique(p for p in before if p not in after)
     words = (sum(len(p.split()) for p in before), sum(len(p.split()) for p in after))
     lines = [f"text: {len(before)} -> {len(after)} paragraphs, {words[0]} -> {words[1]} words; "
              f"{len(added)} new or changed, {len(removed)} gone"]
-    lines += [f"  + {_short(p)}" for p in added[:5]]
-    lines += [f"  - {_short(p)}" for p in removed[:5]]
+    for sign, paragraphs in (("+", added), ("-", removed)):
+        lines += [f"  {sign} {_short(p)}" for p in paragraphs[:_SHOWN]]
+        if len(paragraphs) > _SHOWN:
+            lines.append(f"  {sign} ... and {len(paragraphs) - _SHOWN} more")
     return lines
+
+
+def _unique(paragraphs: Iterable[str]) -> list[str]:
+    """Each paragraph once, in order: a paragraph repeated on the page is one change."""
+    return list(dict.fromkeys(paragraphs))
+
+
+def _value(lines: list[str]) -> Any:
+    """The YAML value of a front matter field's lines (comments and layout aside)."""
+    text = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    return next(iter(loaded.values()), None) if isinstance(loaded, dict) and loaded else text
 
 
 def _short(text: str, width: int = 90) -> str:
@@ -139,7 +160,7 @@ def update_source(existing: str, source: Source, article: Article, accessed: dat
             continue  # written again below
         if key in replace:
             result.append(new_lines[key])
-            if key != "accessed":
+            if key != "accessed" and _value(block) != _value([new_lines[key]]):
                 changes.append(f"{key}: set to {new_lines[key].split(': ', 1)[1]}")
             continue
         result.extend(block)

@@ -247,6 +247,8 @@ class Engine:
                                outlets=self.outlets, tags=self.tags,
                                unparsed=self.loaded.unparsed)
         self.result.counts["briefings"] = len(self.site.briefings)
+        self.result.counts.update(quotations=self.site.quotes.checked,
+                                  quotations_missing=self.site.quotes.missing)
         # what the summary says was left out, and which option would put it in
         drafts = [b for b in self.loaded.briefings if b.draft and not self.options.drafts]
         self.result.counts["drafts_left_out"] = len(drafts)

@@ -300,3 +300,31 @@ def test_clipped_library_builds_with_the_site(site: Path) -> None:
                         encoding="utf-8")
     result = build_site(site)
     assert result.counts.get("briefings") == 1
+
+
+def test_reclip_reports_a_flag_value_as_set_only_when_it_changes_the_field(
+        site: Path, server: Loopback) -> None:
+    server.page("/cranes", ARTICLE.format(extra=FIRST))
+    assert clip(site, server.url("/cranes"), "--allow-private").exit_code == 0
+    same = clip(site, server.url("/cranes"), "--allow-private", "--title",
+                "Harbour crane contract signed", "--outlet", "Quay Times")
+    assert same.exit_code == 0, same.output
+    assert "set to" not in same.output
+    changed = clip(site, server.url("/cranes"), "--allow-private", "--title",
+                   "Harbour crane contract signed at last", "--outlet", "Quay Times")
+    assert 'title: set to "Harbour crane contract signed at last"' in changed.output
+    assert "outlet: set to" not in changed.output
+
+
+def test_reclip_gone_count_matches_the_paragraphs_listed(site: Path, server: Loopback) -> None:
+    old = [f"Paragraph number {n} of the first version says something about cranes." for n in
+           range(7)]
+    server.page("/cranes", ARTICLE.format(extra="</p><p>".join(old)))
+    assert clip(site, server.url("/cranes"), "--allow-private").exit_code == 0
+    server.page("/cranes", ARTICLE.format(extra=SECOND))
+    result = clip(site, server.url("/cranes"), "--allow-private")
+    assert "1 new or changed, 7 gone" in result.output
+    listed = [line.strip() for line in result.output.splitlines()
+              if line.strip().startswith("- ")]
+    assert len(listed) == 6 and listed[-1] == "- ... and 2 more"
+    assert all(f"number {n} " in result.output for n in range(5))

@@ -28,15 +28,18 @@ def _expected(page: Path) -> dict[str, Any]:
 
 def _clip(page: Path, site: Path) -> tuple[str, str]:
     given = _expected(page).get("given", {})
-    options = ClipOptions(str(page), url=given.get("url"))
+    options = ClipOptions(str(page), url=given.get("url"), title=given.get("title"),
+                          outlet=given.get("outlet"))
     config = load_config(site, Diagnostics())
     assert config is not None
     stored = store(site, config, read_article(options), options, now=NOW)
     return stored.path.name, stored.path.read_text(encoding="utf-8")
 
 
-def test_there_are_at_least_eight_fixtures_of_both_kinds() -> None:
-    assert len(PAGES) >= 8
+def test_there_are_at_least_twenty_fixtures_of_both_kinds_in_both_languages() -> None:
+    assert len(PAGES) >= 20
+    languages = {_expected(p)["language"] for p in PAGES}
+    assert languages == {"en", "ru"}
     assert {p.suffix for p in PAGES} == {".html", ".txt"}
     assert all(p.with_suffix(".expected.json").is_file() for p in PAGES)
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from briefgen.clip.chrome import copyright_outlet, is_chrome
+from briefgen.clip.chrome import copyright_outlet, is_chrome, is_glued_widget, is_ticker
 from briefgen.clip.dates import parse_date_line
 from briefgen.clip.ids import make_id
+from briefgen.clip.titles import best_title, clean_title, match_title
 from briefgen.clip.tree_markdown import escape_block_start, to_blocks
 
 
@@ -85,3 +86,96 @@ def test_tree_markdown_keeps_structure_and_only_http_links() -> None:
         "### Sub", "See [this](https://example.org/a) and that, **bold**.", "> Said.",
         "1. one\n2. two", "1\\. Not a list"]
     assert escape_block_start("# not a heading") == "\\# not a heading"
+
+
+@pytest.mark.parametrize(("line", "outlet"), [
+    ("Tidewaterpost.example © 2026", "Tidewaterpost.example"),
+    ("Primorye-Daily.example © 2020-2026. Все права защищены.", "Primorye-Daily.example"),
+    ("Northgate Post (c) 2026", "Northgate Post"),
+])
+def test_outlet_is_read_from_a_name_then_copyright_sign_line(line: str, outlet: str) -> None:
+    assert copyright_outlet(line) == outlet
+
+
+@pytest.mark.parametrize("line", [
+    "shareTelegram", "iconVKiconTelegramiconOK", "поделитьсяWhatsApp", "copyLink",
+    "shareFacebook shareX"])
+def test_share_widgets_glued_to_icon_names_are_chrome(line: str) -> None:
+    assert is_glued_widget(line)
+    assert is_chrome(line)
+
+
+@pytest.mark.parametrize("line", ["Max Planck", "Sharecroppers return to the valley"])
+def test_words_that_only_contain_widget_names_are_not_glued_widgets(line: str) -> None:
+    assert not is_glued_widget(line)
+
+
+@pytest.mark.parametrize("line", [
+    "08:15 Ferry timetable changes from Monday", "12:40 | В Приморье ожидается сильный снегопад"])
+def test_ticker_headlines_of_other_stories_are_chrome(line: str) -> None:
+    assert is_ticker(line) and is_chrome(line)
+
+
+def test_a_paragraph_that_starts_with_a_time_is_not_a_ticker() -> None:
+    assert not is_ticker("18:25 was the moment the lights went out across the harbour.")
+
+
+@pytest.mark.parametrize("line", [
+    "WHAT ARE YOU LOOKING FOR TODAY?", "ПОИСК ПО НОВОСТЯМ И СТАТЬЯМ САЙТА",
+    "All materials on this site may be reused only with a direct hyperlink to example.org.",
+    "Использование материалов сайта разрешено только с активной гиперссылкой на источник.",
+    "Сетевое издание «Приморье Дейли» зарегистрировано Роскомнадзором, Эл № ФС77-00000.",
+    "Reuse of our articles is permitted only with a link to the original.",
+    "Перепечатка материалов допускается только с письменного разрешения редакции.",
+    "Any copying of our content requires the written consent of the publisher.",
+    "18+", "Get our app", "Скачайте наше приложение в RuStore"])
+def test_search_prompts_reuse_policies_and_app_lines_are_chrome(line: str) -> None:
+    assert is_chrome(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Search for missing climber called off at dusk", "Поиск по горячим следам ничего не дал",
+    "The council posted a direct link to the consultation on its website.",
+    "Researchers may use the materials only with permission from the museum, the curator said.",
+    "The publisher will reprint the book in spring.",
+    "Сетевое издание «Городские вести» сообщило об этом в понедельник.",
+    "Депутаты попросили гиперссылку на документ, но так её и не получили."])
+def test_article_sentences_near_chrome_words_are_not_chrome(line: str) -> None:
+    assert not is_chrome(line)
+
+
+def test_title_given_with_a_colon_matches_the_line_with_a_comma() -> None:
+    lines = ["Night buses", "Night buses saved until May, council decides", "Other"]
+    assert match_title("Night buses saved until May: council decides", lines) == 1
+
+
+def test_title_given_with_straight_quotes_matches_guillemets_and_yo() -> None:
+    lines = ["«Мост закроют на полгода»: что ждёт водителей"]
+    assert match_title('"Мост закроют на полгода": что ждет водителей', lines) == 0
+
+
+def test_title_unlike_every_line_matches_none() -> None:
+    assert match_title("Budget approved", ["Night buses saved until May", ""]) is None
+
+
+@pytest.mark.parametrize(("title", "names", "clean"), [
+    ("Rail fares frozen | Quay Times | 04.02.2026", ["Quay Times"], "Rail fares frozen"),
+    ("Rail fares frozen – The Quay Times", ["Quay Times"], "Rail fares frozen"),
+    ("Quay Times · Rail fares frozen - but not for long", ["Quay Times"],
+     "Rail fares frozen - but not for long"),
+    ("Rail fares frozen | quaytimes.example", [], "Rail fares frozen"),
+    ("Opinion | Why fares must fall | Quay Times", ["Quay Times"], "Why fares must fall"),
+    ("Мнения · Зачем городу трамвай", [], "Зачем городу трамвай"),
+    ("Мост закроют | Вечерний Заречный | 12 февраля 2026", ["Вечерний Заречный"],
+     "Мост закроют"),
+])
+def test_titles_lose_site_names_hosts_and_dates(title: str, names: list[str],
+                                                 clean: str) -> None:
+    assert clean_title(title, names) == clean
+
+
+def test_best_title_is_the_longest_that_is_not_truncated() -> None:
+    assert best_title(["Council agrees to sell the ...", "Council agrees",
+                       "Council agrees to sell the pier reading room"]) == \
+        "Council agrees to sell the pier reading room"
+    assert best_title(["Council agrees to sell the …"]) == "Council agrees to sell the …"

@@ -231,9 +231,9 @@ def test_info_lines_are_shown_by_check_and_do_not_fail_strict(make_site: MakeSit
     result = check(root, "--strict")
     assert result.exit_code == 0
     assert lines(result) == [
-        "content/briefings/b.md:5:30: info: quotation not checked: source 'other' has no "
+        "content/briefings/b.md:5:14: info: quotation not checked: source 'other' has no "
         "clipped text",
-        "content/briefings/b.md:6:14: info: quotation not checked: source 'other' has no "
+        "content/briefings/b.md:6:2: info: quotation not checked: source 'other' has no "
         "clipped text"]
 
 

@@ -290,7 +290,7 @@ def test_inline_source_is_cited_and_listed(make_site: MakeSite) -> None:
     """)
     result = build_site(root)
     assert messages(result) == [
-        f"{BRIEFING_PATH}:11:29: info: quotation not checked: source 'wh-briefing' has no "
+        f"{BRIEFING_PATH}:11:4: info: quotation not checked: source 'wh-briefing' has no "
         "clipped text"]
     entry = briefing_page(root).get_element_by_id("source.1")
     assert text_of(entry).startswith("The White House: Press briefing, 4 February 2026")
@@ -399,7 +399,7 @@ def test_quotation_found_in_clipped_text_gives_no_diagnostic(make_site: MakeSite
 def test_quote_with_pieces_out_of_order_is_reported(make_site: MakeSite) -> None:
     root = site_with(make_site, 'They "$290 million ... will buy Tridon" [@reuters-tridon].\n')
     assert messages(build_site(root)) == [
-        f"{BRIEFING_PATH}:5:41: warning: quotation \"$290 million ... will buy Tridon\" not "
+        f"{BRIEFING_PATH}:5:7: warning: quotation \"$290 million ... will buy Tridon\" not "
         "found in source 'reuters-tridon'; closest passage (62% alike): \"and Denmark will "
         'buy Tridon"']
 
@@ -413,7 +413,7 @@ def test_blockquote_with_one_changed_word_is_reported_with_closest_passage(
         > the defence ministries said. [@reuters-tridon]
     """)
     assert messages(build_site(root)) == [
-        f"{BRIEFING_PATH}:8:32: warning: quotation \"Sweden and Denmark will buy Tridon Mk2 "
+        f"{BRIEFING_PATH}:7:3: warning: quotation \"Sweden and Denmark will buy Tridon Mk2 "
         "systems for about $390 million, the de...\" not found in source 'reuters-tridon'; "
         "closest passage (99% alike): \"Sweden and Denmark will buy Tridon Mk2 systems for "
         'about $290 million, the defence ministries said"']
@@ -422,14 +422,14 @@ def test_blockquote_with_one_changed_word_is_reported_with_closest_passage(
 def test_inline_quote_with_one_changed_word_is_reported(make_site: MakeSite) -> None:
     root = site_with(make_site, 'She said "Time is of the substance" [@reuters-tridon].\n')
     assert messages(build_site(root)) == [
-        f"{BRIEFING_PATH}:5:37: warning: quotation \"Time is of the substance\" not found in "
+        f"{BRIEFING_PATH}:5:11: warning: quotation \"Time is of the substance\" not found in "
         "source 'reuters-tridon'; closest passage (82% alike): \"\"Time is of the essence,\"\""]
 
 
 def test_quote_differing_in_case_is_reported(make_site: MakeSite) -> None:
     root = site_with(make_site, 'She said "time is of the essence" [@reuters-tridon].\n')
     [line] = messages(build_site(root))
-    assert line.startswith(f"{BRIEFING_PATH}:5:35: warning: quotation \"time is of the "
+    assert line.startswith(f"{BRIEFING_PATH}:5:11: warning: quotation \"time is of the "
                            "essence\" not found in source 'reuters-tridon'; closest passage (")
 
 
@@ -437,7 +437,7 @@ def test_quote_of_source_without_text_is_an_info_line(make_site: MakeSite) -> No
     root = site_with(make_site, 'It said "reserve is needed" [@reuters-grid].\n')
     result = build_site(root)
     assert messages(result) == [
-        f"{BRIEFING_PATH}:5:29: info: quotation not checked: source 'reuters-grid' has no "
+        f"{BRIEFING_PATH}:5:10: info: quotation not checked: source 'reuters-grid' has no "
         "clipped text"]
     assert result.diagnostics.warnings == []
 

@@ -132,7 +132,7 @@ def test_repeated_markers_on_one_line_have_their_own_columns() -> None:
 def test_shifted_moves_lines_to_file_lines() -> None:
     found = data("x\n[@a] \"Quoted words\" [@b]\n[@bad id]").shifted(4)
     assert [(c.line, c.col) for c in found.citations] == [(6, 1), (6, 21)]
-    assert [(q.line, q.col) for q in found.quotes] == [(6, 21)]
+    assert [(q.line, q.col) for q in found.quotes] == [(6, 7)]  # the quotation's first letter
     assert [(line, col) for line, col, _ in found.problems] == [(7, 1)]
 
 
@@ -183,7 +183,7 @@ def test_context_is_the_citing_sentence() -> None:
 def test_inline_quotation_followed_by_citation_is_recorded(quoted: str) -> None:
     found = data(f"She said {quoted} [@a].")
     assert [(q.text, q.ids, q.line, q.col) for q in found.quotes] == [
-        ("Time is short", ["a"], 1, 12 + len(quoted) - 1)]
+        ("Time is short", ["a"], 1, 11)]  # where the quotation starts, not the marker
 
 
 def test_quotation_not_directly_before_citation_is_not_recorded() -> None:
@@ -192,8 +192,19 @@ def test_quotation_not_directly_before_citation_is_not_recorded() -> None:
 
 def test_blockquote_ending_in_citation_is_one_quotation() -> None:
     found = data('> "Time is of the essence,\n> said the secretary." [@a; @b]\n')
-    assert [(q.text, q.ids, q.line) for q in found.quotes] == [
-        ("Time is of the essence, said the secretary.", ["a", "b"], 2)]
+    assert [(q.text, q.ids, q.line, q.col) for q in found.quotes] == [
+        ("Time is of the essence, said the secretary.", ["a", "b"], 1, 4)]
+
+
+def test_blockquote_quotation_without_quotation_marks_starts_after_the_marker() -> None:
+    found = data("Intro.\n\n>   Time is short,\n> he said. [@a]\n").shifted(3)
+    assert [(q.text, q.line, q.col) for q in found.quotes] == [
+        ("Time is short, he said.", 6, 5)]
+
+
+def test_inline_quotation_across_lines_is_located_at_its_first_line() -> None:
+    found = data('He said "the margin\nis thin" [@a].')
+    assert [(q.text, q.line, q.col) for q in found.quotes] == [("the margin is thin", 1, 10)]
 
 
 def test_blockquote_without_final_citation_is_not_a_quotation() -> None:
