@@ -3,7 +3,8 @@
 The modules, one job each: command (the click command and its report), run (the whole command),
 addresses (which hosts may be fetched), fetch (the HTTP client), robots (robots.txt), metadata
 (JSON-LD, Open Graph, meta tags), sanitize (cleaning fetched HTML), tree_markdown (trafilatura's
-tree to Markdown), extract_html (HTML pages), chrome and dates (recognising page furniture and
+tree to Markdown), extract_html (HTML pages), titles (headlines: --title, cleaning and
+choosing page titles), chrome and dates (recognising page furniture and
 date lines), extract_text (text copied from a browser), model (the extracted article), ids
 (source ids), library (sources already clipped), write (the source file and the archive), errors
 (what can go wrong).
