@@ -60,7 +60,7 @@ def measure_printing(command: list[str], cwd: Path) -> tuple[float, float, str]:
 
 
 # `briefgen build -v`: "    briefing.html   9286 files   30480.2 ms    3.28 ms each"
-_MAKER = re.compile(r"^ +(\S+) +(\d+) files? +([\d.]+) ms +([\d.]+) ms each$", re.MULTILINE)
+_MAKER = re.compile(r"^ +(\S.*?) +(\d+) files? +([\d.]+) ms +([\d.]+) ms each$", re.MULTILINE)
 
 
 def render_by_template(printed: str) -> list[tuple[str, int, float]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import mimetypes
 import queue
+import re
 import socket
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -213,7 +214,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return 301, "text/plain; charset=utf-8", b"Moved.\n", {"Location": where.location}
         status = 200
         if not isinstance(where, Found):
-            status, where = 404, Found(view.root / "404.html")
+            status, where = 404, Found(_not_found_page(view.root, target))
         try:
             body = read_file(where)
         except OSError:
@@ -349,3 +350,17 @@ def _content_type(path: Path) -> str:
         return _TYPES[suffix]
     guessed = mimetypes.guess_type(path.name)[0]
     return guessed or "application/octet-stream"
+
+
+_LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def _not_found_page(root: Path, target: Target) -> Path:
+    """The 404 page of the language whose folder the missing path is in (/ru/...: /ru/404.html),
+    else the site's."""
+    first = target.segments[0] if target.segments else ""
+    if _LANGUAGE_FOLDER.fullmatch(first):
+        own = root / first / "404.html"
+        if own.is_file() and not own.is_symlink() and not own.parent.is_symlink():
+            return own
+    return root / "404.html"

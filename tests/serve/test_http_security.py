@@ -103,6 +103,20 @@ def test_no_directory_listing_and_no_filesystem_path_in_error_pages(srv: Serving
         assert str(out.parent).encode() not in response.body
 
 
+def test_a_miss_in_a_language_folder_gets_that_languages_404_page(
+        srv: Serving, out: Path, tmp_path: Path) -> None:
+    (out / "ru").mkdir()
+    (out / "ru" / "404.html").write_text("<html><body>Нет такой страницы</body></html>")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "404.html").write_text(SECRET)
+    os.symlink(tmp_path / "elsewhere", out / "xx")  # a language-like folder linked outside
+    missing = get(srv.port, "/ru/nowhere/")
+    assert missing.status == 404 and "Нет такой страницы".encode() in missing.body
+    assert b"Not here" in get(srv.port, "/de/nowhere/").body  # no German 404: the site's
+    assert SECRET.encode() not in get(srv.port, "/xx/nowhere/").body
+    assert SECRET.encode() not in get(srv.port, "/..%2felsewhere/x").body
+
+
 def test_clean_urls_serve_index_html_and_misses_get_404_html(srv: Serving) -> None:
     assert b"About" in get(srv.port, "/about/").body
     missing = get(srv.port, "/nowhere/")
