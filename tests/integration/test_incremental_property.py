@@ -210,13 +210,14 @@ def pick(root: Path, index: int) -> str | None:
 
 @dataclass
 class Briefing:
-    """A briefing file as front matter (a dict) and body; None when its YAML does not parse."""
+    """A briefing file as its front matter (a dict) and its body."""
 
     meta: dict[str, Any]
     body: str
 
 
 def read_briefing(root: Path, rel: str) -> Briefing | None:
+    """The briefing at rel, or None when its front matter is malformed (break_front_matter)."""
     text = (root / rel).read_text(encoding="utf-8")
     _, front, body = text.split("---\n", 2)
     try:
@@ -367,7 +368,7 @@ def set_or_drop(meta: dict[str, Any], key: str, value: Any) -> None:
         meta[key] = value
 
 
-NEW_BRIEFINGS = [
+NEW_BRIEFINGS: list[dict[str, Any]] = [
     {"title": "Harbour dredging starts", "date": "2026-02-20", "tags": ["ferries"],
      "sources": ["s-three"], "body": "Dredging begins [@s-three].\n"},
     {"title": "Power prices fall", "date": "2026-03-01", "category": "analysis",
@@ -448,10 +449,20 @@ def edit_static(root: Path, text: str | None) -> set[str]:
     return {rel}
 
 
-def edit_source(root: Path, source: str, title: str) -> set[str]:
+SOURCE_CHANGES = {  # a pattern in a library source file, and its replacement
+    "retitle": (r"(?m)^title: .*$", "title: Retitled"),
+    "clipped text": (r"(?s)\n---\n.*", "\n---\nThe auction closes today, the operator said.\n"),
+    "publish the text": (r"(?s)\A(?!.*publish_text)(.*?)\nurl: ", "\\1\npublish_text: true\nurl: "),
+}
+
+
+def edit_source(root: Path, source: str, change: str) -> set[str]:
+    """A library source retitled, its clipped text changed (which quotations are found), or
+    its text published on its page."""
     rel = f"content/sources/{source}.md"
+    pattern, replacement = SOURCE_CHANGES[change]
     text = (root / rel).read_text(encoding="utf-8")
-    return write_text(root, rel, re.sub(r"(?m)^title: .*$", f"title: {title}", text, count=1))
+    return write_text(root, rel, re.sub(pattern, replacement, text, count=1))
 
 
 def override_template(root: Path, name: str, marker: str) -> set[str]:
@@ -556,7 +567,7 @@ def repair(root: Path) -> set[str]:
     authors = yaml.safe_load((root / "content/authors.yaml").read_text(encoding="utf-8"))
     briefings = {rel: b for rel in briefing_files(root) if (b := read_briefing(root, rel))}
     before = {rel: repr(b) for rel, b in briefings.items()}
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, Any]] = set()  # (key, language or "", value)
     for rel, b in briefings.items():
         language = "ru" if ".ru." in rel else "en"
         for key in ("id", "slug", "translation_key"):
@@ -564,7 +575,8 @@ def repair(root: Path) -> set[str]:
             scope = "" if key == "id" else language
             if value is not None and (key, scope, value) in seen:
                 del b.meta[key]
-            seen.add((key, scope, value))
+            elif value is not None:
+                seen.add((key, scope, value))
         sources = []
         for source in b.meta.get("sources") or []:
             if isinstance(source, dict):
@@ -631,7 +643,7 @@ STEPS: st.SearchStrategy[Step] = st.one_of(
     step(rename_briefing, WHICH, st.booleans()),
     step(edit_page, st.sampled_from(list(PAGES))),
     step(edit_static, st.sampled_from(["one\n", "one and two\n", None])),
-    step(edit_source, st.sampled_from(LIBRARY), st.sampled_from(["Retitled", "Another"])),
+    step(edit_source, st.sampled_from(LIBRARY), st.sampled_from(list(SOURCE_CHANGES))),
     step(override_template, st.sampled_from(
         ["briefing.html", "_card.html", "list.html", "page.html", "_sources.html"]),
         st.sampled_from(["edit one", "edit two"])),
