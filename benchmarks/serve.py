@@ -26,6 +26,7 @@ the binary and --hugo-args adds arguments (say "--renderToMemory").
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import re
 import shlex
@@ -54,7 +55,7 @@ def _fetch(url: str) -> str:
             return str(response.read().decode("utf-8", "replace"))
     except urllib.error.HTTPError as exc:
         return str(exc.read().decode("utf-8", "replace"))
-    except OSError:
+    except (OSError, http.client.HTTPException):  # down, or cut short while it rewrites: again
         return ""
 
 
