@@ -32,6 +32,9 @@ class RenderReport:
     changed: set[str] = field(default_factory=set)
     removed: set[str] = field(default_factory=set)
     incremental: bool = False
+    # kept as published, but changed there since the last build recorded it (the preview's
+    # in-place edits, or a hand): the spare's copy may be older (output.py)
+    touched: set[str] = field(default_factory=set)
     # what made the files: template (or "feeds", "static files"...) -> (files made, seconds)
     makers: dict[str, tuple[int, float]] = field(default_factory=dict)
 
@@ -140,8 +143,10 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
 
     def make_slice(start: int, end: int) -> tuple[list[tuple[str, str, bool]],
                                                   list[tuple[str, int, str]],
-                                                  dict[str, tuple[int, float]]]:
-        done, failed = [], []
+                                                  dict[str, tuple[int, float]], list[str]]:
+        done: list[tuple[str, str, bool]] = []
+        failed: list[tuple[str, int, str]] = []
+        touched: list[str] = []
         times: dict[str, tuple[int, float]] = {}
         for job in todo[start:end]:
             started = time.perf_counter()
@@ -150,7 +155,11 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
                 published = os.path.join(out, job.rel)
                 if report.incremental and same_bytes(published, raw):
                     # a new key, the same bytes: the published file stays as it is
-                    done.append((job.rel, _stamp(job.key, published), False))
+                    stamp = _stamp(job.key, published)
+                    recorded = (previous or {}).get(job.rel, "")
+                    if recorded.partition(" ")[2] != stamp.partition(" ")[2]:
+                        touched.append(job.rel)
+                    done.append((job.rel, stamp, False))
                     continue
                 with open(output.target(job.rel), "wb") as handle:
                     handle.write(raw)
@@ -162,9 +171,11 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
             finally:
                 count, seconds = times.get(maker(job), (0, 0.0))
                 times[maker(job)] = (count + 1, seconds + time.perf_counter() - started)
-        return done, failed, times
+        return done, failed, times, touched
 
-    for done, failed, times in map_slices(make_slice, len(todo), workers, progress=progress):
+    for done, failed, times, touched in map_slices(make_slice, len(todo), workers,
+                                                   progress=progress):
+        report.touched.update(touched)
         for name, (count, seconds) in times.items():
             before = report.makers.get(name, (0, 0.0))
             report.makers[name] = (before[0] + count, before[1] + seconds)

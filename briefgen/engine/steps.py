@@ -342,6 +342,8 @@ class Engine:
         if self.cache is not None:  # the spare is about to change: its differences unknown
             spare = self.cache.meta(f"spare:{name}")
             self.cache.set_meta(f"spare:{name}", None)
+        if spare is not None:  # and where the published folder changed since the last build
+            spare = [*spare, *report.touched]
         self.output.prepare(report.changed if report.incremental else None, report.removed,
                             spare)
 

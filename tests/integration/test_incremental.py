@@ -812,3 +812,18 @@ def test_a_spare_replaced_by_another_folder_is_made_again(project: Project) -> N
     edit(project.file("content/briefings/alpha.md"), "Alpha second paragraph.", "Alpha, new.")
     project.build()
     project.assert_matches_cold_build()
+
+
+def test_a_published_file_already_changed_to_its_new_bytes_is_published_from_the_new_build(
+        project: Project) -> None:
+    # as the preview's in-place edits do: the published folder gets a page's new bytes before
+    # the build that makes them; the spare's older copy of it must not come back
+    edit(project.file("content/briefings/beta.md"), "Beta second paragraph.", "Beta, new.")
+    project.build()
+    edit(project.file("content/briefings/alpha.md"), "Alpha second paragraph.", "Alpha, new.")
+    expected = project.cold_tree()
+    page = project.out / ALPHA
+    page.unlink()
+    page.write_bytes(expected[ALPHA] or b"")
+    project.build()
+    project.assert_matches_cold_build()
