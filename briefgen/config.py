@@ -96,7 +96,7 @@ def _check_language_code(code: str, pos: tuple[int, int], ctx: Ctx) -> None:
                         "strings need a language Babel knows, like 'en' or 'ru')")
 
 
-def _check_languages(value: LDict, ctx: Ctx) -> None:
+def _check_language_list(value: LDict, ctx: Ctx) -> None:
     languages = value.get("languages")
     if languages is None:
         return
@@ -128,7 +128,7 @@ def _check_site(value: LDict, node: yaml.Node, ctx: Ctx) -> None:
     language = value.get("language")
     if language is not None:
         _check_language_code(language, value.pos["language"], ctx)
-    _check_languages(value, ctx)
+    _check_language_list(value, ctx)
 
 
 # -- the options: one declaration each --------------------------------------------------------

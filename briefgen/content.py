@@ -15,7 +15,7 @@ from briefgen.config import Config
 from briefgen.diagnostics import Diagnostics
 from briefgen.frontmatter import Document, decode, split
 from briefgen.languages import LANG
-from briefgen.markdown import create_markdown, render
+from briefgen.markdown import create_markdown, render_markdown
 from briefgen.models import Briefing, Page, Source
 from briefgen.schema import (
     INVALID,
@@ -258,7 +258,7 @@ def read_briefing(path: str, raw: bytes, ctx: ParseContext) -> tuple[Briefing | 
             diags.error(path, line, col, f"tag {name!r} has no letters or digits")
         elif tag not in {t for t, _ in tags}:
             tags.append((tag, name))
-    rendered = render(ctx.md, doc.body, ctx.base_path)
+    rendered = render_markdown(ctx.md, doc.body, ctx.base_path)
     guid = values.get("id") or str(uuid.uuid5(GUID_NAMESPACE, str(PurePosixPath(path)
                                                                   .with_suffix(""))))
     briefing = Briefing(
@@ -298,7 +298,7 @@ def parse_page(path: str, raw: bytes, ctx: ParseContext) -> tuple[Page | None, D
     lang = _language(values, path, ctx.config, diags)
     if slug is None:
         return None, diags
-    rendered = render(ctx.md, doc.body, ctx.base_path)
+    rendered = render_markdown(ctx.md, doc.body, ctx.base_path)
     page = Page(
         path=path,
         title=values["title"],
@@ -349,5 +349,5 @@ def parse_source(path: str, raw: bytes, ctx: ParseContext) -> tuple[Source | Non
         return None, diags
     source = _make_source(values, path, 1, False, source_id, doc.body.strip())
     if source.publish_text and source.text:
-        source.text_html = render(ctx.clipped_md, source.text, ctx.base_path).html
+        source.text_html = render_markdown(ctx.clipped_md, source.text, ctx.base_path).html
     return source, diags

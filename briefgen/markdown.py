@@ -14,7 +14,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from briefgen.citations import CitationData, citations_plugin
 from briefgen.highlight import highlight
 
-__all__ = ["CLOBBER_NAMES", "Rendered", "create_markdown", "heading_slug", "plain_text", "render"]
+__all__ = ["CLOBBER_NAMES", "Rendered", "create_markdown", "heading_slug", "plain_text",
+           "render_markdown"]
 
 # Names a heading id must not take: they would shadow globals or prototype properties for scripts
 # that read window.<name> or document.<name> (DOM clobbering).
@@ -85,7 +86,7 @@ class Rendered:
     citations: CitationData = field(default_factory=CitationData)
 
 
-def render(md: MarkdownIt, text: str, base_path: str = "/") -> Rendered:
+def render_markdown(md: MarkdownIt, text: str, base_path: str = "/") -> Rendered:
     """Render a body; collect what lists and feeds need without parsing twice."""
     env: dict[str, object] = {"base_path": base_path}
     tokens = md.parse(text, env)

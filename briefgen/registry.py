@@ -70,7 +70,7 @@ OUTLETS_SCHEMA = DictOf("outlets.yaml", Record("outlet", {
 }), ID, ID_HINT)
 
 
-def _check_languages(values: LDict, label: str, languages: Collection[str] | None,
+def _check_translation_languages(values: LDict, label: str, languages: Collection[str] | None,
                      diags: Diagnostics) -> None:
     """Report each translation into a language the site does not have."""
     if languages is None:
@@ -111,7 +111,7 @@ def _load(root: Path, name: str, schema: DictOf, diags: Diagnostics,
     values = schema.convert(node, Ctx(label, local), "")
     diags.extend(local)
     if values is not INVALID:
-        _check_languages(values, label, languages, diags)
+        _check_translation_languages(values, label, languages, diags)
     if values is INVALID:
         good = LDict()
         good.pos, good.where = {}, (1, 1)
@@ -123,7 +123,7 @@ def _load(root: Path, name: str, schema: DictOf, diags: Diagnostics,
                 good[str(key_node.value)] = value
                 good.pos[str(key_node.value)] = (key_node.start_mark.line + 1,
                                                  key_node.start_mark.column + 1)
-        _check_languages(good, label, languages, diags)
+        _check_translation_languages(good, label, languages, diags)
         return good
     return values  # type: ignore[no-any-return]
 

@@ -307,7 +307,7 @@ def _archive(briefings: list[Briefing], tz: tzinfo, language: Language,
     return archive
 
 
-def _check_languages(items: Sequence[Briefing | Page], config: Config,
+def _check_content_languages(items: Sequence[Briefing | Page], config: Config,
                      diags: Diagnostics) -> None:
     """Each item's language is one of the site's, and no two share a translation_key in it."""
     codes = [lang.code for lang in config.languages]
@@ -389,8 +389,8 @@ def build_site(config: Config, urls: Urls, briefings: list[Briefing], pages: lis
     published_candidates = briefings
     briefings = [*briefings, *unparsed]
     _check_ids(briefings, diags)
-    _check_languages(briefings, config, diags)
-    _check_languages(pages, config, diags)
+    _check_content_languages(briefings, config, diags)
+    _check_content_languages(pages, config, diags)
     codes = [lang.code for lang in config.languages]
     # Each language sees the registries in its own names, with its own URLs.
     local_authors = {code: {k: localized(a, code) for k, a in authors.items()} for code in codes}

@@ -125,7 +125,7 @@ class Engine:
             ("parse", self.parse),
             ("model", self.model),
             ("jobs", self.collect_jobs),
-            ("render", self.render),
+            ("render", self.make_files),
             *([("links", self.check_links)] if self.options.check_links else []),
             ("stage", self.stage),
             ("search", self.search),
@@ -312,7 +312,8 @@ class Engine:
         self.output.begin()
         self.result.output = self.output.out
 
-    def render(self) -> None:
+    def make_files(self) -> None:
+        """The render step: make every output file that is not already published as it is."""
         from briefgen.engine.run import run_jobs
 
         self._open_output()

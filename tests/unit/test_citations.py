@@ -6,13 +6,13 @@ import lxml.html
 import pytest
 
 from briefgen.citations import CitationData
-from briefgen.markdown import Rendered, create_markdown, render
+from briefgen.markdown import Rendered, create_markdown, render_markdown
 
 MD = create_markdown()
 
 
 def cite(text: str) -> Rendered:
-    return render(MD, text)
+    return render_markdown(MD, text)
 
 
 def data(text: str) -> CitationData:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.markdown import SUMMARY_CHARS, create_markdown, heading_slug, render
+from briefgen.markdown import SUMMARY_CHARS, create_markdown, heading_slug, render_markdown
 
 MD = create_markdown()
 
 
 def html(text: str, base_path: str = "/") -> str:
-    return render(MD, text, base_path).html
+    return render_markdown(MD, text, base_path).html
 
 
 # --- links that could run script ----------------------------------------------------------------
@@ -63,7 +63,7 @@ def test_percent_encoded_scheme_stays_a_harmless_relative_link() -> None:
 ])
 def test_heading_ids_are_slugs_prefixed_against_dom_clobbering(heading: str,
                                                                 expected: str) -> None:
-    rendered = render(MD, f"## {heading}\n")
+    rendered = render_markdown(MD, f"## {heading}\n")
     assert rendered.headings[0][:2] == (2, expected)
     assert f'<h2 id="{expected}">' in rendered.html
 
@@ -77,7 +77,7 @@ def test_heading_slug_prefixes_names_that_clobber_globals() -> None:
 
 
 def test_repeated_headings_get_distinct_ids_and_h1_gets_none() -> None:
-    rendered = render(MD, "# Top\n\n## Same\n\n## Same\n\n#### Deep\n\n##### Deeper\n")
+    rendered = render_markdown(MD, "# Top\n\n## Same\n\n## Same\n\n#### Deep\n\n##### Deeper\n")
     assert rendered.headings == [(1, "", "Top"), (2, "same", "Same"), (2, "same-1", "Same"),
                                  (4, "deep", "Deep"), (5, "", "Deeper")]
 
@@ -131,7 +131,7 @@ def test_raw_html_is_kept_by_default() -> None:
 
 def test_raw_html_is_escaped_when_switched_off() -> None:
     md = create_markdown(raw_html=False)
-    assert render(md, "<script>alert(1)</script>\n\nA <b>b</b>").html == (
+    assert render_markdown(md, "<script>alert(1)</script>\n\nA <b>b</b>").html == (
         "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n<p>A &lt;b&gt;b&lt;/b&gt;</p>\n")
 
 
@@ -163,21 +163,21 @@ def test_root_relative_links_are_unchanged_at_the_domain_root() -> None:
 # --- summaries ----------------------------------------------------------------------------------
 
 def test_first_paragraph_is_plain_text_with_line_breaks_as_spaces() -> None:
-    rendered = render(MD, "# Title\n\nFirst *para* with `code` and [a link](https://e.org)\n"
+    rendered = render_markdown(MD, "# Title\n\nFirst *para* with `code` and [a link](https://e.org)\n"
                           "on two lines.\n\nSecond para.\n")
     assert rendered.first_paragraph == "First para with code and a link on two lines."
 
 
 def test_first_paragraph_skips_blockquotes_and_lists() -> None:
-    assert render(MD, "> quoted\n\n- item\n\nReal para.\n").first_paragraph == "Real para."
+    assert render_markdown(MD, "> quoted\n\n- item\n\nReal para.\n").first_paragraph == "Real para."
 
 
 def test_long_first_paragraph_is_cut_at_a_word_with_an_ellipsis() -> None:
-    summary = render(MD, "word " * 100).first_paragraph
+    summary = render_markdown(MD, "word " * 100).first_paragraph
     assert len(summary) <= SUMMARY_CHARS + 1
     assert summary.endswith("word…")
     assert summary == ("word " * 48).strip() + "…"
 
 
 def test_body_without_paragraphs_has_an_empty_summary() -> None:
-    assert render(MD, "## Only a heading\n").first_paragraph == ""
+    assert render_markdown(MD, "## Only a heading\n").first_paragraph == ""

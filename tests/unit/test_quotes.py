@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.markdown import create_markdown, render
+from briefgen.markdown import create_markdown, render_markdown
 from briefgen.models import Briefing, Source
 from briefgen.quotes import check_quotes, closest_passage, find_quote, normalise, quote_span
 
@@ -73,7 +73,7 @@ def test_closest_passage_of_a_found_quote_is_itself() -> None:
 # --- check_quotes on a briefing ---------------------------------------------------------------
 
 def _briefing(body: str) -> Briefing:
-    rendered = render(create_markdown(), body)
+    rendered = render_markdown(create_markdown(), body)
     return Briefing(path="content/briefings/b.md", guid="urn:uuid:x", title="B", slug="b",
                     date=datetime(2026, 2, 4, tzinfo=UTC), body_html=rendered.html, summary="",
                     citations=rendered.citations.shifted(3))
