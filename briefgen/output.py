@@ -183,12 +183,6 @@ class Output:
         if ready == self.staging:  # the staging folder now holds the old site
             shutil.rmtree(self.staging)
 
-    def commit(self, changed: set[str] | None = None,
-               removed: Iterable[str] = (), spare_differs: Iterable[str] | None = None) -> None:
-        """prepare() and publish() in one call."""
-        self.prepare(changed, removed, spare_differs)
-        self.publish()
-
     def abort(self) -> None:
         """Throw the staging folder away; the published folder is untouched. (A prepared spare
         is left as it is: its differences are unknown, and it is cloned anew next time.)"""
