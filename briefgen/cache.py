@@ -26,7 +26,7 @@ from briefgen.diagnostics import Diagnostics
 __all__ = ["CACHE_DIR", "FORMAT", "KEY_VARIABLE", "BuildCache", "CacheError", "user_key"]
 
 CACHE_DIR = ".briefgen-cache"
-FORMAT = "5"
+FORMAT = "6"
 _ALLOWED = {
     ("briefgen.models", None), ("briefgen.citations", None), ("briefgen.schema", None),
     ("briefgen.diagnostics", "Diagnostic"), ("briefgen.diagnostics", "Diagnostics"),
@@ -89,6 +89,18 @@ def _writer(fingerprint: str) -> str:
     return f"briefgen {version}" if form == FORMAT else f"briefgen {version} (format {form})"
 
 
+def _rows(db: sqlite3.Connection, table: str, keys: list[str]) -> dict[str, bytes]:
+    """The stored values of those keys that a table has."""
+    assert table in ("parse", "body")
+    found: dict[str, bytes] = {}
+    for start in range(0, len(keys), 900):  # SQLite's limit on parameters
+        chunk = keys[start:start + 900]
+        marks = ",".join("?" * len(chunk))
+        found.update(db.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})",
+                                chunk).fetchall())
+    return found
+
+
 class BuildCache:
     """Parse results by content key, and the last build's output manifest."""
 
@@ -100,6 +112,7 @@ class BuildCache:
         self.key = user_key()
         self.diags = diags
         self.db = self._open()
+        self._pid = os.getpid()
 
     @staticmethod
     def forget(root: Path) -> None:
@@ -158,6 +171,7 @@ class BuildCache:
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS parse (key TEXT PRIMARY KEY, value BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS body (key TEXT PRIMARY KEY, value BLOB)")
         return db
 
     def _discard(self, db: sqlite3.Connection | None, why: str) -> None:
@@ -170,15 +184,10 @@ class BuildCache:
     def _sign(self, blob: bytes) -> bytes:
         return hmac.new(self.key, blob, hashlib.sha256).digest()
 
-    def get_many(self, keys: list[str]) -> list[Any | None]:
-        """The parse results stored under keys, in order (None where there is none, and for
-        every key once a bad entry has discarded the cache)."""
-        found: dict[str, bytes] = {}
-        for start in range(0, len(keys), 900):  # SQLite's limit on parameters
-            chunk = keys[start:start + 900]
-            marks = ",".join("?" * len(chunk))
-            found.update(self.db.execute(
-                f"SELECT key, value FROM parse WHERE key IN ({marks})", chunk).fetchall())
+    def get_many(self, keys: list[str], table: str = "parse") -> list[Any | None]:
+        """The parse results (or, table="body", the bodies) stored under keys, in order (None
+        where there is none, and for every key once a bad entry has discarded the cache)."""
+        found = _rows(self.db, table, keys)
         results: list[Any | None] = []
         for key in keys:
             data = found.get(key)
@@ -186,6 +195,30 @@ class BuildCache:
             if data is not None and value is None:  # discarded: nothing else is trusted
                 return [None] * len(keys)
             results.append(value)
+        return results
+
+    def bodies(self, keys: list[str]) -> list[Any | None]:
+        """get_many(keys, "body"), also from a forked worker: a process other than the one that
+        opened the cache reads through a connection of its own (SQLite's rule), and a bad entry
+        there is reported (None) without discarding anything."""
+        if self._pid == os.getpid():
+            return self.get_many(keys, table="body")
+        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            found = _rows(db, "body", keys)
+        finally:
+            db.close()
+        results: list[Any | None] = []
+        for key in keys:
+            data = found.get(key)
+            signature, blob = (data[:32], data[32:]) if data is not None else (b"", b"")
+            if data is None or not hmac.compare_digest(signature, self._sign(blob)):
+                results.append(None)
+                continue
+            try:
+                results.append(_Unpickler(io.BytesIO(blob)).load())
+            except Exception:
+                results.append(None)
         return results
 
     def get(self, key: str) -> Any | None:
@@ -208,22 +241,24 @@ class BuildCache:
             self.db = self._open()
             return None
 
-    def put_many(self, items: list[tuple[str, Any]]) -> None:
-        """Store parse results."""
+    def put_many(self, items: list[tuple[str, Any]], table: str = "parse") -> None:
+        """Store parse results (or, table="body", bodies held back from them)."""
+        assert table in ("parse", "body")
         rows = []
         for key, value in items:
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             rows.append((key, self._sign(blob) + blob))
-        self.db.executemany("INSERT OR REPLACE INTO parse VALUES (?, ?)", rows)
+        self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
         self.db.commit()
 
     def prune(self, keep: set[str]) -> None:
-        """Forget parse results no current file has."""
-        stored = {row[0] for row in self.db.execute("SELECT key FROM parse")}
-        stale = [(k,) for k in stored - keep]
-        if stale:
-            self.db.executemany("DELETE FROM parse WHERE key = ?", stale)
-            self.db.commit()
+        """Forget parse results and bodies no current file has."""
+        for table in ("parse", "body"):
+            stored = {row[0] for row in self.db.execute(f"SELECT key FROM {table}")}
+            stale = [(k,) for k in stored - keep]
+            if stale:
+                self.db.executemany(f"DELETE FROM {table} WHERE key = ?", stale)
+        self.db.commit()
 
     def meta(self, key: str) -> Any:
         """A JSON value stored with set_meta, or None."""

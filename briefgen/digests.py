@@ -21,10 +21,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from briefgen import __version__
-from briefgen.models import Author, Briefing, Category, Outlet, Page, Source, Term
+from briefgen.models import UNLOADED, Author, Briefing, Category, Outlet, Page, Source, Term
 from briefgen.site import Edition, Site
 
-__all__ = ["Digests", "Provenance", "digest", "recording"]
+__all__ = ["Digests", "Provenance", "body_digest", "digest", "recording"]
 
 
 def digest(*parts: Any) -> str:
@@ -36,6 +36,14 @@ def digest(*parts: Any) -> str:
     if _recording is not None:
         _recording.derive(value, parts)
     return value
+
+
+def body_digest(b: Briefing) -> str:
+    """What a briefing's body shows: its HTML and headings (or, when the build state held them
+    back, the digest they had when they were stored)."""
+    if b.body_html == UNLOADED:
+        return b.body_digest
+    return digest(b.body_html, b.headings)
 
 
 class Provenance:
@@ -161,7 +169,7 @@ class Digests:
     def briefing(self, b: Briefing) -> str:
         """Everything a briefing's own page and feed entries show."""
         return self._once("briefing", b, lambda: digest(
-            self.card(b), b.body_html, b.headings, b.image, b.translation_key,
+            self.card(b), body_digest(b), b.image, b.translation_key,
             b.category.disclaimer if b.category else "",
             [(a.id, a.bio, sorted(a.links.items())) for a in b.authors],
             [(c.number, self.source(c.source), c.backrefs, c.locators, c.quoted)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = ["Job"]
 
@@ -14,10 +15,12 @@ class Job:
     """One output file: where it goes, what its bytes depend on, and how to make them.
 
     `make` renders the bytes (HTML, XML, JSON); `copy_from` names a file copied as is. `label`
-    names the template or file to blame when making fails."""
+    names the template or file to blame when making fails. `bodies` are the briefings whose
+    bodies make() reads: the engine reads them back from its state before making the job."""
 
     rel: str
     key: str
     make: Callable[[], str | bytes] | None = None
     copy_from: Path | None = None
     label: str = ""
+    bodies: tuple[Any, ...] = ()

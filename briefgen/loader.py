@@ -1,24 +1,34 @@
-"""Reading and parsing every content file: from the cache when its bytes are unchanged, the rest
-in parallel."""
+"""Reading and parsing every content file: from the build state when its bytes are unchanged,
+the rest in parallel.
+
+A file whose size and modification time are those recorded by the last build (and old enough
+that a later write in the same clock tick cannot hide behind them) is not read again: its
+recorded key finds its parse result. Briefings are stored without their bodies, which stay in the
+state until a job that renders them asks (Loaded.fill): an edit build reads one body, not all."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import os
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from briefgen.cache import BuildCache
 from briefgen.content import ParseContext, parse_page, parse_source, read_briefing
 from briefgen.diagnostics import Diagnostic, Diagnostics
+from briefgen.digests import body_digest
 from briefgen.discover import ContentFiles
-from briefgen.models import Briefing, Page, Source
+from briefgen.models import UNLOADED, Briefing, Page, Source
 from briefgen.parallel import Progress, map_slices
 
 __all__ = ["Loaded", "load_content"]
 
 # A briefing with errors comes back as what could be read of it (see read_briefing).
 _PARSERS = {"briefing": read_briefing, "page": parse_page, "source": parse_source}
+_STAMPS = "stamps"  # meta key: {path: [size, mtime_ns, key]} and when they were taken
+_RACY_NS = 2_000_000_000  # a file written this close to its stamp may change within the tick
 
 
 @dataclass
@@ -31,21 +41,82 @@ class Loaded:
     # briefings with errors in their file: never published, their references still checked
     unparsed: list[Briefing] = field(default_factory=list)
     parsed: int = 0  # files parsed this time (the rest came from the cache)
+    cache: BuildCache | None = None
+    held: dict[str, str] = field(default_factory=dict)  # path -> key of a body left in the state
+
+    def fill(self, briefings: list[Briefing]) -> list[Briefing]:
+        """Read back the bodies of those briefings that were loaded without theirs (also in a
+        forked worker); returns them, for hold()."""
+        wanted = {b.path: b for b in briefings if b.body_html == UNLOADED}
+        if not wanted:
+            return []
+        assert self.cache is not None
+        paths = list(wanted)
+        bodies = self.cache.bodies([self.held[path] for path in paths])
+        for path, body in zip(paths, bodies, strict=True):
+            if body is None:  # the state lost it under us: nothing published can be trusted
+                raise RuntimeError(f"the build state has no body for {path}; "
+                                   "build again with --no-cache")
+            wanted[path].body_html, wanted[path].headings = body
+        return list(wanted.values())
+
+    @staticmethod
+    def hold(briefings: list[Briefing]) -> None:
+        """Let go of bodies read by fill() (they stay in the state)."""
+        for b in briefings:
+            b.body_html, b.headings = UNLOADED, []
+
+
+def _keys(root: Path, tasks: list[tuple[str, str]], fingerprint: str,
+          cache: BuildCache | None) -> tuple[list[str], dict[int, bytes], dict[str, list[Any]],
+                                             bool]:
+    """Each file's content key (from its stamp when it is unchanged, else from its bytes), the
+    bytes read, the stamps to record, and whether files came or went since the last record."""
+    recorded = (cache.meta(_STAMPS) or {}) if cache is not None else {}
+    stamps: dict[str, list[Any]] = recorded.get("files", {})
+    trusted_before = int(recorded.get("at", 0)) - _RACY_NS
+    keys: list[str] = []
+    raws: dict[int, bytes] = {}
+    fresh: dict[str, list[Any]] = {}
+    for index, (kind, rel) in enumerate(tasks):
+        path = os.path.join(root, rel)
+        stat = os.stat(path)
+        known = stamps.get(rel)
+        if (known is not None and known[0] == stat.st_size and known[1] == stat.st_mtime_ns
+                and stat.st_mtime_ns < trusted_before):
+            key = known[2]
+        else:
+            with open(path, "rb") as handle:
+                raw = raws[index] = handle.read()
+            key = hashlib.blake2b(f"{fingerprint}\0{kind}\0{rel}\0".encode() + raw,
+                                  digest_size=20).hexdigest()
+        keys.append(key)
+        fresh[rel] = [stat.st_size, stat.st_mtime_ns, key]
+    return keys, raws, fresh, fresh.keys() != stamps.keys()
+
+
+def _raw(root: Path, rel: str, raws: dict[int, bytes], index: int) -> bytes:
+    found = raws.get(index)
+    if found is None:
+        found = raws[index] = (root / rel).read_bytes()
+    return found
 
 
 def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint: str,
                  cache: BuildCache | None, jobs: int, diags: Diagnostics,
-                 progress: Progress | None = None) -> Loaded:
-    """Parse every file (or take it from the cache); diagnostics are replayed either way."""
+                 progress: Progress | None = None, hold_bodies: bool = True) -> Loaded:
+    """Parse every file (or take it from the cache); diagnostics are replayed either way.
+    With a cache and hold_bodies, no briefing keeps its body: the render step reads back those
+    it needs (Loaded.fill), a slice of jobs at a time."""
     tasks = [("briefing", rel) for rel in files.briefings]
     tasks += [("page", rel) for rel in files.pages]
     tasks += [("source", rel) for rel in files.sources]
-    raws = [(root / rel).read_bytes() for _, rel in tasks]
-    keys = [hashlib.blake2b(f"{fingerprint}\0{kind}\0{rel}\0".encode() + raw,
-                            digest_size=20).hexdigest()
-            for (kind, rel), raw in zip(tasks, raws, strict=True)]
+    stamped_at = time.time_ns()
+    keys, raws, stamps, moved = _keys(root, tasks, fingerprint, cache)
     results: list[Any] = cache.get_many(keys) if cache else [None] * len(keys)
     missing = [i for i, result in enumerate(results) if result is None]
+    for index in missing:  # a stamp whose entry is gone: read the file after all
+        _raw(root, tasks[index][1], raws, index)
 
     def parse_slice(start: int, end: int) -> list[tuple[Any, list[Diagnostic]]]:
         out = []
@@ -59,15 +130,21 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
              for item in chunk]
     for index, item in zip(missing, fresh, strict=True):
         results[index] = item
+    loaded = Loaded(parsed=len(missing), cache=cache)
     if cache is not None:
-        cache.put_many([(keys[i], results[i]) for i in missing])
-        cache.prune(set(keys))
-    loaded = Loaded(parsed=len(missing))
-    for (kind, _rel), (obj, found) in zip(tasks, results, strict=True):
+        _store(cache, [(keys[i], results[i]) for i in missing])
+        if missing or moved:
+            cache.prune(set(keys))
+        cache.set_meta(_STAMPS, {"at": stamped_at, "files": stamps})
+    for key, (kind, _rel), (obj, found) in zip(keys, tasks, results, strict=True):
         diags.extend(found)
         if obj is None:
             continue
         if kind == "briefing":
+            if cache is not None and hold_bodies and obj.body_html != UNLOADED:
+                loaded.hold([obj])  # stored: _store gave it its body_digest
+            if obj.body_html == UNLOADED:
+                loaded.held[obj.path] = key
             broken = any(d.severity == "error" for d in found)
             (loaded.unparsed if broken else loaded.briefings).append(obj)
         elif kind == "page":
@@ -75,3 +152,17 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
         else:
             loaded.library[obj.id] = obj
     return loaded
+
+
+def _store(cache: BuildCache, items: list[tuple[str, Any]]) -> None:
+    """Store parse results; a briefing's body and headings go apart, its digest stays."""
+    records: list[tuple[str, Any]] = []
+    bodies: list[tuple[str, Any]] = []
+    for key, (obj, found) in items:
+        if isinstance(obj, Briefing):
+            bodies.append((key, (obj.body_html, obj.headings)))
+            obj.body_digest = body_digest(obj)
+            obj = replace(obj, body_html=UNLOADED, headings=[])
+        records.append((key, (obj, found)))
+    cache.put_many(records)
+    cache.put_many(bodies, table="body")

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from briefgen.citations import CitationData
 
-__all__ = ["CARD", "CONTENT", "HIDDEN", "MODEL", "PAGE", "SHAPE", "Author", "Briefing", "Category",
-           "CitedSource", "Outlet", "Page", "Source", "TagInfo", "Term", "briefing_fields",
-           "declared", "front_matter_keys", "localized"]
+__all__ = ["CARD", "CONTENT", "HIDDEN", "MODEL", "PAGE", "SHAPE", "UNLOADED", "Author", "Briefing",
+           "Category", "CitedSource", "Outlet", "Page", "Source", "TagInfo", "Term",
+           "briefing_fields", "declared", "front_matter_keys", "localized"]
 
 Pos = tuple[int, int]
 
@@ -118,6 +118,9 @@ class Outlet:
 # - front: its key in the front matter, if an editor writes it (its type: content.py's schema,
 #   which must name exactly these keys).
 CARD, PAGE, HIDDEN = "card", "page", "hidden"
+# body_html of a briefing read back from the build state without its body (loader.py): the body
+# is read only for the jobs that render it, and its digest stands in for it until then.
+UNLOADED = "\0the body is in the build state\0"
 CONTENT, SHAPE, MODEL = "content", "shape", "model"
 
 
@@ -153,6 +156,8 @@ class Briefing:
                                                            default_factory=list)
     headings: list[tuple[int, str, str]] = declared(PAGE, CONTENT, default_factory=list)
     citations: CitationData | None = declared(HIDDEN, CONTENT, default=None)
+    # digests.body_digest of body_html and headings, kept when the state holds them back (UNLOADED)
+    body_digest: str = declared(HIDDEN, CONTENT, default="")
     # of 'lang', 'translation_key'
     positions: dict[str, Pos] = declared(HIDDEN, SHAPE, default_factory=dict)
     # resolved by the site model

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.jobs import Job
@@ -114,9 +115,20 @@ def maker(job: Job) -> str:
     return job.label
 
 
+class Bodies(Protocol):
+    """Where the bodies of briefings loaded without them are read back (loader.Loaded)."""
+
+    def fill(self, briefings: list[Any]) -> list[Any]: ...
+
+    def hold(self, briefings: list[Any]) -> None: ...
+
+
 def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Manifest | None,
-             workers: int, diags: Diagnostics, progress: Progress | None = None) -> RenderReport:
-    """Make every job whose output is not already published as it would be now."""
+             workers: int, diags: Diagnostics, progress: Progress | None = None,
+             bodies: Bodies | None = None) -> RenderReport:
+    """Make every job whose output is not already published as it would be now. Each slice of
+    jobs reads the bodies it shows from `bodies` and lets go of them when it is done, so no
+    process holds every body at once."""
     report = RenderReport()
     seen: dict[str, str] = {}
     unique: list[Job] = []
@@ -148,6 +160,7 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
         failed: list[tuple[str, int, str]] = []
         touched: list[str] = []
         times: dict[str, tuple[int, float]] = {}
+        read = bodies.fill([b for job in todo[start:end] for b in job.bodies]) if bodies else []
         for job in todo[start:end]:
             started = time.perf_counter()
             try:
@@ -171,6 +184,8 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
             finally:
                 count, seconds = times.get(maker(job), (0, 0.0))
                 times[maker(job)] = (count + 1, seconds + time.perf_counter() - started)
+        if bodies:
+            bodies.hold(read)
         return done, failed, times, touched
 
     for done, failed, times, touched in map_slices(make_slice, len(todo), workers,

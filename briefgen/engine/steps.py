@@ -229,9 +229,11 @@ class Engine:
                            self.urls.base_path)
         before = set(self.diags) if self.keep else set()
         self.loaded = load_content(self.root, self.files, ctx, fingerprint, self.cache,
-                                   self.workers, self.diags, self._progress("parse"))
+                                   self.workers, self.diags, self._progress("parse"),
+                                   hold_bodies=not self.keep)
         self.result.counts["parsed"] = self.loaded.parsed
-        if self.keep:
+        if self.keep:  # in-place edits read and replace any body: have them all
+            self.loaded.fill([*self.loaded.briefings, *self.loaded.unparsed])
             for found in set(self.diags) - before:
                 self.parsed.setdefault(found.path, set()).add(found)
 
@@ -319,8 +321,18 @@ class Engine:
         self._open_output()
         previous = (self.cache.manifest(self._state_name())
                     if self.cache is not None and self.options.write else None)
-        self.report = run_jobs(self.jobs, self.output, self.theme, previous, self.workers,
-                               self.diags, self._progress("render"))
+        # Rendering makes reference cycles (template contexts) by the page: collect them, but
+        # never walk what the build holds now (frozen; forked workers inherit that too).
+        collecting = gc.isenabled()
+        gc.freeze()
+        gc.enable()
+        try:
+            self.report = run_jobs(self.jobs, self.output, self.theme, previous, self.workers,
+                                   self.diags, self._progress("render"), self.loaded)
+        finally:
+            if not collecting:
+                gc.disable()
+            gc.unfreeze()
         self.result.counts["written"] = len(self.report.changed)
         self.result.makers = self.report.makers
 

@@ -184,5 +184,5 @@ def _edition_feeds(edition: Edition, theme: Theme | None, digests: Digests,
                                else generator.atom_str(pretty=True))
                 return data
             jobs.append(Job(urls.output_file(home + name), digest(key, name), make,
-                            label=f"feeds ({home}{name})"))
+                            label=f"feeds ({home}{name})", bodies=tuple(items)))
     return jobs

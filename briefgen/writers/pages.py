@@ -71,9 +71,11 @@ class _Pages:
 
     def page(self, edition: Edition, template: str, url: str, key: str,
              lazy: dict[str, Callable[[], Any]] | None = None,
-             equivalents: dict[str, str] | None = None, **context: Any) -> None:
+             equivalents: dict[str, str] | None = None, bodies: tuple[Briefing, ...] = (),
+             **context: Any) -> None:
         """A page job in a language; `equivalents` (language code -> site path) are the same
-        page in other languages; `lazy` values are computed only if the page is rendered."""
+        page in other languages; `lazy` values are computed only if the page is rendered;
+        `bodies` are the briefings whose bodies it shows."""
         language = edition.language
         feeds = [*feed_links(edition.config.title, language.home), *context.pop("feeds", [])]
         switch = alternates(self.languages, language, equivalents or {})
@@ -88,7 +90,8 @@ class _Pages:
         full_key = digest(self.d.chrome(edition), theme.template_hash(template), url,
                           [(f.type, f.title, f.url) for f in feeds],
                           [(a.language.code, a.url, a.translated) for a in switch], key)
-        self.jobs.append(Job(self.site.urls.output_file(url), full_key, make, label=template))
+        self.jobs.append(Job(self.site.urls.output_file(url), full_key, make, label=template,
+                             bodies=bodies))
 
     def lists(self, edition: Edition, kind: str, url: str, items: list[Briefing], title: str,
               term: Term | None = None, feeds: list[FeedLink] | None = None,
@@ -119,7 +122,7 @@ def _edition_jobs(r: _Pages, edition: Edition) -> None:
                      d.cards(translated))
         r.page(edition, "briefing.html", b.url, key, briefing=b, newer=newer, older=older,
                related=related, translations=translated,
-               equivalents=site.versions(b),
+               equivalents=site.versions(b), bodies=(b,),
                lazy={"jsonld": partial(briefing_jsonld, b, site.urls, config.title),
                      # the body as it is when the page is rendered (the preview edits in place)
                      "reading_minutes": partial(lambda it: reading_minutes(it.body_html), b)},

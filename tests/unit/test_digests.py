@@ -251,6 +251,7 @@ OTHER_VALUES: dict[str, Any] = {
     "further": [Source("x", "X", "Outlet", "https://x.example/", "content/sources/x.md")],
     "path": "content/briefings/moved.md", "slug": "moved", "author_refs": [],
     "category_ref": None, "source_refs": [], "citations": None, "positions": {"lang": (3, 1)},
+    "body_digest": "another digest",
     "sources": [],
 }
 CARD_FIELDS = briefing_fields(feeds=CARD)
@@ -308,5 +309,5 @@ def test_front_matter_schema_reads_exactly_the_declared_keys() -> None:
 
 def test_only_content_fields_are_edited_in_place() -> None:
     assert set(CONTENT_FIELDS) == {"title", "kicker", "summary", "body_html", "headings",
-                                   "citations", "image"}
+                                   "citations", "image", "body_digest"}
     assert not set(CONTENT_FIELDS) & set(briefing_fields(role=MODEL))
