@@ -26,7 +26,7 @@ from briefgen.diagnostics import Diagnostics
 __all__ = ["CACHE_DIR", "FORMAT", "KEY_VARIABLE", "BuildCache", "CacheError", "user_key"]
 
 CACHE_DIR = ".briefgen-cache"
-FORMAT = "6"
+FORMAT = "7"
 _ALLOWED = {
     ("briefgen.models", None), ("briefgen.citations", None), ("briefgen.schema", None),
     ("briefgen.diagnostics", "Diagnostic"), ("briefgen.diagnostics", "Diagnostics"),

@@ -71,7 +71,11 @@ class Quote:
 
 @dataclass
 class CitationData:
-    """What the plugin found in one body: markers, numbering, quotations, syntax problems."""
+    """What the plugin found in one body: markers, numbering, quotations, syntax problems.
+
+    The build state keeps only what the site model reads (numbering, where each source is cited,
+    the sentence of its first citation, locators, quotations, problems): read back, `citations`
+    is empty and the methods below answer from that summary."""
 
     citations: list[Citation] = field(default_factory=list)
     order: list[str] = field(default_factory=list)  # source ids by number - 1
@@ -79,11 +83,34 @@ class CitationData:
     problems: list[tuple[int, int, str]] = field(default_factory=list)
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        """Pickle as plain tuples: a tenth of the objects to rebuild when read from the cache."""
-        packed = tuple((tuple((i.id, i.locator) for i in c.items), c.line, c.col, c.context,
-                        tuple(c.anchors)) for c in self.citations)
+        """Pickle the summary as plain tuples: a few objects per briefing, not one per marker."""
         quotes = tuple((q.text, tuple(q.ids), q.line, q.col) for q in self.quotes)
-        return (_unpack, (packed, tuple(self.order), quotes, tuple(self.problems)))
+        return (_unpack, (tuple(self.order), quotes, tuple(self.problems), *self._summary()))
+
+    def _summary(self) -> tuple[tuple[int, ...], tuple[str, ...], dict[str, tuple[str, ...]]]:
+        """(number - 1, line, col) of every cited item in text order, flattened; the sentence
+        of each source's first citation, by number - 1; each source's distinct locators."""
+        kept: tuple[tuple[int, ...], tuple[str, ...], dict[str, tuple[str, ...]]] | None = \
+            self.__dict__.get("_kept")
+        if kept is not None:
+            return kept
+        number = {sid: index for index, sid in enumerate(self.order)}
+        uses: list[int] = []
+        contexts: dict[str, str] = {}
+        locators: dict[str, list[str]] = {}
+        for citation in self.citations:
+            for item in citation.items:
+                uses += (number[item.id], citation.line, citation.col)
+                contexts.setdefault(item.id, citation.context)
+                if item.locator and item.locator not in locators.setdefault(item.id, []):
+                    locators[item.id].append(item.locator)
+        return (tuple(uses), tuple(contexts.get(sid, "") for sid in self.order),
+                {sid: tuple(found) for sid, found in locators.items() if found})
+
+    def compact(self) -> None:
+        """Keep only the summary (as the build state does): let go of the markers."""
+        self.__dict__["_kept"] = self._summary()
+        self.citations = []
 
     def shifted(self, lines: int) -> CitationData:
         """The same data with line numbers moved down (body lines -> file lines)."""
@@ -99,15 +126,24 @@ class CitationData:
 
     def by_source(self) -> dict[str, tuple[list[str], list[str]]]:
         """Source id -> (every back-link anchor that cites it, its distinct locators), in text
-        order; one pass over the citations."""
-        found: dict[str, tuple[list[str], list[str]]] = {}
-        for citation in self.citations:
-            for item, anchor in zip(citation.items, citation.anchors, strict=True):
-                anchors, locators = found.setdefault(item.id, ([], []))
-                anchors.append(anchor)
-                if item.locator and item.locator not in locators:
-                    locators.append(item.locator)
-        return found
+        order."""
+        uses, _contexts, locators = self._summary()
+        counts = [0] * len(self.order)
+        for index in uses[::3]:
+            counts[index] += 1
+        return {sid: ([f"cite.{n}.{k}" for k in range(1, counts[n - 1] + 1)],
+                      list(locators.get(sid, ())))
+                for n, sid in enumerate(self.order, 1) if counts[n - 1]}
+
+    def cited_at(self) -> list[tuple[str, int, int]]:
+        """(source id, line, col) of every cited item, in text order."""
+        uses = self._summary()[0]
+        return [(self.order[uses[i]], uses[i + 1], uses[i + 2]) for i in range(0, len(uses), 3)]
+
+    def context(self, source_id: str) -> str:
+        """The sentence of the first citation of a source ('' if it is not cited)."""
+        contexts = self._summary()[1]
+        return contexts[self.order.index(source_id)] if source_id in self.order else ""
 
     def backrefs(self, source_id: str) -> list[str]:
         """Every back-link anchor that cites the source, in text order."""
@@ -117,15 +153,14 @@ class CitationData:
         return self.by_source().get(source_id, ([], []))[1]
 
 
-def _unpack(packed: tuple[tuple[tuple[tuple[str, str], ...], int, int, str, tuple[str, ...]],
-                           ...],
-            order: tuple[str, ...], quotes: tuple[tuple[str, tuple[str, ...], int, int], ...],
-            problems: tuple[tuple[int, int, str], ...]) -> CitationData:
-    citations = [Citation([CiteItem(i, loc) for i, loc in items], line, col, context,
-                          list(anchors)) for items, line, col, context, anchors in packed]
-    return CitationData(citations, list(order),
+def _unpack(order: tuple[str, ...], quotes: tuple[tuple[str, tuple[str, ...], int, int], ...],
+            problems: tuple[tuple[int, int, str], ...], uses: tuple[int, ...],
+            contexts: tuple[str, ...], locators: dict[str, tuple[str, ...]]) -> CitationData:
+    data = CitationData([], list(order),
                         [Quote(text, list(ids), line, col) for text, ids, line, col in quotes],
                         list(problems))
+    data.__dict__["_kept"] = (uses, contexts, locators)
+    return data
 
 
 def _parse_items(inner: str) -> list[CiteItem] | None:

@@ -143,6 +143,8 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
         if kind == "briefing":
             if cache is not None and hold_bodies and obj.body_html != UNLOADED:
                 loaded.hold([obj])  # stored: _store gave it its body_digest
+                if obj.citations is not None:
+                    obj.citations.compact()
             if obj.body_html == UNLOADED:
                 loaded.held[obj.path] = key
             broken = any(d.severity == "error" for d in found)

@@ -12,12 +12,14 @@ copy of a large build's memory for nothing.)
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["Progress", "available_cpus", "map_slices"]
+__all__ = ["Progress", "available_cpus", "map_slices", "trim_memory"]
 
 T = TypeVar("T")
 _STATE: dict[str, Any] = {}
@@ -104,3 +106,15 @@ def map_slices(func: Callable[[int, int], T], total: int, jobs: int, minimum: in
         return [done[index] for index in range(len(tasks))]
     finally:
         _STATE.clear()
+
+
+def trim_memory() -> None:
+    """Return freed heap memory to the system (glibc keeps it otherwise)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)

@@ -59,12 +59,10 @@ def resolve_citations(b: Briefing, sources: dict[str, Source], diags: Diagnostic
     if data is not None:
         for line, col, message in data.problems:
             diags.error(b.path, line, col, message)
-        for citation in data.citations:
-            for item in citation.items:
-                if item.id not in sources:
-                    diags.error(b.path, citation.line, citation.col,
-                                f"unknown source '{item.id}'"
-                                f"{did_you_mean(item.id, sources)}{_HINT}")
+        for sid, line, col in data.cited_at():
+            if sid not in sources:
+                diags.error(b.path, line, col, f"unknown source '{sid}'"
+                            f"{did_you_mean(sid, sources)}{_HINT}")
         index = data.by_source()
         b.cited = [CitedSource(number, sources[sid], *index.get(sid, ([], [])))
                    for number, sid in enumerate(data.order, 1) if sid in sources]
@@ -77,10 +75,7 @@ def link_citing(published: list[Briefing]) -> None:
     """Record on each source the published briefings that cite it, with the citing sentence."""
     for b in published:
         for cited in b.cited:
-            sentence = ""
-            if b.citations is not None:
-                sentence = next((c.context for c in b.citations.citations
-                                 if any(i.id == cited.source.id for i in c.items)), "")
+            sentence = b.citations.context(cited.source.id) if b.citations is not None else ""
             cited.source.cited_by.append(Citing(b, sentence))
         for source in b.further:
             source.cited_by.append(Citing(b, ""))

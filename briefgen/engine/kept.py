@@ -9,8 +9,6 @@ running the steps again.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import functools
 import gc
 from dataclasses import dataclass, field
@@ -29,7 +27,7 @@ from briefgen.models import Briefing
 from briefgen.site import Site
 from briefgen.theme import Theme
 
-__all__ = ["Session", "full_build", "keep", "remember_dates", "trim_memory"]
+__all__ = ["Session", "full_build", "keep", "remember_dates"]
 
 
 @dataclass
@@ -95,18 +93,6 @@ def keep(engine: Engine) -> Session:
         parsed_diagnostics={path: frozenset(found) for path, found in engine.parsed.items()},
         counts=dict(engine.result.counts), next_due=min(future) if future else None,
         late=frozenset(diagnostics) - engine.early)
-
-
-def trim_memory() -> None:
-    """Return freed heap memory to the system (glibc keeps it otherwise)."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return
-    trim(0)
 
 
 def remember_dates(theme: Theme) -> None:

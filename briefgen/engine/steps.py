@@ -27,7 +27,7 @@ from briefgen.freshness import due, input_digest, outputs_intact
 from briefgen.jobs import Job
 from briefgen.models import Author, Category, Outlet, TagInfo
 from briefgen.output import MARKER, MARKER_TEXT, Output, check_output_dir
-from briefgen.parallel import Progress, available_cpus
+from briefgen.parallel import Progress, available_cpus, trim_memory
 from briefgen.registry import load_authors, load_categories, load_outlets, load_tags
 from briefgen.site import Site, build_site
 from briefgen.theme import Theme
@@ -232,6 +232,7 @@ class Engine:
                                    self.workers, self.diags, self._progress("parse"),
                                    hold_bodies=not self.keep)
         self.result.counts["parsed"] = self.loaded.parsed
+        trim_memory()  # what parsing freed (every body, once stored) goes back to the system
         if self.keep:  # in-place edits read and replace any body: have them all
             self.loaded.fill([*self.loaded.briefings, *self.loaded.unparsed])
             for found in set(self.diags) - before:
@@ -262,7 +263,6 @@ class Engine:
         digests = self.digests = Digests(self.site)
         if self.keep:
             from briefgen.engine.depends import DependencyIndex
-            from briefgen.engine.kept import trim_memory
             from briefgen.writers.feeds import feed_contents
 
             self.feed_contents = feed_contents(self.site, self.theme)

@@ -22,10 +22,10 @@ from pathlib import Path
 from briefgen.build import BuildOptions
 from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostic
 from briefgen.engine.edits import NeedsFullBuild, edit_briefings
-from briefgen.engine.kept import Session, full_build, trim_memory
+from briefgen.engine.kept import Session, full_build
 from briefgen.engine.replica import Replica
 from briefgen.engine.rerender import warm_up
-from briefgen.parallel import available_cpus
+from briefgen.parallel import available_cpus, trim_memory
 from briefgen.serve.changes import RebuildPlan
 from briefgen.serve.folders import stage_files
 from briefgen.serve.rebuild import BuildOutcome, crash_diagnostic

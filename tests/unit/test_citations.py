@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import lxml.html
 import pytest
 
@@ -175,6 +177,25 @@ def test_locator_in_label_is_escaped() -> None:
 def test_context_is_the_citing_sentence() -> None:
     found = data("Prices rose. Wages fell sharply [@a]. Nobody knows why.")
     assert found.citations[0].context == "Wages fell sharply."
+    assert found.context("a") == "Wages fell sharply."
+    assert found.context("unknown") == ""
+
+
+def test_the_summary_kept_in_the_build_state_answers_like_the_parse() -> None:
+    text = ('Prices rose [@b, p. 2]. Wages fell [@a; @b].\n\nThen "they said so" [@c, "x"] '
+            "and [@b, p. 2] [@b, p. 4].")
+    found = data(text)
+    kept = pickle.loads(pickle.dumps(found))
+    assert kept.citations == []  # the markers themselves are not kept
+    assert kept.order == found.order == ["b", "a", "c"]
+    assert kept.by_source() == found.by_source()
+    assert kept.by_source()["b"] == (["cite.1.1", "cite.1.2", "cite.1.3", "cite.1.4"],
+                                     ["p. 2", "p. 4"])
+    assert kept.cited_at() == found.cited_at() == [
+        ("b", 1, 13), ("a", 1, 36), ("b", 1, 36), ("c", 3, 21), ("b", 3, 35), ("b", 3, 46)]
+    assert [kept.context(s) for s in "abc"] == [found.context(s) for s in "abc"]
+    assert kept.quotes == found.quotes
+    assert pickle.loads(pickle.dumps(kept)).by_source() == found.by_source()
 
 
 # --- quotations -------------------------------------------------------------------------------
