@@ -118,21 +118,32 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
     for index in missing:  # a stamp whose entry is gone: read the file after all
         _raw(root, tasks[index][1], raws, index)
 
-    def parse_slice(start: int, end: int) -> list[tuple[Any, list[Diagnostic]]]:
+    def parse_slice(start: int, end: int) -> list[tuple[int, Any, list[Diagnostic]]]:
         out = []
         for index in missing[start:end]:
             kind, rel = tasks[index]
             obj, found = _PARSERS[kind](rel, raws[index], ctx)
-            out.append((obj, list(found)))
+            out.append((index, obj, list(found)))
         return out
 
-    fresh = [item for chunk in map_slices(parse_slice, len(missing), jobs, progress=progress)
-             for item in chunk]
-    for index, item in zip(missing, fresh, strict=True):
-        results[index] = item
+    def store(chunk: list[tuple[int, Any, list[Diagnostic]]]) -> list[tuple[int, Any,
+                                                                          list[Diagnostic]]]:
+        """Store a slice's results as they come, and let go of what the state now holds."""
+        if cache is not None:
+            _store(cache, [(keys[index], (obj, found)) for index, obj, found in chunk])
+            if hold_bodies:
+                for _index, obj, _found in chunk:
+                    if isinstance(obj, Briefing):
+                        Loaded.hold([obj])  # _store gave it its body_digest
+                        if obj.citations is not None:
+                            obj.citations.compact()
+        return chunk
+
+    for chunk in map_slices(parse_slice, len(missing), jobs, progress=progress, each=store):
+        for index, obj, found in chunk:
+            results[index] = (obj, found)
     loaded = Loaded(parsed=len(missing), cache=cache)
     if cache is not None:
-        _store(cache, [(keys[i], results[i]) for i in missing])
         if missing or moved:
             cache.prune(set(keys))
         cache.set_meta(_STAMPS, {"at": stamped_at, "files": stamps})
@@ -141,10 +152,6 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
         if obj is None:
             continue
         if kind == "briefing":
-            if cache is not None and hold_bodies and obj.body_html != UNLOADED:
-                loaded.hold([obj])  # stored: _store gave it its body_digest
-                if obj.citations is not None:
-                    obj.citations.compact()
             if obj.body_html == UNLOADED:
                 loaded.held[obj.path] = key
             broken = any(d.severity == "error" for d in found)

@@ -54,9 +54,11 @@ Progress = Callable[[int, int], None]
 
 
 def map_slices(func: Callable[[int, int], T], total: int, jobs: int, minimum: int = 64,
-               progress: Progress | None = None) -> list[T]:
+               progress: Progress | None = None,
+               each: Callable[[T], T] | None = None) -> list[T]:
     """func(start, end) over slices covering range(total), in `jobs` processes when worth it;
-    progress(done, total) after each slice.
+    progress(done, total) after each slice. each(result), when given, sees every slice's result
+    in this process as soon as it is here (in any order) and returns what to keep of it.
 
     func and everything it reads must exist before the call (workers are forked from here)."""
     if total == 0:
@@ -64,10 +66,11 @@ def map_slices(func: Callable[[int, int], T], total: int, jobs: int, minimum: in
     parallel = jobs > 1 and total >= minimum and "fork" in multiprocessing.get_all_start_methods()
     size = -(-total // (jobs * 8 if parallel else 16))
     tasks: Sequence[tuple[int, int]] = [(s, min(s + size, total)) for s in range(0, total, size)]
+    keep: Callable[[T], T] = each or (lambda result: result)
     results: list[T] = []
     if not parallel:
         for start, end in tasks:
-            results.append(func(start, end))
+            results.append(keep(func(start, end)))
             if progress:
                 progress(end, total)
         return results
@@ -88,7 +91,7 @@ def map_slices(func: Callable[[int, int], T], total: int, jobs: int, minimum: in
                 except multiprocessing.TimeoutError:
                     return False
                 if ran:  # else this process ran it, and has its result already
-                    done[position] = result
+                    done[position] = keep(result)
                 position += 1
                 if progress:
                     progress(tasks[position - 1][1], total)
@@ -98,7 +101,7 @@ def map_slices(func: Callable[[int, int], T], total: int, jobs: int, minimum: in
             for index in range(len(tasks) - 1, 0, -1):
                 if not _claim(index):
                     break
-                done[index] = func(*tasks[index])
+                done[index] = keep(func(*tasks[index]))
                 while position < len(tasks) and take(block=False):
                     pass
             while position < len(tasks):

@@ -105,3 +105,17 @@ def test_worker_state_is_cleared_after_a_parallel_run() -> None:
 
 def test_available_cpus_is_at_least_one() -> None:
     assert available_cpus() >= 1
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_sees_every_result_in_this_process_and_what_it_returns_is_kept(jobs: int) -> None:
+    seen: list[tuple[int, int]] = []
+
+    def each(result: Slice) -> Slice:
+        start, end, _pid = result
+        seen.append((start, end))  # runs here: a worker's list would not come back
+        return (start, end, -1)
+
+    slices = map_slices(run_slice, 500, jobs=jobs, each=each)
+    assert sorted(seen) == [(s, e) for s, e, _ in slices]
+    assert {pid for _, _, pid in slices} == {-1}
