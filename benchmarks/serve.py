@@ -5,6 +5,8 @@
 For each size it generates the deterministic corpus (benchmarks/corpus.py), starts
 `python -m briefgen --site DIR serve --port 0` in a child process and reports:
 - start-up: from starting the command to the first briefing page served (includes the first build);
+- warm start: the same, for the preview started again (same port) after the edits below, with the
+  state the first one left (its parsed files and output folder);
 - body edit: from writing one briefing's Markdown to the new text in its page over HTTP;
 - title edit: from writing the newest briefing's title to the new title in /feed.xml and on /;
 - peak memory: the largest total resident set of the server and all its children (build process,
@@ -132,20 +134,34 @@ def _summary(name: str, seconds: list[float]) -> str:
             f"p95 {p95 * 1000:8.0f} ms   (n={len(ordered)})")
 
 
-def run(root: Path, size: int, edits: int) -> None:
-    started = time.perf_counter()
+def _serve(root: Path, port: int) -> tuple[subprocess.Popen[str], str]:
+    """`briefgen serve` on root at a port, and the URL it printed."""
     proc = subprocess.Popen([sys.executable, "-m", "briefgen", "--site", str(root), "serve",
-                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True)
+                             "--port", str(port)], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    match = re.search(r"http://\S+/", proc.stdout.readline())
+    if not match:
+        proc.kill()
+        raise SystemExit("briefgen serve printed no URL")
+    return proc, match.group(0)
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()
+    proc.wait(120)
+
+
+def run(root: Path, size: int, edits: int) -> None:
+    # One port for both starts: the preview builds for its own address, so a state made for
+    # another port would make every page again.
+    port = _free_port()
+    body_file = sorted((root / "content" / "briefings").rglob("*.md"))[size // 2]
+    started = time.perf_counter()
+    proc, base = _serve(root, port)
     memory = _PeakMemory(proc.pid)
     memory.start()
     try:
-        assert proc.stdout is not None
-        match = re.search(r"http://\S+/", proc.stdout.readline())
-        if not match:
-            raise SystemExit("briefgen serve printed no URL")
-        base = match.group(0)
-        body_file = sorted((root / "content" / "briefings").rglob("*.md"))[size // 2]
         body_url = base + _briefing_url(body_file.relative_to(root))
         _wait_for([body_url], '<article class="briefing"')  # not the "building" page
         startup = time.perf_counter() - started
@@ -168,10 +184,19 @@ def run(root: Path, size: int, edits: int) -> None:
             time.sleep(0.3)
     finally:
         memory.stop.set()
-        proc.terminate()
-        proc.wait(120)
+        _stop(proc)
+    # Started again: the state of that preview (parsed files, its output folder) is there.
+    started = time.perf_counter()
+    proc, base = _serve(root, port)
+    try:
+        _wait_for([base + _briefing_url(body_file.relative_to(root))], '<article class="briefing"')
+        warm = time.perf_counter() - started
+    finally:
+        _stop(proc)
     print(f"{size} briefings, briefgen serve:")
     print(f"  start-up    {startup:8.2f} s (to the first page served, first build included)")
+    print(f"  warm start  {warm:8.2f} s (started again after the edits, from the state the "
+          "first left)")
     print(_summary("body edit", body_times))
     print(_summary("title edit", title_times))
     print(f"  peak memory {memory.peak / 1024:8.0f} MiB (server + build process + workers, "
