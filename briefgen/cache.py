@@ -198,9 +198,9 @@ class BuildCache:
         return results
 
     def bodies(self, keys: list[str]) -> list[Any | None]:
-        """get_many(keys, "body"), also from a forked worker: a process other than the one that
-        opened the cache reads through a connection of its own (SQLite's rule), and a bad entry
-        there is reported (None) without discarding anything."""
+        """get_many(keys, "body"), also from a forked worker or after close(): a process other
+        than the one that opened the cache reads through a connection of its own (SQLite's rule),
+        and a bad entry there is reported (None) without discarding anything."""
         if self._pid == os.getpid():
             return self.get_many(keys, table="body")
         db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
@@ -298,3 +298,4 @@ class BuildCache:
 
     def close(self) -> None:
         self.db.close()
+        self._pid = 0  # bodies() still reads, through connections of its own

@@ -20,6 +20,7 @@ from briefgen.content import ParseContext
 from briefgen.diagnostics import Diagnostic, Diagnostics
 from briefgen.digests import Digests
 from briefgen.engine.depends import DependencyIndex
+from briefgen.engine.run import Bodies
 from briefgen.engine.steps import BuildOptions, BuildResult, Engine
 from briefgen.jobs import Job
 from briefgen.markdown import create_markdown
@@ -55,6 +56,8 @@ class Session:
     replaced: dict[str, frozenset[Diagnostic]] = field(default_factory=dict)
     own: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
     render_seconds: dict[int, float] = field(default_factory=dict)  # job position -> last time
+    # where the bodies of briefings loaded without them are read back (None: all are in memory)
+    bodies: Bodies | None = None
 
     @property
     def order(self) -> dict[int, int]:
@@ -92,7 +95,7 @@ def keep(engine: Engine) -> Session:
         shapes=engine.shapes, base_diagnostics=diagnostics,
         parsed_diagnostics={path: frozenset(found) for path, found in engine.parsed.items()},
         counts=dict(engine.result.counts), next_due=min(future) if future else None,
-        late=frozenset(diagnostics) - engine.early)
+        late=frozenset(diagnostics) - engine.early, bodies=engine.loaded)
 
 
 def remember_dates(theme: Theme) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from briefgen.content import parse_briefing
 from briefgen.diagnostics import Diagnostics
 from briefgen.engine.kept import Session
 from briefgen.engine.run import job_failure, make_bytes, same_bytes
+from briefgen.models import Briefing
 
 __all__ = ["SHARE_ABOVE", "Done", "Helper", "render_job", "render_jobs", "warm_up"]
 
@@ -58,12 +59,25 @@ class Helper(Protocol):
         ...
 
 
+@contextlib.contextmanager
+def _bodies(session: Session, briefings: Iterable[Briefing]) -> Iterator[None]:
+    """The bodies of those briefings read back from the state for a while (an edited briefing
+    has its new body already)."""
+    read = session.bodies.fill(list(briefings)) if session.bodies is not None else []
+    try:
+        yield
+    finally:
+        if session.bodies is not None:
+            session.bodies.hold(read)
+
+
 def render_job(session: Session, position: int, against: Path) -> Done:
     """Render one job and compare it with the file in `against`."""
     job = session.jobs[position]
     started = time.perf_counter()
     try:
-        data = make_bytes(job)
+        with _bodies(session, job.bodies):
+            data = make_bytes(job)
     except Exception as exc:  # reported as the full build's render step would
         return Done(position, job.rel, None, job_failure(job, exc, session.theme),
                     time.perf_counter() - started)
@@ -138,7 +152,8 @@ def warm_up(session: Session) -> None:
         if job.make is not None and job.rel.endswith(".html"):
             started = time.perf_counter()
             try:
-                job.make()
+                with _bodies(session, job.bodies):
+                    job.make()
             except Exception:
                 return
             session.render_seconds[position] = time.perf_counter() - started
@@ -151,7 +166,8 @@ def warm_up(session: Session) -> None:
                                for t in terms.values())]
     try:
         for items in lists:
-            for b in items[:limit]:
-                _ = session.feed_contents[b.path]  # rendered on first use
+            with _bodies(session, items[:limit]):
+                for b in items[:limit]:
+                    _ = session.feed_contents[b.path]  # rendered on first use
     except Exception:
         return

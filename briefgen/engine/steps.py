@@ -229,12 +229,10 @@ class Engine:
                            self.urls.base_path)
         before = set(self.diags) if self.keep else set()
         self.loaded = load_content(self.root, self.files, ctx, fingerprint, self.cache,
-                                   self.workers, self.diags, self._progress("parse"),
-                                   hold_bodies=not self.keep)
+                                   self.workers, self.diags, self._progress("parse"))
         self.result.counts["parsed"] = self.loaded.parsed
         trim_memory()  # what parsing freed (every body, once stored) goes back to the system
-        if self.keep:  # in-place edits read and replace any body: have them all
-            self.loaded.fill([*self.loaded.briefings, *self.loaded.unparsed])
+        if self.keep:
             for found in set(self.diags) - before:
                 self.parsed.setdefault(found.path, set()).add(found)
 

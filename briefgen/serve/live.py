@@ -48,8 +48,10 @@ class LiveRebuilder:
     pending: set[str] = field(default_factory=set, init=False)  # briefings of failed rebuilds
     last_reason: str = field(default="", init=False)  # why the last rebuild was a full one
     replica: Replica | None = field(default=None, init=False, repr=False)
+    unsettled: bool = field(default=False, init=False)  # a full build's follow-up not done yet
 
     def rebuild(self, plan: RebuildPlan, previous: Path | None, target: Path) -> BuildOutcome:
+        self.settle()
         started = time.perf_counter()
         try:
             if self._in_place_possible(plan, previous):
@@ -71,6 +73,7 @@ class LiveRebuilder:
         an in-place rebuild, or something unexpected happened)."""
         self.session = None
         self.published = None
+        self.unsettled = False
         if self.replica is not None:
             self.replica.close()
             self.replica = None
@@ -129,14 +132,24 @@ class LiveRebuilder:
                                 time.perf_counter() - started)
         self.session = session
         self.published = target
-        warm_up(session)
+        self.unsettled = True  # settle() once the outcome is on its way
+        return BuildOutcome(True, list(result.diagnostics), time.perf_counter() - started,
+                            dict(result.counts))
+
+    def settle(self) -> None:
+        """What makes the in-place rebuilds after a full build fast, done after its outcome has
+        been sent (the build process calls this while the preview shows the new pages; a rebuild
+        that comes first does it before it starts): warm caches, the kept build frozen out of
+        the cycle collector's way, memory handed back, and the replica forked."""
+        if not self.unsettled or self.session is None:
+            return
+        self.unsettled = False
+        warm_up(self.session)
         # The kept build lives until the next full one: the cycle collector need not walk it
         # again on every in-place rebuild (each would take a tenth of a second at 10,000).
         gc.collect()
         gc.freeze()
         trim_memory()
         if (self.jobs or available_cpus()) > 1:  # a second CPU renders half of large edits
-            self.replica = Replica(session)
-        return BuildOutcome(True, list(result.diagnostics), time.perf_counter() - started,
-                            dict(result.counts))
+            self.replica = Replica(self.session)
 

@@ -166,6 +166,7 @@ def _serve_requests(requests: IO[str], replies: IO[str]) -> None:
         outcome = rebuilder.rebuild(_plan_from_json(req["plan"]), previous, Path(req["target"]))
         replies.write(json.dumps(_outcome_to_json(outcome)) + "\n")
         replies.flush()
+        rebuilder.settle()  # while the preview serves what was just built
     if rebuilder is not None:
         rebuilder.close()
 

@@ -135,6 +135,8 @@ def shared(make_site: Callable[..., Path], tmp_path: Path,
     monkeypatch.setattr("briefgen.engine.rerender.SHARE_ABOVE", 0.0)
     site = Live(make_site(SITE), tmp_path / "scratch", jobs=2)
     assert site.rebuild().ok
+    assert site.rebuilder.replica is None  # forked by settle(), once the outcome is sent
+    site.rebuilder.settle()
     assert site.rebuilder.replica is not None and site.rebuilder.replica.alive
     yield site
     site.rebuilder.close()
