@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from briefgen.engine.steps import BuildOptions, BuildResult, Engine, build
+from briefgen.engine.steps import BuildOptions, BuildResult, Engine, adopt_output, build, up_to_date
 
-__all__ = ["BuildOptions", "BuildResult", "Engine", "build"]
+__all__ = ["BuildOptions", "BuildResult", "Engine", "adopt_output", "build", "up_to_date"]

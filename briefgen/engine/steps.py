@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.cache import BuildCache
 from briefgen.config import Config, load_config
-from briefgen.diagnostics import BuildFailed, Diagnostic, Diagnostics, format_json
+from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostic, Diagnostics, format_json
 from briefgen.digests import Digests, digest, recording
 from briefgen.discover import ContentFiles, discover
 from briefgen.freshness import due, input_digest, outputs_intact
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 # The stages that parse, render and write import Markdown, Pygments, feedgen and lxml; they are
 # imported inside their steps so that a build with nothing to do starts in a blink.
 
-__all__ = ["BuildOptions", "BuildResult", "Engine", "build"]
+__all__ = ["BuildOptions", "BuildResult", "Engine", "adopt_output", "build", "up_to_date"]
 
 
 @dataclass
@@ -190,15 +191,20 @@ class Engine:
         """The theme's translation catalogues: unreadable ones, and (check) missing strings."""
         self.theme.check_catalogues(self.diags, missing=self.options.check_catalogues)
 
-    def check_fresh(self) -> None:
-        """Open the cache; finish early when nothing the build reads has changed."""
+    def open_state(self) -> None:
+        """The configuration's fingerprints, and the state (a build that writes, with a cache)."""
         self.fingerprint = digest(json.dumps(self.config.fingerprint(), sort_keys=True,
                                              default=str))
         self.parse_fingerprint = digest(json.dumps(self.config.parse_fingerprint(),
                                                    sort_keys=True))
-        if not self.options.write or not self.options.cache:
+        if self.options.write and self.options.cache:
+            self.cache = BuildCache(self.root, self.parse_fingerprint, self.diags)
+
+    def check_fresh(self) -> None:
+        """Open the state; finish early when nothing the build reads has changed."""
+        self.open_state()
+        if self.cache is None:
             return
-        self.cache = BuildCache(self.root, self.parse_fingerprint, self.diags)
         out = self._out_dir().resolve()
         name = self._state_name()
         options = repr((self.options.drafts, self.options.future, self.options.base_url,
@@ -292,10 +298,10 @@ class Engine:
                                  self.diags)
         return pages, feeds
 
-    def _state_name(self) -> str:
-        """The output folder's name in the state: from the site folder when it is inside it
-        (so that a state restored into another checkout of the site still applies)."""
-        out = self._out_dir().resolve()
+    def _state_name(self, folder: Path | None = None) -> str:
+        """The output folder's (or folder's) name in the state: from the site folder when it is
+        inside it (so that a state restored into another checkout of the site still applies)."""
+        out = (folder or self._out_dir()).resolve()
         return out.relative_to(self.root).as_posix() if out.is_relative_to(self.root) else str(out)
 
     def _out_dir(self) -> Path:
@@ -416,3 +422,48 @@ def build(options: BuildOptions) -> BuildResult:
     finally:
         if collecting:
             gc.enable()
+
+
+def up_to_date(options: BuildOptions) -> bool:
+    """True when the output folder is already exactly what a build with these options would
+    make (the check that lets a build with nothing to do stop early; see freshness.py)."""
+    engine = Engine(options)
+    try:
+        for name, step in engine.steps():
+            if name in ("parse", "links") or engine.diags.has_errors():
+                break
+            step()
+            if engine.fresh:
+                return True
+        return False
+    except BriefgenError:
+        return False
+    finally:
+        if engine.cache is not None:
+            engine.cache.close()
+
+
+def adopt_output(options: BuildOptions, source: Path) -> None:
+    """Make the output folder of options a copy of the folder `source` (built with the same
+    options but that folder), its files hard links to source's, with source's manifest: the
+    next build into it makes only what changed since source was built. An earlier copy goes."""
+    from briefgen.swap import clone_tree
+
+    engine = Engine(options)
+    engine.load_config()
+    if engine.diags.has_errors():
+        return
+    engine.open_state()
+    cache = engine.cache
+    assert cache is not None
+    try:
+        out = engine._out_dir()
+        manifest = cache.manifest(engine._state_name(source))
+        cache.set_manifest(engine._state_name(), None)
+        shutil.rmtree(out, ignore_errors=True)
+        if manifest is None or not (source / MARKER).is_file():
+            return
+        clone_tree(source, out)
+        cache.set_manifest(engine._state_name(), manifest)
+    finally:
+        cache.close()

@@ -131,8 +131,9 @@ class PreviewApp:
         return self.preview.first_build.wait(timeout)
 
     def stop(self) -> None:
-        """Stop watching, rebuilding and serving; remove the preview's build folders. A build in
-        progress is stopped, not waited for."""
+        """Stop watching, rebuilding and serving. A build in progress is stopped, not waited
+        for. The build folders stay (.briefgen-cache/serve/): the next start serves them at once
+        when nothing has changed (preview.py)."""
         self.watcher.stop()
         self.preview.stopping.set()
         close = getattr(self.rebuilder, "close", None)

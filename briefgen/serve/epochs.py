@@ -59,6 +59,12 @@ class Epochs:
                 raise TimeoutError(f"requests still reading {target}")
             return target
 
+    def folders(self) -> list[Path]:
+        """Both build folders, the one built into last first."""
+        found = [self.base / slot for slot in SLOTS]
+        return sorted(found, key=lambda p: p.stat().st_mtime_ns if p.exists() else 0,
+                      reverse=True)
+
     def publish(self, path: Path) -> Epoch:
         """Make the complete build at path the current epoch."""
         with self._cond:

@@ -15,13 +15,14 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.build import adopt_output, up_to_date
 from briefgen.diagnostics import Diagnostic
 from briefgen.serve.changes import Change, plan
 from briefgen.serve.epochs import Epoch, Epochs
 from briefgen.serve.folders import commit_staged
 from briefgen.serve.livereload import Broker, Subscription
 from briefgen.serve.paths import BadTarget, Found, locate, parse_target, read_file
-from briefgen.serve.rebuild import BuildOutcome, Rebuilder
+from briefgen.serve.rebuild import BuildOutcome, Rebuilder, options_for
 
 __all__ = ["Preview", "View"]
 
@@ -104,8 +105,13 @@ class Preview:
             names = sorted({c.path for c in changes})
             more = f" and {len(names) - 3} more" if len(names) > 3 else ""
             self.log(f"Changed: {', '.join(names[:3])}{more}; rebuilding.")
+        resumed = self._resume() if not self.builds else None
         previous = self.epochs.current
         target = self.epochs.next_target()
+        if resumed is not None:  # the kept build starts as a copy of what is served
+            options = options_for(self.rebuilder, target)
+            assert options is not None
+            adopt_output(options, resumed)
         with self._lock:
             self._building = True
         try:
@@ -121,10 +127,28 @@ class Preview:
         if outcome.ok and outcome.staged is not None and previous is not None:
             self._edited(outcome, previous)
         elif outcome.ok:
-            self._succeeded(outcome, previous, target, reload_all=not todo.content_only)
+            self._succeeded(outcome, previous, target,
+                            reload_all=not todo.content_only and resumed is None)
         else:
             self._failed(outcome)
         self.first_build.set()
+
+    def _resume(self) -> Path | None:
+        """At start, serve the folder the last preview left at once when it is still exactly
+        what a build would make (nothing read by the build changed since, every file intact);
+        the first build then makes the preview's kept build beside it. Returns that folder."""
+        if self.epochs.current is not None:
+            return None
+        for folder in self.epochs.folders():
+            options = options_for(self.rebuilder, folder)
+            if options is not None and folder.is_dir() and up_to_date(options):
+                with self._lock:
+                    self._generation += 1
+                    self.epochs.publish(folder)
+                self.log("Serving the last preview's pages: nothing has changed since. "
+                         "Preparing live edits.")
+                return folder
+        return None
 
     def _succeeded(self, outcome: BuildOutcome, previous: Epoch | None, target: Path,
                    reload_all: bool) -> None:

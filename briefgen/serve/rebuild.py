@@ -21,7 +21,7 @@ from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostic
 from briefgen.serve.changes import RebuildPlan
 from briefgen.theme import template_error_location
 
-__all__ = ["BuildOutcome", "FullRebuilder", "Rebuilder", "crash_diagnostic"]
+__all__ = ["BuildOutcome", "FullRebuilder", "Rebuilder", "crash_diagnostic", "options_for"]
 
 
 @dataclass
@@ -47,6 +47,18 @@ class Rebuilder(Protocol):
     """Builds the site into target (a new folder) for a plan; never raises for site problems."""
 
     def rebuild(self, plan: RebuildPlan, previous: Path | None, target: Path) -> BuildOutcome: ...
+
+
+_SETTINGS = ("root", "base_url", "drafts", "future", "now")
+
+
+def options_for(rebuilder: object, target: Path) -> BuildOptions | None:
+    """The build options a rebuilder builds target with (None for one that does not say: its
+    root, base_url, drafts, future and now)."""
+    if not all(hasattr(rebuilder, name) for name in _SETTINGS):
+        return None
+    settings = {name: getattr(rebuilder, name) for name in _SETTINGS}
+    return BuildOptions(output=target, jobs=1, spare=False, **settings)
 
 
 @dataclass
