@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from briefgen.engine.steps import BuildOptions, BuildResult, Engine, adopt_output, build, up_to_date
+from briefgen.engine.steps import (
+    BuildOptions,
+    BuildResult,
+    Engine,
+    adopt_output,
+    build,
+    published_state,
+)
 
-__all__ = ["BuildOptions", "BuildResult", "Engine", "adopt_output", "build", "up_to_date"]
+__all__ = ["BuildOptions", "BuildResult", "Engine", "adopt_output", "build", "published_state"]

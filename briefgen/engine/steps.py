@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 # The stages that parse, render and write import Markdown, Pygments, feedgen and lxml; they are
 # imported inside their steps so that a build with nothing to do starts in a blink.
 
-__all__ = ["BuildOptions", "BuildResult", "Engine", "adopt_output", "build", "up_to_date"]
+__all__ = ["BuildOptions", "BuildResult", "Engine", "adopt_output", "build", "published_state"]
 
 
 @dataclass
@@ -95,6 +95,7 @@ class Engine:
         self.cache: BuildCache | None = None
         self.fresh = False  # the published site is already what this build would make
         self.inputs = ""
+        self.made = ""  # digest of what makes a folder (check_fresh)
         self.config: Config
         self.urls: Urls
         self.theme: Theme
@@ -209,6 +210,9 @@ class Engine:
         name = self._state_name()
         options = repr((self.options.drafts, self.options.future, self.options.base_url,
                         str(out), self.options.strict))
+        # what made the folder, but the files: a build with the same version, configuration
+        # and options made it, so it is a complete site, if maybe an older one
+        self.made = digest(options, self.fingerprint)
         files = [*self.files.briefings, *self.files.pages, *self.files.sources]
         self.inputs = input_digest(self.root, options, files, self.theme.dirs, self.fingerprint)
         if (self.keep or self.diags.has_errors()
@@ -393,6 +397,7 @@ class Engine:
         if self.cache is not None:  # while folders move, trust nothing
             self.cache.set_manifest(name, None)
             self.cache.set_meta(f"inputs:{name}", None)
+            self.cache.set_meta(f"made:{name}", None)
         self.output.publish()
         if self.cache is None:
             return
@@ -409,6 +414,7 @@ class Engine:
         kept = [d for d in self.diags if d.path != self.cache.label]
         self.cache.set_meta(f"diagnostics:{name}", json.loads(format_json(kept)))
         self.cache.set_meta(f"inputs:{name}", self.inputs)
+        self.cache.set_meta(f"made:{name}", self.made)
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -424,9 +430,11 @@ def build(options: BuildOptions) -> BuildResult:
             gc.enable()
 
 
-def up_to_date(options: BuildOptions) -> bool:
-    """True when the output folder is already exactly what a build with these options would
-    make (the check that lets a build with nothing to do stop early; see freshness.py)."""
+def published_state(options: BuildOptions) -> str:
+    """What the output folder holds: "current" when it is exactly what a build with these
+    options would make now (the check that lets a build with nothing to do stop early), "earlier"
+    when a build with the same options, configuration and briefgen made it (a complete site,
+    perhaps of older files), "" when neither is known."""
     engine = Engine(options)
     try:
         for name, step in engine.steps():
@@ -434,10 +442,16 @@ def up_to_date(options: BuildOptions) -> bool:
                 break
             step()
             if engine.fresh:
-                return True
-        return False
+                return "current"
+        cache, out = engine.cache, engine._out_dir()
+        if (cache is not None and engine.made and not engine.diags.has_errors()
+                and cache.meta(f"made:{engine._state_name()}") == engine.made
+                and cache.manifest(engine._state_name()) is not None
+                and (out / MARKER).is_file()):
+            return "earlier"
+        return ""
     except BriefgenError:
-        return False
+        return ""
     finally:
         if engine.cache is not None:
             engine.cache.close()

@@ -15,7 +15,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.build import adopt_output, up_to_date
+from briefgen.build import adopt_output, published_state
 from briefgen.diagnostics import Diagnostic
 from briefgen.serve.changes import Change, plan
 from briefgen.serve.epochs import Epoch, Epochs
@@ -134,19 +134,23 @@ class Preview:
         self.first_build.set()
 
     def _resume(self) -> Path | None:
-        """At start, serve the folder the last preview left at once when it is still exactly
-        what a build would make (nothing read by the build changed since, every file intact);
-        the first build then makes the preview's kept build beside it. Returns that folder."""
+        """At start, serve the folder the last preview left at once when a build with the same
+        options, configuration and briefgen made it: its pages are a whole site, the last state
+        the preview showed (with its in-place edits). The first build then makes the kept build
+        beside it, from a copy of it, and open pages that changed since reload. Returns that
+        folder."""
         if self.epochs.current is not None:
             return None
         for folder in self.epochs.folders():
             options = options_for(self.rebuilder, folder)
-            if options is not None and folder.is_dir() and up_to_date(options):
+            state = published_state(options) if options is not None and folder.is_dir() else ""
+            if state:
                 with self._lock:
                     self._generation += 1
                     self.epochs.publish(folder)
-                self.log("Serving the last preview's pages: nothing has changed since. "
-                         "Preparing live edits.")
+                self.log("Serving the last preview's pages" + (
+                    ": nothing has changed since." if state == "current" else
+                    " while the first build brings them up to date."))
                 return folder
         return None
 

@@ -1,5 +1,6 @@
-"""Starting the preview again: the pages the last one left are served at once when nothing has
-changed since, and live edits work once the kept build is made beside them."""
+"""Starting the preview again: the pages the last one left are served at once when a build with
+the same options made them, brought up to date by the first build, and live edits work once the
+kept build is made beside them."""
 
 from __future__ import annotations
 
@@ -48,18 +49,18 @@ def preview(make_site: Callable[..., Path]) -> Iterator[tuple[Path, Start]]:
     port = _free_port()
     apps: list[PreviewApp] = []
 
-    def start(gate: threading.Event | None = None) -> PreviewApp:
+    def start(gate: threading.Event | None = None, drafts: bool = False) -> PreviewApp:
         opened = gate or threading.Event()
         if gate is None:
             opened.set()
 
         def rebuilder(site: Path, base_url: str) -> GatedRebuilder:
-            made = GatedRebuilder(site, base_url, now=NOW, jobs=1)
+            made = GatedRebuilder(site, base_url, drafts=drafts, now=NOW, jobs=1)
             made.gate = opened
             return made
 
         logs: list[str] = []
-        app = PreviewApp(ServeOptions(root, port=port, now=NOW), log=logs.append,
+        app = PreviewApp(ServeOptions(root, port=port, now=NOW, drafts=drafts), log=logs.append,
                          rebuilder=rebuilder)
         app.logs = logs  # type: ignore[attr-defined]
         apps.append(app)
@@ -101,19 +102,24 @@ def test_an_unchanged_site_is_served_before_the_first_build_finishes(
     assert app.preview.last.staged is not None or app.preview.last.counts.get("rendered")
 
 
-def test_a_file_changed_since_the_last_preview_means_a_build_first(
+def test_a_file_changed_since_the_last_preview_is_shown_once_the_first_build_is_done(
         preview: tuple[Path, Start]) -> None:
     root, start = preview
     _first_run(start)
     path = root / BRIEFING_FILE
     path.write_text(path.read_text().replace("on Monday", "on Wednesday"))
-    app = start()
+    gate = threading.Event()
+    app = start(gate)
+    wait_until(lambda: "reopened on Monday" in _page(app), what="the last preview's page")
+    logs: list[str] = app.logs  # type: ignore[attr-defined]
+    assert any("while the first build brings them up to date" in line for line in logs)
+    gate.set()
     assert app.wait_first_build(60)
     assert "reopened on Wednesday" in _page(app)
-    assert not any(RESUMED in line for line in app.logs)  # type: ignore[attr-defined]
+    assert app.preview.last is not None and 0 < app.preview.last.counts["written"] < 10
 
 
-def test_a_page_removed_from_the_preview_folder_by_hand_means_a_build_first(
+def test_a_page_removed_from_the_preview_folder_by_hand_comes_back_with_the_first_build(
         preview: tuple[Path, Start]) -> None:
     root, start = preview
     _first_run(start)
@@ -124,4 +130,15 @@ def test_a_page_removed_from_the_preview_folder_by_hand_means_a_build_first(
     app = start()
     assert app.wait_first_build(60)
     assert "The harbour reopened on Monday." in _page(app)
+
+
+def test_pages_made_with_other_options_are_not_served(preview: tuple[Path, Start]) -> None:
+    _root, start = preview
+    _first_run(start)
+    gate = threading.Event()
+    app = start(gate, drafts=True)
+    assert "reopened" not in _page(app)  # the "building" page, not the last preview's
     assert not any(RESUMED in line for line in app.logs)  # type: ignore[attr-defined]
+    gate.set()
+    assert app.wait_first_build(60)
+    assert "reopened on Monday" in _page(app)
