@@ -6,7 +6,8 @@ For each size it generates the deterministic corpus (benchmarks/corpus.py), star
 `python -m briefgen --site DIR serve --port 0` in a child process and reports:
 - start-up: from starting the command to the first briefing page served (includes the first build);
 - warm start: the same, for the preview started again (same port) after the edits below, with the
-  state the first one left (its parsed files and output folder);
+  state the first one left (its parsed files and output folder), and until that second preview's
+  first build is done (from then on edits are made in place);
 - body edit: from writing one briefing's Markdown to the new text in its page over HTTP;
 - title edit: from writing the newest briefing's title to the new title in /feed.xml and on /;
 - peak memory: the largest total resident set of the server and all its children (build process,
@@ -134,11 +135,11 @@ def _summary(name: str, seconds: list[float]) -> str:
             f"p95 {p95 * 1000:8.0f} ms   (n={len(ordered)})")
 
 
-def _serve(root: Path, port: int) -> tuple[subprocess.Popen[str], str]:
-    """`briefgen serve` on root at a port, and the URL it printed."""
+def _serve(root: Path, port: int, log: bool = False) -> tuple[subprocess.Popen[str], str]:
+    """`briefgen serve` on root at a port, and the URL it printed (log: its log is piped)."""
     proc = subprocess.Popen([sys.executable, "-m", "briefgen", "--site", str(root), "serve",
                              "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+                            stderr=subprocess.PIPE if log else subprocess.DEVNULL, text=True)
     assert proc.stdout is not None
     match = re.search(r"http://\S+/", proc.stdout.readline())
     if not match:
@@ -187,16 +188,23 @@ def run(root: Path, size: int, edits: int) -> None:
         _stop(proc)
     # Started again: the state of that preview (parsed files, its output folder) is there.
     started = time.perf_counter()
-    proc, base = _serve(root, port)
+    proc, base = _serve(root, port, log=True)
     try:
         _wait_for([base + _briefing_url(body_file.relative_to(root))], '<article class="briefing"')
         warm = time.perf_counter() - started
+        assert proc.stderr is not None
+        for line in proc.stderr:  # "Built in ..." or "Rebuilt in ...": edits are live
+            if re.match(r"(Re)?[Bb]uilt in ", line):
+                break
+        ready = time.perf_counter() - started
     finally:
         _stop(proc)
     print(f"{size} briefings, briefgen serve:")
     print(f"  start-up    {startup:8.2f} s (to the first page served, first build included)")
     print(f"  warm start  {warm:8.2f} s (started again after the edits, from the state the "
           "first left)")
+    print(f"  warm, live  {ready:8.2f} s (the same, until its first build is done and edits are "
+          "made in place)")
     print(_summary("body edit", body_times))
     print(_summary("title edit", title_times))
     print(f"  peak memory {memory.peak / 1024:8.0f} MiB (server + build process + workers, "

@@ -113,6 +113,7 @@ class BuildCache:
         self.diags = diags
         self.db = self._open()
         self._pid = os.getpid()
+        self._reader: tuple[int, sqlite3.Connection] | None = None  # bodies() elsewhere
 
     @staticmethod
     def forget(root: Path) -> None:
@@ -203,11 +204,11 @@ class BuildCache:
         and a bad entry there is reported (None) without discarding anything."""
         if self._pid == os.getpid():
             return self.get_many(keys, table="body")
-        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        try:
-            found = _rows(db, "body", keys)
-        finally:
-            db.close()
+        if self._reader is None or self._reader[0] != os.getpid():
+            # (one inherited from another process is left alone, never used or closed here)
+            self._reader = (os.getpid(), sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                                         check_same_thread=False))
+        found = _rows(self._reader[1], "body", keys)
         results: list[Any | None] = []
         for key in keys:
             data = found.get(key)
@@ -298,4 +299,7 @@ class BuildCache:
 
     def close(self) -> None:
         self.db.close()
-        self._pid = 0  # bodies() still reads, through connections of its own
+        if self._reader is not None and self._reader[0] == os.getpid():
+            self._reader[1].close()
+        self._reader = None
+        self._pid = 0  # bodies() still reads, through a connection of its own
