@@ -8,14 +8,17 @@ wins among equals. Ties go to the briefing nearer in the site's order, then to t
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TypeVar
 
 from briefgen.models import Briefing, Page
 
-__all__ = ["WORDS_PER_MINUTE", "reading_minutes", "related_briefings", "translations"]
+__all__ = ["WORDS_PER_MINUTE", "Related", "RelatedMemo", "reading_minutes", "related_briefings",
+           "translations"]
 
 WINDOW = 10  # neighbours looked at on each side, per shared source or tag
 SOURCE_WEIGHT, TAG_WEIGHT = 2, 1
@@ -49,6 +52,38 @@ def related_briefings(briefings: list[Briefing], limit: int = 3) -> dict[str, li
                                        for other, score in scores.items()))
         related[b.path] = [briefings[other] for _, _, other in best]
     return related
+
+
+Related = Callable[[list[Briefing]], dict[str, list[Briefing]]]
+
+
+class RelatedMemo:
+    """related_briefings() remembered by what it reads (each briefing's path, sources and tags,
+    in site order): an edit that changes none of those, such as a body or a title, finds the
+    last build's answer. `stored` and `kept` are {inputs digest: {path: [related paths]}}."""
+
+    def __init__(self, stored: dict[str, dict[str, list[str]]] | None) -> None:
+        self.stored = stored or {}
+        self.kept: dict[str, dict[str, list[str]]] = {}
+
+    def __call__(self, briefings: list[Briefing]) -> dict[str, list[Briefing]]:
+        h = hashlib.blake2b(repr((WINDOW, SOURCE_WEIGHT, TAG_WEIGHT)).encode(), digest_size=16)
+        for b in briefings:
+            h.update(repr((b.path, sorted(s.id for s in b.sources),
+                           sorted(tag for tag, _ in b.tags))).encode("utf-8", "surrogatepass"))
+        key = h.hexdigest()
+        paths = self.stored.get(key)
+        if paths is None:
+            found = related_briefings(briefings)
+            self.kept[key] = {path: [o.path for o in others] for path, others in found.items()}
+            return found
+        self.kept[key] = paths
+        by_path = {b.path: b for b in briefings}
+        return {path: [by_path[other] for other in others] for path, others in paths.items()}
+
+    @property
+    def changed(self) -> bool:
+        return self.kept != self.stored
 
 
 _Doc = TypeVar("_Doc", Briefing, Page)

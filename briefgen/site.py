@@ -32,7 +32,7 @@ from briefgen.references import (
     resolve_citations,
     warn_uncited,
 )
-from briefgen.related import related_briefings, translations
+from briefgen.related import Related, related_briefings, translations
 from briefgen.schema import did_you_mean
 from briefgen.slugs import slugify
 from briefgen.urls import Urls
@@ -348,7 +348,7 @@ def _localize_tags(b: Briefing, tags: dict[str, TagInfo]) -> None:
 
 
 def _edition(site: Site, language: Language, registries: tuple[dict[str, Author],
-             dict[str, Category], dict[str, TagInfo]]) -> Edition:
+             dict[str, Category], dict[str, TagInfo]], related: Related) -> Edition:
     config, urls = site.config, site.urls
     briefings = [b for b in site.briefings if b.lang == language.code]
     edition = Edition(language, config.localized(language), urls, briefings,
@@ -371,7 +371,7 @@ def _edition(site: Site, language: Language, registries: tuple[dict[str, Author]
     edition.categories = dict(sorted(edition.categories.items()))
     edition.authors = dict(sorted(edition.authors.items()))
     edition.archive = _archive(briefings, config.tz, language, urls)
-    site.related.update(related_briefings(briefings))
+    site.related.update(related(briefings))
     return edition
 
 
@@ -381,8 +381,10 @@ def build_site(config: Config, urls: Urls, briefings: list[Briefing], pages: lis
                drafts: bool = False, future: bool = False,
                outlets: dict[str, Outlet] | None = None,
                tags: dict[str, TagInfo] | None = None,
-               unparsed: Sequence[Briefing] = ()) -> Site:
+               unparsed: Sequence[Briefing] = (),
+               related: Related = related_briefings) -> Site:
     """Resolve every reference (reporting each bad one), then keep what is to be published.
+    `related` finds each language's related briefings (the engine remembers them between builds).
 
     `unparsed` are briefings whose files have errors: what could be read of them has its
     references checked too (every problem in one run), and none of them is published."""
@@ -418,7 +420,7 @@ def build_site(config: Config, urls: Urls, briefings: list[Briefing], pages: lis
     site.source_pages, site.outlets = library_pages(sources, outlets or {}, urls)
     for language in config.languages:
         site.editions[language.code] = _edition(site, language, (
-            local_authors[language.code], local_categories[language.code], tags or {}))
+            local_authors[language.code], local_categories[language.code], tags or {}), related)
     site.translations = translations(published)
     site.page_translations = translations(site.pages)
     return site

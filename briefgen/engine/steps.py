@@ -251,12 +251,17 @@ class Engine:
             from briefgen.engine.shapes import shape
 
             self.shapes = {b.path: shape(b) for b in self.loaded.briefings}
+        from briefgen.related import RelatedMemo
+
         now = self.options.now or datetime.now(UTC)
+        related = RelatedMemo(self.cache.meta("related") if self.cache is not None else None)
         self.site = build_site(self.config, self.urls, self.loaded.briefings, self.loaded.pages,
                                self.loaded.library, self.authors, self.categories, self.diags,
                                now=now, drafts=self.options.drafts, future=self.options.future,
                                outlets=self.outlets, tags=self.tags,
-                               unparsed=self.loaded.unparsed)
+                               unparsed=self.loaded.unparsed, related=related)
+        if self.cache is not None and related.changed:
+            self.cache.set_meta("related", related.kept)
         self.result.counts["briefings"] = len(self.site.briefings)
         self.result.counts.update(quotations=self.site.quotes.checked,
                                   quotations_missing=self.site.quotes.missing)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from briefgen.models import Briefing, Source
-from briefgen.related import reading_minutes, related_briefings, translations
+from briefgen.related import RelatedMemo, reading_minutes, related_briefings, translations
 
 
 def briefing(name: str, day: int, sources: tuple[str, ...] = (), tags: tuple[str, ...] = (),
@@ -42,3 +44,29 @@ def test_translations_share_a_key_in_another_language() -> None:
 def test_reading_time_counts_words_not_markup() -> None:
     assert reading_minutes("<p>" + "word " * 221 + "</p>") == 2
     assert reading_minutes("<p class='x'></p>") == 1
+
+
+def test_the_memo_answers_like_related_briefings_and_recomputes_only_when_its_inputs_change(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    items = [briefing(f"b{n}", 20 - n, sources=(f"s{n % 3}",), tags=("energy",) * (n % 2))
+             for n in range(8)]
+    first = RelatedMemo(None)
+    assert first(items) == related_briefings(items)
+    assert first.changed
+    calls: list[int] = []
+    original = related_briefings
+
+    def counted(found: list[Briefing], limit: int = 3) -> dict[str, list[Briefing]]:
+        calls.append(len(found))
+        return original(found, limit)
+
+    monkeypatch.setattr("briefgen.related.related_briefings", counted)
+    again = RelatedMemo(first.kept)  # the next build, from the state
+    for b in items:
+        b.title, b.body_html = b.title + " (edited)", "<p>new</p>"  # not read by it
+    assert again(items) == original(items) and calls == []
+    assert not again.changed
+    items[3].tags = [("ferries", "ferries")]
+    later = RelatedMemo(again.kept)
+    assert later(items) == original(items) and calls == [8]
+    assert later.changed
