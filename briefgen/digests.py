@@ -30,7 +30,12 @@ __all__ = ["Digests", "Provenance", "body_digest", "digest", "recording"]
 def digest(*parts: Any) -> str:
     """A short stable hash of reprs of plain values (str, int, tuples, lists, None...)."""
     # repr() of a long text costs four times what hashing its bytes does: hash those first
-    flat = tuple(_text_digest(p) if isinstance(p, str) and len(p) > 512 else p for p in parts)
+    flat = parts
+    for part in parts:  # (rare: most parts are short or digests already)
+        if isinstance(part, str) and len(part) > 512:
+            flat = tuple(_text_digest(p) if isinstance(p, str) and len(p) > 512 else p
+                         for p in parts)
+            break
     value = hashlib.blake2b(repr(flat).encode("utf-8", "surrogatepass"),
                             digest_size=16).hexdigest()
     if _recording is not None:
