@@ -219,9 +219,11 @@ class Engine:
                 or self.cache.meta(f"inputs:{name}") != self.inputs):
             return
         manifest = self.cache.manifest(name)
+        published = self.cache.meta(f"published:{name}")
         now = self.options.now or datetime.now(UTC)
-        if (manifest is None or not (out / MARKER).is_file()
-                or due(self.cache.meta(f"next:{name}"), now) or not outputs_intact(out, manifest)):
+        if (manifest is None or not isinstance(published, int) or not (out / MARKER).is_file()
+                or due(self.cache.meta(f"next:{name}"), now)
+                or not outputs_intact(out, manifest, published)):
             return
         self.fresh = True
         self.result.output = out
@@ -399,6 +401,7 @@ class Engine:
             self.cache.set_meta(f"inputs:{name}", None)
             self.cache.set_meta(f"made:{name}", None)
         self.output.publish()
+        published = time.time_ns()  # every change this build makes to the folder is done
         if self.cache is None:
             return
         self.cache.set_manifest(name, {**report.manifest, **search_stamps(out)})
@@ -413,6 +416,7 @@ class Engine:
         # replayed by a build with nothing to do: the content's, not this cache's own
         kept = [d for d in self.diags if d.path != self.cache.label]
         self.cache.set_meta(f"diagnostics:{name}", json.loads(format_json(kept)))
+        self.cache.set_meta(f"published:{name}", published)
         self.cache.set_meta(f"inputs:{name}", self.inputs)
         self.cache.set_meta(f"made:{name}", self.made)
 
