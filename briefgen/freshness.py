@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
 from briefgen import __version__
 
-__all__ = ["CLOCK_SLACK_NS", "due", "input_digest", "outputs_intact"]
+__all__ = ["CLOCK_SLACK_NS", "due", "input_digest", "outputs_intact", "published_at"]
 
 # A folder changed this close before the build that published it finished, or later, is listed:
 # file systems keep change times in coarse ticks (a few milliseconds, up to two seconds).
@@ -94,6 +95,17 @@ def _listing_matches(path: str, prefix: str, manifest: dict[str, str],
         elif rel not in manifest:
             return False
     return True
+
+
+def published_at(out: Path) -> int:
+    """When a build that just published `out` finished, in nanoseconds: the earlier of this
+    machine's clock and the file system's (the change time that exchanging `out` gave the folder
+    it is in), so that a network file system whose clock runs behind hides nothing."""
+    now = time.time_ns()
+    try:
+        return min(now, os.stat(out.parent).st_ctime_ns)
+    except OSError:
+        return now
 
 
 def outputs_intact(out: Path, manifest: dict[str, str], published_ns: int) -> bool:

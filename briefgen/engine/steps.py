@@ -24,7 +24,7 @@ from briefgen.config import Config, load_config
 from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostic, Diagnostics, format_json
 from briefgen.digests import Digests, digest, recording
 from briefgen.discover import ContentFiles, discover
-from briefgen.freshness import due, input_digest, outputs_intact
+from briefgen.freshness import due, input_digest, outputs_intact, published_at
 from briefgen.jobs import Job
 from briefgen.models import Author, Category, Outlet, TagInfo
 from briefgen.output import MARKER, MARKER_TEXT, Output, check_output_dir
@@ -409,7 +409,7 @@ class Engine:
             self.cache.set_meta(f"inputs:{name}", None)
             self.cache.set_meta(f"made:{name}", None)
         self.output.publish()
-        published = time.time_ns()  # every change this build makes to the folder is done
+        published = published_at(out)  # every change this build makes to the folder is done
         if self.cache is None:
             return
         self.cache.set_manifest(name, {**report.manifest, **search_stamps(out)})

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import briefgen.freshness
-from briefgen.freshness import outputs_intact
+from briefgen.freshness import outputs_intact, published_at
 
 FILES = {
     ".briefgen-output": "marker\n",
@@ -108,3 +108,13 @@ def test_only_folders_changed_since_the_publish_are_listed_and_an_added_file_is_
     (out / "briefings/2026/02/alpha/notes.txt").write_text("added by hand")
     assert not outputs_intact(out, manifest, at)
     assert listed == ["alpha"]
+
+
+def test_the_publish_time_is_the_earlier_of_the_machine_clock_and_the_file_system_clock(
+        tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    before = time.time_ns()
+    at = published_at(out)
+    assert at <= time.time_ns() and at <= tmp_path.stat().st_ctime_ns
+    assert at >= min(before, tmp_path.stat().st_ctime_ns)
