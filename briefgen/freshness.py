@@ -135,7 +135,7 @@ def outputs_intact(out: Path, manifest: dict[str, str], published_ns: int) -> bo
             return False
         if not stat.S_ISDIR(found.st_mode):
             return False
-        if (max(found.st_ctime_ns, found.st_mtime_ns) >= since
+        if (found.st_ctime_ns >= since  # any change to a folder sets its ctime to now
                 and not _listing_matches(path, f"{rel}/" if rel else "", manifest, folders)):
             return False
     return True
