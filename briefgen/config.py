@@ -14,7 +14,7 @@ import yaml
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.frontmatter import decode
-from briefgen.languages import LANG, Language, babel_locale, display_name
+from briefgen.languages import LANG, Language, babel_locale
 from briefgen.schema import (
     INVALID,
     Bool,
@@ -248,7 +248,7 @@ class Config:
 
     def __post_init__(self) -> None:
         if not self.languages:
-            self.languages = [Language(self.language, display_name(self.language))]
+            self.languages = [Language(self.language)]
 
     @property
     def default_language(self) -> Language:
@@ -319,7 +319,7 @@ SCHEMA = _schema()
 def _languages(values: LDict, config: Config) -> list[Language]:
     entries = values.get("languages") or [{"code": config.language, "default": True}]
     default = next((e["code"] for e in entries if e.get("default")), entries[0]["code"])
-    return [Language(code=e["code"], name=e.get("name") or display_name(e["code"]),
+    return [Language(code=e["code"], given_name=e.get("name") or "",
                      default=e["code"] == default, title=e.get("title", ""),
                      description=e.get("description", ""),
                      author=tuple(dict(e.get("author", {})).items()),

@@ -18,11 +18,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefgen import __version__
 from briefgen.models import UNLOADED, Author, Briefing, Category, Outlet, Page, Source, Term
-from briefgen.site import Edition, Site
+
+if TYPE_CHECKING:
+    from briefgen.site import Edition, Site
 
 __all__ = ["Digests", "Provenance", "body_digest", "digest", "recording"]
 

@@ -11,23 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
 from briefgen import __version__
 
-__all__ = ["due", "input_digest", "outputs_intact"]
+__all__ = ["CLOCK_SLACK_NS", "due", "input_digest", "outputs_intact", "published_at"]
 
-
-def _stat_lines(paths: Iterable[str]) -> Iterable[str]:
-    for path in paths:
-        try:
-            stat = os.stat(path)
-        except OSError:
-            yield f"{path}\0missing"
-            continue
-        yield f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}"
+# A folder changed this close before the build that published it finished, or later, is listed:
+# file systems keep change times in coarse ticks (a few milliseconds, up to two seconds).
+CLOCK_SLACK_NS = 2_000_000_000
 
 
 def _tree(folder: Path) -> list[str]:
@@ -41,48 +37,108 @@ def _tree(folder: Path) -> list[str]:
 def input_digest(root: Path, options: str, content: Iterable[str], theme_dirs: list[Path],
                  config_fingerprint: str) -> str:
     """One digest of everything a build reads."""
-    h = hashlib.blake2b(digest_size=20)
-    h.update(f"{__version__}\0{options}\0{config_fingerprint}\n".encode())
     base = str(root)
     files = [os.path.join(base, "briefgen.yaml")]
     files += [os.path.join(base, "content", name) for name in ("authors.yaml", "categories.yaml",
                                                                "outlets.yaml", "tags.yaml")]
-    files += [os.path.join(base, rel) for rel in content]
+    files += [f"{base}/{rel}" for rel in content]  # os.path.join's checks: 7 ms at 10,000
     for folder in [*theme_dirs, root / "static"]:
         files += _tree(folder)
-    for line in _stat_lines(files):
-        h.update(line.encode("utf-8", "surrogateescape"))
-        h.update(b"\n")
-    return h.hexdigest()
-
-
-def outputs_intact(out: Path, manifest: dict[str, str]) -> bool:
-    """True when the published folder holds exactly the manifest's files, each with the size and
-    time it recorded (a stray file dropped into it needs a build to remove it)."""
-    seen = 0
-    pending = [("", str(out))]
-    while pending:  # scandir, not os.walk: under half the time on a large site
-        prefix, folder = pending.pop()
+    lines = [f"{__version__}\0{options}\0{config_fingerprint}"]
+    for path in files:
         try:
-            entries = list(os.scandir(folder))
+            found = os.stat(path)
+        except OSError:
+            lines.append(f"{path}\0missing")
+            continue
+        lines.append(f"{path}\0{found.st_size}\0{found.st_mtime_ns}")
+    lines.append("")
+    text = "\n".join(lines)
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+
+def _folders(files: Iterable[str]) -> set[str]:
+    """Every folder that holds the files, "" for the top one, as site-relative paths."""
+    folders = {""}
+    for parent in {rel.rpartition("/")[0] for rel in files}:
+        while parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+    return folders
+
+
+def _holds_files(folder: str) -> bool:
+    """True when a folder has a file anywhere below it (empty folders do not count)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return True
+    return any(not entry.is_dir(follow_symlinks=False) or _holds_files(entry.path)
+               for entry in entries)
+
+
+def _listing_matches(path: str, prefix: str, manifest: dict[str, str],
+                     folders: set[str]) -> bool:
+    """True when a folder holds only files of the manifest and folders that hold them (or
+    nothing)."""
+    try:
+        with os.scandir(path) as listing:
+            entries = list(listing)
+    except OSError:
+        return False
+    for entry in entries:
+        rel = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if rel not in folders and _holds_files(entry.path):
+                return False
+        elif rel not in manifest:
+            return False
+    return True
+
+
+def published_at(out: Path) -> int:
+    """When a build that just published `out` finished, in nanoseconds: the earlier of this
+    machine's clock and the file system's (the change time that exchanging `out` gave the folder
+    it is in), so that a network file system whose clock runs behind hides nothing."""
+    now = time.time_ns()
+    try:
+        return min(now, os.stat(out.parent).st_ctime_ns)
+    except OSError:
+        return now
+
+
+def outputs_intact(out: Path, manifest: dict[str, str], published_ns: int) -> bool:
+    """True when the published folder holds exactly the manifest's files, each with the size and
+    time it recorded (a stray file dropped into it needs a build to remove it).
+
+    Files and folders are stat'ed, not listed: adding, removing or renaming an entry gives its
+    folder a new change time, which no one can set back, so only the folders changed since the
+    last build published (`published_ns`, less CLOCK_SLACK_NS) are listed. On a large site that
+    is under half the time of listing every folder, most of which hold one page."""
+    base = str(out)
+    for rel, stamp in manifest.items():
+        try:
+            found = os.lstat(f"{base}/{rel}")
         except OSError:
             return False
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((f"{prefix}{entry.name}/", entry.path))
-                continue
-            stamp = manifest.get(prefix + entry.name)
-            if stamp is None:
-                return False
-            try:
-                stat = entry.stat(follow_symlinks=False)
-            except OSError:
-                return False
-            _key, size, mtime = stamp.rsplit(" ", 2)
-            if stat.st_size != int(size) or stat.st_mtime_ns != int(mtime):
-                return False
-            seen += 1
-    return seen == len(manifest)
+        if (not stat.S_ISREG(found.st_mode)
+                or not stamp.endswith(f" {found.st_size} {found.st_mtime_ns}")):
+            return False
+    folders = _folders(manifest)
+    since = published_ns - CLOCK_SLACK_NS
+    for rel in folders:
+        path = f"{base}/{rel}" if rel else base
+        try:
+            found = os.stat(path) if not rel else os.lstat(path)
+        except OSError:
+            return False
+        if not stat.S_ISDIR(found.st_mode):
+            return False
+        if (found.st_ctime_ns >= since  # any change to a folder sets its ctime to now
+                and not _listing_matches(path, f"{rel}/" if rel else "", manifest, folders)):
+            return False
+    return True
 
 
 def due(next_change: str | None, now: datetime) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from babel import Locale, UnknownLocaleError
 
@@ -16,7 +17,7 @@ class Language:
     """One language of the site; the default one lives at /, every other under /<code>/."""
 
     code: str
-    name: str
+    given_name: str = ""  # its name in briefgen.yaml; "": its name in itself (see name)
     default: bool = True
     title: str = ""  # the site's title in this language ('' : the site's own)
     description: str = ""
@@ -25,6 +26,13 @@ class Language:
     author: tuple[tuple[str, str], ...] = ()
     copyright: str = ""
     social: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The language's name as shown: briefgen.yaml's, else its name in itself from Babel,
+        looked up when first shown (loading Babel's data would cost a build with nothing to do
+        a tenth of its time)."""
+        return self.given_name or display_name(self.code)
 
     @property
     def prefix(self) -> str:
@@ -71,6 +79,7 @@ def babel_locale(code: str) -> Locale | None:
         return None
 
 
+@cache
 def display_name(code: str) -> str:
     """A language's name in itself, capitalised: 'ru' -> 'Русский', 'en' -> 'English'."""
     locale = babel_locale(code)

@@ -12,9 +12,6 @@ copy of a large build's memory for nothing.)
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -61,6 +58,8 @@ def map_slices(func: Callable[[int, int], T], total: int, jobs: int, minimum: in
     in this process as soon as it is here (in any order) and returns what to keep of it.
 
     func and everything it reads must exist before the call (workers are forked from here)."""
+    import multiprocessing  # not for a build with nothing to do
+
     if total == 0:
         return []
     parallel = jobs > 1 and total >= minimum and "fork" in multiprocessing.get_all_start_methods()
@@ -113,6 +112,8 @@ def map_slices(func: Callable[[int, int], T], total: int, jobs: int, minimum: in
 
 def trim_memory() -> None:
     """Return freed heap memory to the system (glibc keeps it otherwise)."""
+    import ctypes.util
+
     name = ctypes.util.find_library("c")
     if name is None:
         return

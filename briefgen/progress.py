@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 __all__ = ["BuildProgress"]
 
@@ -27,6 +29,8 @@ class BuildProgress:
         if not self.enabled or time.monotonic() - self.started < DELAY:
             return
         if self.bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
             self.bar = Progress(TextColumn("{task.description:<8}"), BarColumn(),
                                 MofNCompleteColumn(), console=self.console, transient=True)
             self.bar.start()

@@ -10,7 +10,6 @@ hard links are refused), so a clone costs folders and links, not bytes.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 import shutil
@@ -27,6 +26,8 @@ _UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, err
 
 def _system_exchange(a: bytes, b: bytes) -> bool:
     """Ask the system to swap a and b in one step; False when it cannot."""
+    import ctypes  # not for a build with nothing to do
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
     except OSError:

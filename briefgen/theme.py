@@ -22,6 +22,7 @@ from briefgen.config import Config
 from briefgen.diagnostics import Diagnostics
 from briefgen.markdown import plain_text
 from briefgen.relative import relativize
+from briefgen.themefolders import bundled_themes_dir, theme_dirs
 from briefgen.urls import Urls
 
 # {% extends/include/import/from "name" %}: a quick scan instead of parsing every template.
@@ -31,21 +32,12 @@ _DYNAMIC_REF = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+[^"'\s]"
 __all__ = ["Theme", "bundled_themes_dir", "template_error_location", "zone_label"]
 
 
-def bundled_themes_dir() -> Path:
-    """Where the bundled themes are: inside the wheel, or the repository's themes/ folder."""
-    packaged = Path(__file__).parent / "_themes"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).parent.parent / "themes"
-
-
 class Theme:
     """A theme by name: template and static folders, site first, then bundled."""
 
     def __init__(self, config: Config, urls: Urls) -> None:
         self.name = config.theme
-        candidates = [config.root / "themes" / self.name, bundled_themes_dir() / self.name]
-        self.dirs = [d for d in candidates if d.is_dir()]
+        self.dirs = theme_dirs(config.root, self.name)
         self.config = config
         self.urls = urls
         self.default_code = config.default_language.code

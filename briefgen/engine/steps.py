@@ -24,22 +24,23 @@ from briefgen.config import Config, load_config
 from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostic, Diagnostics, format_json
 from briefgen.digests import Digests, digest, recording
 from briefgen.discover import ContentFiles, discover
-from briefgen.freshness import due, input_digest, outputs_intact
+from briefgen.freshness import due, input_digest, outputs_intact, published_at
 from briefgen.jobs import Job
 from briefgen.models import Author, Category, Outlet, TagInfo
 from briefgen.output import MARKER, MARKER_TEXT, Output, check_output_dir
 from briefgen.parallel import Progress, available_cpus, trim_memory
 from briefgen.registry import load_authors, load_categories, load_outlets, load_tags
-from briefgen.site import Site, build_site
-from briefgen.theme import Theme
+from briefgen.themefolders import theme_dirs
 from briefgen.urls import Urls
 
 if TYPE_CHECKING:
     from briefgen.engine.depends import DependencyIndex
     from briefgen.engine.run import RenderReport
     from briefgen.loader import Loaded
+    from briefgen.site import Site
+    from briefgen.theme import Theme
 
-# The stages that parse, render and write import Markdown, Pygments, feedgen and lxml; they are
+# The steps after "fresh" import Jinja, Babel, Markdown, Pygments, feedgen and lxml; they are
 # imported inside their steps so that a build with nothing to do starts in a blink.
 
 __all__ = ["BuildOptions", "BuildResult", "Engine", "adopt_output", "build", "published_state"]
@@ -78,7 +79,7 @@ class BuildResult:
 
 
 # Steps after which errors do not stop the build yet: later steps find more problems.
-_GO_ON_AFTER_ERRORS = frozenset({"discover", "catalogues", "fresh", "parse"})
+_GO_ON_AFTER_ERRORS = frozenset({"discover", "fresh", "theme", "parse"})
 
 
 class Engine:
@@ -122,8 +123,8 @@ class Engine:
         return [
             ("config", self.load_config),
             ("discover", self.discover),
-            ("catalogues", self.catalogues),
             ("fresh", self.check_fresh),
+            ("theme", self.load_theme),
             ("parse", self.parse),
             ("model", self.model),
             ("jobs", self.collect_jobs),
@@ -169,14 +170,9 @@ class Engine:
             return
         self.config = config
         self.urls = Urls(config.base_url, config.permalinks)
-        self.theme = Theme(config, self.urls)
-        if self.keep:
-            from briefgen.engine.kept import remember_dates
-
-            remember_dates(self.theme)
         if self.options.write:  # refuse a dangerous output folder before touching anything
             check_output_dir(self.root, self._out_dir())
-        if not self.theme.exists:
+        if not theme_dirs(config.root, config.theme):
             self.diags.error("briefgen.yaml", 0, 0, f"theme '{config.theme}' not found in "
                              "themes/ or among the bundled themes")
 
@@ -188,8 +184,16 @@ class Engine:
         self.tags = load_tags(self.root, self.diags, codes)
         self.outlets = load_outlets(self.root, self.diags)
 
-    def catalogues(self) -> None:
-        """The theme's translation catalogues: unreadable ones, and (check) missing strings."""
+    def load_theme(self) -> None:
+        """The theme's templates and translation catalogues: unreadable catalogues reported, and
+        (check) missing strings."""
+        from briefgen.theme import Theme
+
+        self.theme = Theme(self.config, self.urls)
+        if self.keep:
+            from briefgen.engine.kept import remember_dates
+
+            remember_dates(self.theme)
         self.theme.check_catalogues(self.diags, missing=self.options.check_catalogues)
 
     def open_state(self) -> None:
@@ -214,14 +218,18 @@ class Engine:
         # and options made it, so it is a complete site, if maybe an older one
         self.made = digest(options, self.fingerprint)
         files = [*self.files.briefings, *self.files.pages, *self.files.sources]
-        self.inputs = input_digest(self.root, options, files, self.theme.dirs, self.fingerprint)
+        self.inputs = input_digest(self.root, options, files,
+                                   theme_dirs(self.config.root, self.config.theme),
+                                   self.fingerprint)
         if (self.keep or self.diags.has_errors()
                 or self.cache.meta(f"inputs:{name}") != self.inputs):
             return
         manifest = self.cache.manifest(name)
+        published = self.cache.meta(f"published:{name}")
         now = self.options.now or datetime.now(UTC)
-        if (manifest is None or not (out / MARKER).is_file()
-                or due(self.cache.meta(f"next:{name}"), now) or not outputs_intact(out, manifest)):
+        if (manifest is None or not isinstance(published, int) or not (out / MARKER).is_file()
+                or due(self.cache.meta(f"next:{name}"), now)
+                or not outputs_intact(out, manifest, published)):
             return
         self.fresh = True
         self.result.output = out
@@ -247,6 +255,8 @@ class Engine:
                 self.parsed.setdefault(found.path, set()).add(found)
 
     def model(self) -> None:
+        from briefgen.site import build_site
+
         if self.keep:  # before the model resolves them
             from briefgen.engine.shapes import shape
 
@@ -404,6 +414,7 @@ class Engine:
             self.cache.set_meta(f"inputs:{name}", None)
             self.cache.set_meta(f"made:{name}", None)
         self.output.publish()
+        published = published_at(out)  # every change this build makes to the folder is done
         if self.cache is None:
             return
         self.cache.set_manifest(name, {**report.manifest, **search_stamps(out)})
@@ -418,6 +429,7 @@ class Engine:
         # replayed by a build with nothing to do: the content's, not this cache's own
         kept = [d for d in self.diags if d.path != self.cache.label]
         self.cache.set_meta(f"diagnostics:{name}", json.loads(format_json(kept)))
+        self.cache.set_meta(f"published:{name}", published)
         self.cache.set_meta(f"inputs:{name}", self.inputs)
         self.cache.set_meta(f"made:{name}", self.made)
 

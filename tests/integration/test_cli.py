@@ -18,7 +18,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner, Result
 
-from briefgen.cli import cli
+from briefgen.cli import cli, main
 from tests.sitekit import write_site
 
 MakeSite = Callable[..., Path]
@@ -131,6 +131,50 @@ def test_python_dash_m_briefgen_build_reports_problems_on_stderr_with_exit_1(
     assert diagnostic_lines(proc.stderr) == EXPECTED_LINES  # long lines are not wrapped
     assert proc.stdout == ""
     assert not (root / "site").exists()
+
+
+def test_python_dash_m_briefgen_ending_at_once_still_flushes_json_into_a_pipe(
+        make_site: MakeSite) -> None:
+    root = make_site(GOOD + BROKEN)
+    for command, code in (("build", 1), ("check", 1)):
+        proc = subprocess.run([sys.executable, "-m", "briefgen", command, "--format", "json"],
+                              cwd=root, capture_output=True, text=True, check=False)
+        assert proc.returncode == code, proc.stderr
+        assert len(json.loads(proc.stdout)) == len(EXPECTED_LINES)
+    write_site(root, GOOD)
+    proc = subprocess.run([sys.executable, "-m", "briefgen", "build", "--format", "json"],
+                          cwd=root, capture_output=True, text=True, check=False)
+    assert (proc.returncode, json.loads(proc.stdout)) == (0, [])
+
+
+class Ended(Exception):
+    """os._exit, as main() calls it."""
+
+
+@pytest.mark.parametrize(("args", "ended"), [
+    (["build"], [0]),
+    (["check"], [0]),
+    (["build", "--strict", "--base-url", "https://example.org/"], [0]),
+    (["build", "--drafts"], []),  # a usage error before any build: exit 2, as usual
+    (["new", "A title"], []),
+])
+def test_main_ends_the_process_at_once_after_build_and_check_only(
+        make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, args: list[str],
+        ended: list[int]) -> None:
+    root = make_site(GOOD)
+    codes: list[int] = []
+
+    def end(code: int) -> None:
+        codes.append(code)
+        raise Ended
+
+    monkeypatch.setattr(os, "_exit", end)
+    monkeypatch.setattr(sys, "argv", ["briefgen", "--site", str(root), *args])
+    with pytest.raises((Ended, SystemExit)) as raised:
+        main()
+    assert codes == ended
+    if not ended:
+        assert isinstance(raised.value, SystemExit)
 
 
 def test_build_succeeds_with_exit_0_and_a_summary(make_site: MakeSite) -> None:
