@@ -62,6 +62,9 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A Theme serves one build (a template edit makes a new one, see template_hash):
+            # no stat of every template, include and parent at each page
+            auto_reload=False,
         )
         self.env.filters.update(
             date=self.format_date,
