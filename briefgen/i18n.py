@@ -181,12 +181,21 @@ def install(env: jinja2.Environment, catalogues: Catalogues, default: str) -> No
     # and formatted once per language. The theme autoescapes every template.
     plain: dict[tuple[str, str], Markup] = {}
 
+    translated: dict[tuple[str, str], str] = {}
+
     @jinja2.pass_context
     def gettext(context: jinja2.runtime.Context, message: str, **variables: Any) -> str:
         code = page_language(context, default)
-        if variables:
-            return Markup(catalogues.translations(code).gettext(message)) % variables
         key = (code, message)
+        if variables:
+            text = translated.get(key)
+            if text is None:
+                text = translated[key] = catalogues.translations(code).gettext(message)
+            if all(type(value) is int for value in variables.values()):
+                # whole numbers need no escaping: str's % gives Markup's bytes, without its
+                # escaping wrapper around each value (a briefing's back-links call this often)
+                return Markup(text % variables)
+            return Markup(text) % variables
         found = plain.get(key)
         if found is None:
             found = plain[key] = Markup(catalogues.translations(code).gettext(message)) % {}

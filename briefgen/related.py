@@ -32,22 +32,23 @@ def related_briefings(briefings: list[Briefing], limit: int = 3) -> dict[str, li
 
     `briefings` is in site order (newest first); briefings sharing nothing are never related."""
     postings: dict[tuple[str, str], list[int]] = defaultdict(list)
-    keys: list[list[tuple[tuple[str, str], int]]] = []
+    # per briefing: (the posting list of each of its sources and tags, its place there, weight)
+    keys: list[list[tuple[list[int], int, int]]] = []
     for index, b in enumerate(briefings):
-        own: list[tuple[tuple[str, str], int]] = []
+        own: list[tuple[list[int], int, int]] = []
         for key in {("s", s.id) for s in b.sources} | {("t", tag) for tag, _ in b.tags}:
-            own.append((key, len(postings[key])))
-            postings[key].append(index)
+            posting = postings[key]
+            own.append((posting, len(posting), SOURCE_WEIGHT if key[0] == "s" else TAG_WEIGHT))
+            posting.append(index)
         keys.append(own)
     related: dict[str, list[Briefing]] = {}
     for index, b in enumerate(briefings):
-        scores: dict[int, int] = defaultdict(int)
-        for key, position in keys[index]:
-            weight = SOURCE_WEIGHT if key[0] == "s" else TAG_WEIGHT
-            posting = postings[key]
+        scores: dict[int, int] = {}
+        get = scores.get
+        for posting, position, weight in keys[index]:
             for other in posting[max(0, position - WINDOW):position + WINDOW + 1]:
-                if other != index:
-                    scores[other] += weight
+                scores[other] = get(other, 0) + weight
+        scores.pop(index, None)
         best = heapq.nsmallest(limit, ((-score, abs(other - index), other)
                                        for other, score in scores.items()))
         related[b.path] = [briefings[other] for _, _, other in best]
@@ -108,5 +109,5 @@ def translations(briefings: list[_Doc]) -> dict[str, list[_Doc]]:
 
 def reading_minutes(html: str) -> int:
     """Minutes a reader needs for a body of HTML, at least one."""
-    words = len(_WORD.findall(_TAG.sub(" ", html)))
+    words = _WORD.subn("", _TAG.sub(" ", html))[1]  # counted, not listed: half findall's time
     return max(1, -(-words // WORDS_PER_MINUTE))

@@ -44,6 +44,8 @@ class Theme:
         self._hashes: dict[str, str] = {}
         self._locales: dict[str, Locale] = {}
         self._formatted: dict[tuple[str, date, str, str, str], str] = {}
+        self._midnight: dict[tuple[datetime, str], bool] = {}
+        self._lists: dict[tuple[str, int], str] = {}
         loaders: list[jinja2.BaseLoader] = [
             jinja2.FileSystemLoader(str(d / "templates")) for d in self.dirs
         ]
@@ -54,6 +56,9 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A Theme serves one build (a template edit makes a new one, see template_hash):
+            # no stat of every template, include and parent at each page
+            auto_reload=False,
         )
         self.env.filters.update(
             date=self.format_date,
@@ -80,10 +85,6 @@ class Theme:
     def static_dirs(self) -> list[Path]:
         """Static folders, lowest priority first (bundled, then the site's own theme)."""
         return [d / "static" for d in reversed(self.dirs) if (d / "static").is_dir()]
-
-    def _locale(self, context: jinja2.runtime.Context) -> Locale:
-        """The Babel locale of the page being rendered: 'ru', 'pt_BR'."""
-        return self._babel(i18n.page_language(context, self.default_code))
 
     def _babel(self, code: str) -> Locale:
         found = self._locales.get(code)
@@ -146,8 +147,13 @@ class Theme:
     def is_midnight(self, value: datetime, tz: str = "") -> bool:
         """True when a moment falls at 00:00:00 in the site's timezone (or `tz`): what a bare
         date such as `date: 2026-03-19` is read as, so a byline shows the date alone."""
-        local = value.astimezone(self._zone(tz))
-        return (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
+        key = (value, tz)
+        found = self._midnight.get(key)
+        if found is None:
+            local = value.astimezone(self._zone(tz))
+            found = self._midnight[key] = (
+                (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0))
+        return found
 
     @jinja2.pass_context
     def conjoin(self, context: jinja2.runtime.Context, items: list[Any],
@@ -157,9 +163,13 @@ class Theme:
         from babel.lists import format_list
 
         parts = [escape(show(item) if show else item) for item in items]
-        # Babel joins placeholders; the joined text is escaped, then the parts put back.
-        joined = str(escape(format_list([f"\x00{n}\x00" for n in range(len(parts))],
-                                        locale=self._locale(context))))
+        # Babel joins placeholders (once per language and length); the joined text is escaped,
+        # then the parts put back.
+        code = i18n.page_language(context, self.default_code)
+        joined = self._lists.get((code, len(parts)))
+        if joined is None:
+            joined = self._lists[(code, len(parts))] = str(escape(format_list(
+                [f"\x00{n}\x00" for n in range(len(parts))], locale=self._babel(code))))
         for n, part in enumerate(parts):
             joined = joined.replace(f"\x00{n}\x00", str(part))
         return Markup(joined)
