@@ -36,6 +36,7 @@ from briefgen.urls import Urls
 if TYPE_CHECKING:
     from briefgen.engine.depends import DependencyIndex
     from briefgen.engine.run import RenderReport
+    from briefgen.external import ExternalOptions
     from briefgen.loader import Loaded
     from briefgen.site import Site
     from briefgen.theme import Theme
@@ -58,6 +59,7 @@ class BuildOptions:
     strict: bool = False
     write: bool = True  # False: validate and render everything, publish nothing (check)
     check_links: bool = False  # check every internal link and #anchor of the built pages
+    external: ExternalOptions | None = None  # check --external: fetch every source URL
     check_catalogues: bool = False  # report interface strings a language has no translation for
     now: datetime | None = None
     jobs: int | None = None  # worker processes; None: every available CPU
@@ -79,7 +81,7 @@ class BuildResult:
 
 
 # Steps after which errors do not stop the build yet: later steps find more problems.
-_GO_ON_AFTER_ERRORS = frozenset({"discover", "fresh", "theme", "parse"})
+_GO_ON_AFTER_ERRORS = frozenset({"discover", "fresh", "theme", "parse", "external"})
 
 
 class Engine:
@@ -126,6 +128,7 @@ class Engine:
             ("fresh", self.check_fresh),
             ("theme", self.load_theme),
             ("parse", self.parse),
+            *([("external", self.check_external)] if self.options.external else []),
             ("model", self.model),
             ("jobs", self.collect_jobs),
             ("render", self.make_files),
@@ -253,6 +256,17 @@ class Engine:
         if self.keep:
             for found in set(self.diags) - before:
                 self.parsed.setdefault(found.path, set()).add(found)
+
+    def check_external(self) -> None:
+        """check --external: every source URL fetched (safely, politely); the only step that
+        goes on the network, and only when asked."""
+        from briefgen.external.run import check_external
+        from briefgen.external.targets import site_sources
+
+        assert self.options.external is not None
+        self.result.counts.update(check_external(
+            self.root, self.config.clip_archive, site_sources(self.loaded),
+            self.options.external, self.diags, self._progress("external")))
 
     def model(self) -> None:
         from briefgen.site import build_site
