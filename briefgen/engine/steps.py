@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -34,6 +35,7 @@ from briefgen.themefolders import theme_dirs
 from briefgen.urls import Urls
 
 if TYPE_CHECKING:
+    from briefgen.clip.snapshots import Snapshot
     from briefgen.engine.depends import DependencyIndex
     from briefgen.engine.run import RenderReport
     from briefgen.external import ExternalOptions
@@ -108,6 +110,7 @@ class Engine:
         self.categories: dict[str, Category] = {}
         self.outlets: dict[str, Outlet] = {}
         self.tags: dict[str, TagInfo] = {}
+        self.snapshots: dict[str, Snapshot] = {}  # clip: publish_snapshots: true
         self.site: Site
         self.jobs: list[Job] = []
         self.digests: Digests
@@ -186,6 +189,10 @@ class Engine:
         self.categories = load_categories(self.root, self.diags, codes)
         self.tags = load_tags(self.root, self.diags, codes)
         self.outlets = load_outlets(self.root, self.diags)
+        if self.config.publish_snapshots:  # each source's newest snapshot, to publish
+            from briefgen.clip.snapshots import newest_snapshots
+
+            self.snapshots = newest_snapshots(self.root, self.config.clip_archive)
 
     def load_theme(self) -> None:
         """The theme's templates and translation catalogues: unreadable catalogues reported, and
@@ -220,7 +227,9 @@ class Engine:
         # what made the folder, but the files: a build with the same version, configuration
         # and options made it, so it is a complete site, if maybe an older one
         self.made = digest(options, self.fingerprint)
-        files = [*self.files.briefings, *self.files.pages, *self.files.sources]
+        files = [*self.files.briefings, *self.files.pages, *self.files.sources,
+                 *(os.path.relpath(self.root / s.path, self.root)
+                   for s in self.snapshots.values())]
         self.inputs = input_digest(self.root, options, files,
                                    theme_dirs(self.config.root, self.config.theme),
                                    self.fingerprint)
@@ -284,6 +293,7 @@ class Engine:
                                now=now, drafts=self.options.drafts, future=self.options.future,
                                outlets=self.outlets, tags=self.tags,
                                unparsed=self.loaded.unparsed, related=related)
+        self.site.snapshots = self.snapshots
         if self.cache is not None and related.changed:
             self.cache.set_meta("related", related.kept)
         self.result.counts["briefings"] = len(self.site.briefings)
