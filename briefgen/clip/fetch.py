@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from briefgen import __version__
 from briefgen.clip.addresses import resolve
@@ -170,6 +170,7 @@ class Fetcher:
                                f"(last: {current})")
 
     def _open(self, url: str, accept: str, method: str = "GET") -> http.client.HTTPResponse:
+        url = as_uri(url)
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
@@ -237,6 +238,26 @@ class Fetcher:
             response.close()
         return Response(url, response.status, response.reason, response.headers,
                         b"".join(chunks), fetched_at)
+
+
+def as_uri(url: str) -> str:
+    """url as HTTP sends it: a host in IDNA (punycode), other non-ASCII characters
+    percent-encoded as UTF-8 (an IRI such as https://пример.рф/новости is a valid source URL)."""
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    host = parts.hostname or ""
+    if host and not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise FetchError(f"URL has a host name that cannot be encoded: {url!r}") from None
+        user, at, place = netloc.rpartition("@")
+        netloc = user + at + place.lower().replace(host, ascii_host)
+    safe = "/%:@!$&'()*+,;=-._~?#[]"
+    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=safe),
+                       quote(parts.query, safe=safe), quote(parts.fragment, safe=safe)))
 
 
 def _network_error(url: str, reason: object) -> FetchError:

@@ -244,6 +244,14 @@ def test_head_refused_is_asked_again_with_get(tmp_path: Path, server: Server) ->
     assert server.asked("/no-head") == ["HEAD", "GET"]
 
 
+def test_url_with_cyrillic_path_is_sent_percent_encoded(tmp_path: Path, server: Server) -> None:
+    encoded = "/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/%D0%BF%D0%BE%D1%80%D1%82"
+    server.routes[encoded] = Route()
+    result = check_external(make_site(tmp_path, {"port": server.url("/новости/порт")}))
+    assert external_lines(result) == []
+    assert server.asked(encoded) == ["HEAD"]
+
+
 def test_dead_link_names_the_snapshot_clip_kept(tmp_path: Path, server: Server) -> None:
     root = make_site(tmp_path, {"gone": server.url("/gone")})
     older = root / ".briefgen-archive" / "gone" / "20260101T090000Z"
