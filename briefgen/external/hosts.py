@@ -56,7 +56,7 @@ def check_host(targets: list[Target], fetcher: Fetcher, options: ExternalOptions
     sites: dict[str, Robots | Outcome] = {}
     outcomes: dict[str, Outcome] = {}
     for target in targets:
-        if clock() > deadline:
+        if clock() >= deadline:
             outcomes[target.url] = Outcome(SKIPPED, f"the {options.time_limit:g} s time limit "
                                            "of check --external ran out before it")
             continue
