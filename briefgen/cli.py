@@ -168,6 +168,10 @@ def check_command(ctx: click.Context, drafts: bool, future: bool, base_url: str 
     """Run every validation of the build without writing the site (--external: and fetch
     every source URL)."""
     root = _site_root(ctx)
+    given = {name for name in ("timeout", "allow_private")
+             if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT}
+    for name in sorted(given) if not external else []:
+            raise click.UsageError(f"--{name.replace('_', '-')} only applies to --external")
     outside = None
     if external:
         from briefgen.external import ExternalOptions

@@ -341,6 +341,15 @@ def test_command_reports_dead_links_as_json(tmp_path: Path, server: Server) -> N
         ("content/sources/dead.md", 4, 6, "warning")]
 
 
+@pytest.mark.parametrize("option", [["--timeout", "3"], ["--allow-private"]])
+def test_external_options_without_external_are_a_usage_error(
+        tmp_path: Path, option: list[str]) -> None:
+    root = make_site(tmp_path, {"far": "https://far.example.org/story"})
+    result = CliRunner().invoke(cli, ["--site", str(root), "check", *option])
+    assert result.exit_code == 2
+    assert "only applies to --external" in result.stderr
+
+
 # -- RELIABILITY 56: nothing else goes on the network ------------------------------------------
 
 
