@@ -177,12 +177,13 @@ def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
         outlet = site.outlets[source.outlet_id]
         # clip: publish_snapshots: the page links its newest snapshot, published beside it
         copy = archived_copy(root, site.snapshots.get(source.id), source.page_url)
-        kept = [(copy.url, copy.taken, copy.digest)] if copy is not None else []
+        link = [(copy.url, copy.taken)] if copy is not None else []
         r.page(default, "source.html", source.page_url,
-               digest(d.source(source), d.citing(source), outlet.name, outlet.url, *kept),
+               digest(d.source(source), d.citing(source), outlet.name, outlet.url, *link),
                source=source, outlet=outlet, archived=copy)
-        if copy is not None:
-            r.page(default, "snapshot.html", copy.url, digest(d.source(source), outlet.url, *kept),
+        if copy is not None:  # its key holds the snapshot file's digest: an edit renders it
+            r.page(default, "snapshot.html", copy.url,
+                   digest(d.source(source), outlet.url, *link, copy.kind, copy.digest),
                    source=source, outlet=outlet, archived=copy,
                    lazy={"snapshot": partial(copy.content, source.url)})
     for outlet in site.outlets.values():
