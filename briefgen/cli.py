@@ -73,6 +73,10 @@ def _summary(result: BuildResult, verbose: bool, published: bool) -> None:
             console.print(f"    {name:<20} {made:>7} {files} {seconds * 1000:10.1f} ms "
                           f"{seconds * 1000 / made:7.2f} ms each")
     counts = result.counts
+    if "external_urls" in counts:
+        from briefgen.external.run import summary
+
+        console.print(summary(counts), markup=False)
     if counts.get("quotations"):
         console.print(f"{counts['quotations']} quotations checked, "
                       f"{counts.get('quotations_missing', 0)} not found in their sources")
@@ -151,14 +155,31 @@ def build_command(ctx: click.Context, drafts: bool, future: bool, base_url: str 
 
 @cli.command("check")
 @_build_options
+@click.option("--external", is_flag=True,
+              help="Also fetch every source URL and report dead or moved ones (warnings).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0,
+              show_default=True, help="With --external: seconds to wait for each server.")
+@click.option("--allow-private", is_flag=True,
+              help="With --external: also check hosts on private or loopback addresses.")
 @click.pass_context
 def check_command(ctx: click.Context, drafts: bool, future: bool, base_url: str | None,
-                  strict: bool, fmt: str, verbose: bool) -> None:
-    """Run every validation of the build without writing the site."""
+                  strict: bool, fmt: str, verbose: bool, external: bool, timeout: float,
+                  allow_private: bool) -> None:
+    """Run every validation of the build without writing the site (--external: and fetch
+    every source URL)."""
     root = _site_root(ctx)
+    given = {name for name in ("timeout", "allow_private")
+             if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT}
+    for name in sorted(given) if not external else []:
+            raise click.UsageError(f"--{name.replace('_', '-')} only applies to --external")
+    outside = None
+    if external:
+        from briefgen.external import ExternalOptions
+
+        outside = ExternalOptions(allow_private=allow_private, timeout=timeout)
     _run(ctx, BuildOptions(root, drafts=drafts, future=future, base_url=base_url,
                            strict=strict, write=False, check_links=True,
-                           check_catalogues=True), fmt, verbose, infos=True)
+                           check_catalogues=True, external=outside), fmt, verbose, infos=True)
 
 
 @cli.command("init")

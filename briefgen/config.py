@@ -164,7 +164,7 @@ def option(key: str, type_: Type, default: Any = MISSING, *, doc: str,
 SECTIONS = {
     "feeds": "Feed settings.",
     "markdown": "Markdown settings.",
-    "clip": "Settings of 'briefgen clip'.",
+    "clip": "Settings of 'briefgen clip' and of the snapshots it keeps.",
 }
 
 _AUTHOR = Record("author", {
@@ -244,7 +244,11 @@ class Config:
                           doc="Build a Pagefind search index, a /search/ page and a search box.")
     clip_archive: str = option("clip.archive", Str(), ".briefgen-archive",
                                doc="Folder for snapshots of clipped pages, relative to the site; "
-                               "never published.")
+                               "never published as it is.")
+    publish_snapshots: bool = option(
+        "clip.publish_snapshots", Bool(), False,
+        doc="Publish each source's newest snapshot, sanitised again, at /sources/<id>/archived/, "
+        "and link it from the source's page as 'Archived copy (date)'.")
 
     def __post_init__(self) -> None:
         if not self.languages:

@@ -60,6 +60,7 @@ class Source:
     url: str
     path: str
     line: int = 1
+    url_at: Pos = (0, 0)  # (line, col) of the url's value in its file, for link checks
     authors: list[str] = field(default_factory=list)
     published: datetime | None = None
     accessed: datetime | None = None

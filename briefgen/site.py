@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from functools import cached_property
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from briefgen.config import Config
 from briefgen.diagnostics import Diagnostics
@@ -36,6 +37,9 @@ from briefgen.related import Related, related_briefings, translations
 from briefgen.schema import did_you_mean
 from briefgen.slugs import slugify
 from briefgen.urls import Urls
+
+if TYPE_CHECKING:
+    from briefgen.clip.snapshots import Snapshot
 
 __all__ = ["LANGUAGE_PATHS", "RESERVED_PATHS", "ArchiveMonth", "ArchiveYear", "Edition", "Site",
            "build_site"]
@@ -152,6 +156,8 @@ class Site:
     translations: dict[str, list[Briefing]] = field(default_factory=dict)
     page_translations: dict[str, list[Page]] = field(default_factory=dict)
     quotes: QuoteTally = field(default_factory=QuoteTally)  # quotations checked, not found
+    # source id -> its newest snapshot, to publish (only with clip: publish_snapshots: true)
+    snapshots: dict[str, Snapshot] = field(default_factory=dict)
 
     @property
     def default(self) -> Edition:

@@ -6,8 +6,8 @@ addresses (which hosts may be fetched), fetch (the HTTP client), robots (robots.
 tree to Markdown), extract_html (HTML pages), titles (headlines: --title, cleaning and
 choosing page titles), chrome and dates (recognising page furniture and
 date lines), extract_text (text copied from a browser), model (the extracted article), ids
-(source ids), library (sources already clipped), write (the source file and the archive), errors
-(what can go wrong).
+(source ids), library (sources already clipped), write (the source file and the archive),
+snapshots (the archive read back: each source's newest snapshot), errors (what can go wrong).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from briefgen import __version__
 from briefgen.clip.addresses import resolve
@@ -50,6 +50,7 @@ class Response:
     body: bytes
     fetched_at: datetime
     redirects: list[str] = field(default_factory=list)
+    redirect_statuses: list[int] = field(default_factory=list)  # the status of each redirect
 
     @property
     def content_type(self) -> str:
@@ -121,7 +122,8 @@ def _tls_context() -> ssl.SSLContext:
 
 @dataclass
 class Fetcher:
-    """GET with every safety check; one instance per clip."""
+    """GET (or a probe of a URL's status) with every safety check; one instance per clip or
+    per link check."""
 
     allow_private: bool = False
     timeout: float = 15.0  # seconds per connect and per read
@@ -134,23 +136,41 @@ class Fetcher:
     def get(self, url: str, accept: str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
             ) -> Response:
         """The final answer for url after at most max_redirects redirects, any status."""
+        current, response, chain, statuses = self._follow(url, accept, "GET")
+        result = self._read(current, response)
+        result.redirects, result.redirect_statuses = chain, statuses
+        return result
+
+    def probe(self, url: str, method: str = "HEAD") -> Response:
+        """The final status and headers for url (HEAD, or GET without reading the body), after
+        at most max_redirects redirects, each vetted as get() vets them; the body is empty."""
+        current, response, chain, statuses = self._follow(url, "*/*", method)
+        response.close()
+        return Response(current, response.status, response.reason, response.headers, b"",
+                        datetime.now(UTC).replace(microsecond=0), chain, statuses)
+
+    def _follow(self, url: str, accept: str, method: str
+                ) -> tuple[str, http.client.HTTPResponse, list[str], list[int]]:
+        """The first answer that is not a redirect: its URL and the open response, the URLs
+        redirected from and their statuses."""
         chain: list[str] = []
+        statuses: list[int] = []
         current = url
         for _ in range(self.max_redirects + 1):
-            response = self._open(current, accept)
+            response = self._open(current, accept, method)
             location = response.headers.get("Location") if response.status in _REDIRECTS \
                 else None
             if location is None:
-                result = self._read(current, response)
-                result.redirects = chain
-                return result
+                return current, response, chain, statuses
             response.close()
             chain.append(current)
+            statuses.append(response.status)
             current = urljoin(current, location.strip())
         raise TooManyRedirects(f"more than {self.max_redirects} redirects, starting at {url} "
                                f"(last: {current})")
 
-    def _open(self, url: str, accept: str) -> http.client.HTTPResponse:
+    def _open(self, url: str, accept: str, method: str = "GET") -> http.client.HTTPResponse:
+        url = as_uri(url)
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
@@ -168,7 +188,7 @@ class Fetcher:
                            else _PinnedHTTPHandler(address))
         request = urllib.request.Request(url, headers={
             "User-Agent": self.user_agent, "Accept": accept,
-            "Accept-Encoding": "gzip, deflate", "Accept-Language": "*"})
+            "Accept-Encoding": "gzip, deflate", "Accept-Language": "*"}, method=method)
         try:
             response = opener.open(request, timeout=self.timeout)
         except urllib.error.URLError as exc:
@@ -218,6 +238,26 @@ class Fetcher:
             response.close()
         return Response(url, response.status, response.reason, response.headers,
                         b"".join(chunks), fetched_at)
+
+
+def as_uri(url: str) -> str:
+    """url as HTTP sends it: a host in IDNA (punycode), other non-ASCII characters
+    percent-encoded as UTF-8 (an IRI such as https://пример.рф/новости is a valid source URL)."""
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    host = parts.hostname or ""
+    if host and not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise FetchError(f"URL has a host name that cannot be encoded: {url!r}") from None
+        user, at, place = netloc.rpartition("@")
+        netloc = user + at + place.lower().replace(host, ascii_host)
+    safe = "/%:@!$&'()*+,;=-._~?#[]"
+    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=safe),
+                       quote(parts.query, safe=safe), quote(parts.fragment, safe=safe)))
 
 
 def _network_error(url: str, reason: object) -> FetchError:

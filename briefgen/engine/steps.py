@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -34,8 +35,10 @@ from briefgen.themefolders import theme_dirs
 from briefgen.urls import Urls
 
 if TYPE_CHECKING:
+    from briefgen.clip.snapshots import Snapshot
     from briefgen.engine.depends import DependencyIndex
     from briefgen.engine.run import RenderReport
+    from briefgen.external import ExternalOptions
     from briefgen.loader import Loaded
     from briefgen.site import Site
     from briefgen.theme import Theme
@@ -58,6 +61,7 @@ class BuildOptions:
     strict: bool = False
     write: bool = True  # False: validate and render everything, publish nothing (check)
     check_links: bool = False  # check every internal link and #anchor of the built pages
+    external: ExternalOptions | None = None  # check --external: fetch every source URL
     check_catalogues: bool = False  # report interface strings a language has no translation for
     now: datetime | None = None
     jobs: int | None = None  # worker processes; None: every available CPU
@@ -79,7 +83,7 @@ class BuildResult:
 
 
 # Steps after which errors do not stop the build yet: later steps find more problems.
-_GO_ON_AFTER_ERRORS = frozenset({"discover", "fresh", "theme", "parse"})
+_GO_ON_AFTER_ERRORS = frozenset({"discover", "fresh", "theme", "parse", "external"})
 
 
 class Engine:
@@ -106,6 +110,7 @@ class Engine:
         self.categories: dict[str, Category] = {}
         self.outlets: dict[str, Outlet] = {}
         self.tags: dict[str, TagInfo] = {}
+        self.snapshots: dict[str, Snapshot] = {}  # clip: publish_snapshots: true
         self.site: Site
         self.jobs: list[Job] = []
         self.digests: Digests
@@ -126,6 +131,7 @@ class Engine:
             ("fresh", self.check_fresh),
             ("theme", self.load_theme),
             ("parse", self.parse),
+            *([("external", self.check_external)] if self.options.external else []),
             ("model", self.model),
             ("jobs", self.collect_jobs),
             ("render", self.make_files),
@@ -183,6 +189,10 @@ class Engine:
         self.categories = load_categories(self.root, self.diags, codes)
         self.tags = load_tags(self.root, self.diags, codes)
         self.outlets = load_outlets(self.root, self.diags)
+        if self.config.publish_snapshots:  # each source's newest snapshot, to publish
+            from briefgen.clip.snapshots import newest_snapshots
+
+            self.snapshots = newest_snapshots(self.root, self.config.clip_archive)
 
     def load_theme(self) -> None:
         """The theme's templates and translation catalogues: unreadable catalogues reported, and
@@ -217,7 +227,9 @@ class Engine:
         # what made the folder, but the files: a build with the same version, configuration
         # and options made it, so it is a complete site, if maybe an older one
         self.made = digest(options, self.fingerprint)
-        files = [*self.files.briefings, *self.files.pages, *self.files.sources]
+        files = [*self.files.briefings, *self.files.pages, *self.files.sources,
+                 *(os.path.relpath(self.root / s.path, self.root)
+                   for s in self.snapshots.values())]
         self.inputs = input_digest(self.root, options, files,
                                    theme_dirs(self.config.root, self.config.theme),
                                    self.fingerprint)
@@ -254,6 +266,17 @@ class Engine:
             for found in set(self.diags) - before:
                 self.parsed.setdefault(found.path, set()).add(found)
 
+    def check_external(self) -> None:
+        """check --external: every source URL fetched (safely, politely); the only step that
+        goes on the network, and only when asked."""
+        from briefgen.external.run import check_external
+        from briefgen.external.targets import site_sources
+
+        assert self.options.external is not None
+        self.result.counts.update(check_external(
+            self.root, self.config.clip_archive, site_sources(self.loaded),
+            self.options.external, self.diags, self._progress("external")))
+
     def model(self) -> None:
         from briefgen.site import build_site
 
@@ -270,6 +293,7 @@ class Engine:
                                now=now, drafts=self.options.drafts, future=self.options.future,
                                outlets=self.outlets, tags=self.tags,
                                unparsed=self.loaded.unparsed, related=related)
+        self.site.snapshots = self.snapshots
         if self.cache is not None and related.changed:
             self.cache.set_meta("related", related.kept)
         self.result.counts["briefings"] = len(self.site.briefings)

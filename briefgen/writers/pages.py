@@ -16,6 +16,7 @@ from briefgen.related import reading_minutes
 from briefgen.site import Edition, Site
 from briefgen.theme import Theme
 from briefgen.writers.jsonld import briefing_jsonld
+from briefgen.writers.snapshots import archived_copy
 
 __all__ = ["FeedLink", "Pager", "page_jobs", "paginate"]
 
@@ -171,11 +172,20 @@ def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
     # which: a briefing's title edit leaves them alone (its source pages list it).
     r.page(default, "sources.html", "/sources/",
            digest([d.outlet(o) for o in site.outlets.values()]), outlets=site.outlets)
+    root = site.config.root
     for source in site.source_pages:
         outlet = site.outlets[source.outlet_id]
+        # clip: publish_snapshots: the page links its newest snapshot, published beside it
+        copy = archived_copy(root, site.snapshots.get(source.id), source.page_url)
+        link = [(copy.url, copy.taken)] if copy is not None else []
         r.page(default, "source.html", source.page_url,
-               digest(d.source(source), d.citing(source), outlet.name, outlet.url),
-               source=source, outlet=outlet)
+               digest(d.source(source), d.citing(source), outlet.name, outlet.url, *link),
+               source=source, outlet=outlet, archived=copy)
+        if copy is not None:  # its key holds the snapshot file's digest: an edit renders it
+            r.page(default, "snapshot.html", copy.url,
+                   digest(d.source(source), outlet.url, *link, copy.kind, copy.digest),
+                   source=source, outlet=outlet, archived=copy,
+                   lazy={"snapshot": partial(copy.content, source.url)})
     for outlet in site.outlets.values():
         r.page(default, "outlet.html", outlet.url, d.outlet(outlet), outlet=outlet)
     for edition in site.editions.values():

@@ -25,7 +25,7 @@ from briefgen.clip.errors import (
     TooManyRedirects,
 )
 from briefgen.clip.extract_html import safe_config
-from briefgen.clip.fetch import USER_AGENT, Fetcher
+from briefgen.clip.fetch import USER_AGENT, Fetcher, as_uri
 from tests.clip.conftest import Handler, Loopback
 
 PAGE = "<html><body><p>Hello from the loopback server.</p></body></html>"
@@ -258,3 +258,10 @@ def test_certificate_failure_reported_by_ssl_is_a_certificate_error(
     with pytest.raises(CertificateError, match="self-signed certificate"):
         Fetcher(allow_private=True).get(f"https://localhost:{server.port}/")
     assert calls == ["localhost"]  # the host name is the TLS server name, tried once
+
+
+def test_international_url_is_sent_as_idna_host_and_percent_encoded_path() -> None:
+    assert as_uri("https://пример.рф/новости?тема=порт") == (
+        "https://xn--e1afmkfd.xn--p1ai/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8"
+        "?%D1%82%D0%B5%D0%BC%D0%B0=%D0%BF%D0%BE%D1%80%D1%82")
+    assert as_uri("https://example.org/a%20b?x=1") == "https://example.org/a%20b?x=1"

@@ -367,6 +367,54 @@ def test_editing_an_outlet_rerenders_its_outlet_page_and_no_briefing(
     project.assert_matches_cold_build()
 
 
+SNAPSHOTS = ".briefgen-archive/s-two"
+S_TWO_PAGE = "sources/s-two/index.html"
+S_TWO_COPY = "sources/s-two/archived/index.html"  # clip: publish_snapshots: true
+
+
+@pytest.fixture
+def publishing(project: Project) -> Project:
+    """The small site publishing snapshots, with one kept for s-two, built."""
+    edit(project.file("briefgen.yaml"), "timezone: UTC\n",
+         "timezone: UTC\nclip:\n  publish_snapshots: true\n")
+    kept = project.file(f"{SNAPSHOTS}/20260204T081500Z/page.html")
+    kept.parent.mkdir(parents=True)
+    kept.write_text("<h1>Fares rise</h1><p>The operator raises fares.</p>", encoding="utf-8")
+    assert S_TWO_COPY in project.build().written
+    return project
+
+
+def test_editing_a_snapshot_by_hand_rerenders_only_its_published_copy(
+        publishing: Project) -> None:
+    publishing.file(f"{SNAPSHOTS}/20260204T081500Z/page.html").write_text(
+        "<h1>Fares rise</h1><p>The operator raises fares by a tenth.</p>", encoding="utf-8")
+    rebuild = publishing.build()
+    assert rebuild.written == {S_TWO_COPY}
+    assert b"by a tenth" in (publishing.out / S_TWO_COPY).read_bytes()
+    publishing.assert_matches_cold_build()
+
+
+def test_a_newer_snapshot_rerenders_the_source_page_and_its_published_copy(
+        publishing: Project) -> None:
+    newer = publishing.file(f"{SNAPSHOTS}/20260301T090000Z/page.txt")
+    newer.parent.mkdir()
+    newer.write_text("Fares rise again in March.\n", encoding="utf-8")
+    rebuild = publishing.build()
+    assert rebuild.written == {S_TWO_COPY, S_TWO_PAGE}
+    assert b"Archived copy (1 March 2026)" in (publishing.out / S_TWO_PAGE).read_bytes()
+    publishing.assert_matches_cold_build()
+
+
+def test_removing_the_snapshots_of_a_source_removes_its_copy_and_its_link(
+        publishing: Project) -> None:
+    shutil.rmtree(publishing.file(SNAPSHOTS))
+    rebuild = publishing.build()
+    assert rebuild.removed == {S_TWO_COPY}
+    assert rebuild.written == {S_TWO_PAGE}
+    assert b"Archived copy" not in (publishing.out / S_TWO_PAGE).read_bytes()
+    publishing.assert_matches_cold_build()
+
+
 def test_overriding_the_page_template_rerenders_only_standalone_pages(
         project: Project) -> None:
     edit(theme_override(project, "page.html"), MAIN, MAIN + "<p>page custom</p>")

@@ -33,11 +33,12 @@ def test_the_clip_docstring_names_every_clip_module() -> None:
     assert not missing, f"briefgen/clip/__init__.py's docstring does not name {missing}"
 
 
-def test_the_engine_and_serve_docstrings_name_every_module_of_theirs() -> None:
+def test_the_engine_serve_and_external_docstrings_name_every_module_of_theirs() -> None:
     import briefgen.engine
+    import briefgen.external
     import briefgen.serve
 
-    for package in (briefgen.engine, briefgen.serve):
+    for package in (briefgen.engine, briefgen.serve, briefgen.external):
         folder = Path(package.__file__ or "").parent
         doc = package.__doc__ or ""
         modules = sorted(p.name for p in folder.glob("*.py") if p.stem != "__init__")
