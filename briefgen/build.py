@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-from briefgen.engine.steps import (
-    BuildOptions,
-    BuildResult,
-    Engine,
-    adopt_output,
-    build,
-    published_state,
-)
+from briefgen.engine.steps import BuildOptions, BuildResult, Engine, build
 
-__all__ = ["BuildOptions", "BuildResult", "Engine", "adopt_output", "build", "published_state"]
+__all__ = ["BuildOptions", "BuildResult", "Engine", "build"]

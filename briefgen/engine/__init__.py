@@ -10,6 +10,7 @@ Modules, one job each:
     edits.py     edits in place: changed briefings updated in the kept model, jobs chosen by digest
     rerender.py  rendering an in-place edit's jobs, shared with the replica
     replica.py   a forked copy of the kept run that renders half of large in-place edits
+    resume.py    what an output folder already holds, and a copy of one with its state
 
 The hosts: `briefgen build` (cli.py through build.py) runs the steps with the state on disk
 (cache.py) and publishes atomically (output.py); the preview (serve/live.py) runs them with

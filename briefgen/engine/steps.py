@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.cache import BuildCache
 from briefgen.config import Config, load_config
-from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostic, Diagnostics, format_json
+from briefgen.diagnostics import BuildFailed, Diagnostic, Diagnostics, format_json
 from briefgen.digests import Digests, digest, recording
 from briefgen.discover import ContentFiles, discover
 from briefgen.freshness import due, input_digest, outputs_intact, published_at
@@ -46,7 +45,7 @@ if TYPE_CHECKING:
 # The steps after "fresh" import Jinja, Babel, Markdown, Pygments, feedgen and lxml; they are
 # imported inside their steps so that a build with nothing to do starts in a blink.
 
-__all__ = ["BuildOptions", "BuildResult", "Engine", "adopt_output", "build", "published_state"]
+__all__ = ["BuildOptions", "BuildResult", "Engine", "build"]
 
 
 @dataclass
@@ -177,7 +176,7 @@ class Engine:
         self.config = config
         self.urls = Urls(config.base_url, config.permalinks)
         if self.options.write:  # refuse a dangerous output folder before touching anything
-            check_output_dir(self.root, self._out_dir())
+            check_output_dir(self.root, self.out_dir())
         if not theme_dirs(config.root, config.theme):
             self.diags.error("briefgen.yaml", 0, 0, f"theme '{config.theme}' not found in "
                              "themes/ or among the bundled themes")
@@ -220,8 +219,8 @@ class Engine:
         self.open_state()
         if self.cache is None:
             return
-        out = self._out_dir().resolve()
-        name = self._state_name()
+        out = self.out_dir().resolve()
+        name = self.state_name()
         options = repr((self.options.drafts, self.options.future, self.options.base_url,
                         str(out), self.options.strict))
         # what made the folder, but the files: a build with the same version, configuration
@@ -341,19 +340,19 @@ class Engine:
                                  self.diags)
         return pages, feeds
 
-    def _state_name(self, folder: Path | None = None) -> str:
+    def state_name(self, folder: Path | None = None) -> str:
         """The output folder's (or folder's) name in the state: from the site folder when it is
         inside it (so that a state restored into another checkout of the site still applies)."""
-        out = (folder or self._out_dir()).resolve()
+        out = (folder or self.out_dir()).resolve()
         return out.relative_to(self.root).as_posix() if out.is_relative_to(self.root) else str(out)
 
-    def _out_dir(self) -> Path:
+    def out_dir(self) -> Path:
         out = self.options.output or (self.root / self.config.output)
         return out if out.is_absolute() else self.root / out
 
     def _open_output(self) -> None:
         if self.options.write:
-            self.output = Output(self.root, self._out_dir(),
+            self.output = Output(self.root, self.out_dir(),
                                  keep_spare=self.options.spare and self.options.cache)
         else:
             scratch = Path(tempfile.mkdtemp(prefix="briefgen-check-")) / "site"
@@ -366,7 +365,7 @@ class Engine:
         from briefgen.engine.run import run_jobs
 
         self._open_output()
-        previous = (self.cache.manifest(self._state_name())
+        previous = (self.cache.manifest(self.state_name())
                     if self.cache is not None and self.options.write else None)
         # Rendering makes reference cycles (template contexts) by the page: collect them, but
         # never walk what the build holds now (frozen; forked workers inherit that too).
@@ -397,7 +396,7 @@ class Engine:
             self.output.abort()
             self.output.staging.parent.rmdir()
             return
-        report, name = self.report, self._state_name()
+        report, name = self.report, self.state_name()
         spare: list[str] | None = None
         if self.cache is not None:  # the spare is about to change: its differences unknown
             spare = self.cache.meta(f"spare:{name}")
@@ -430,7 +429,7 @@ class Engine:
 
         if not self.options.write:
             return
-        report, out, name = self.report, self.output.out, self._state_name()
+        report, out, name = self.report, self.output.out, self.state_name()
         # the spare is now the site before this build, or (a whole build) the same files
         known = self.output.ready == self.output.spare or self.output.mirroring
         if self.cache is not None:  # while folders move, trust nothing
@@ -469,56 +468,3 @@ def build(options: BuildOptions) -> BuildResult:
     finally:
         if collecting:
             gc.enable()
-
-
-def published_state(options: BuildOptions) -> str:
-    """What the output folder holds: "current" when it is exactly what a build with these
-    options would make now (the check that lets a build with nothing to do stop early), "earlier"
-    when a build with the same options, configuration and briefgen made it (a complete site,
-    perhaps of older files), "" when neither is known."""
-    engine = Engine(options)
-    try:
-        for name, step in engine.steps():
-            if name in ("parse", "links") or engine.diags.has_errors():
-                break
-            step()
-            if engine.fresh:
-                return "current"
-        cache, out = engine.cache, engine._out_dir()
-        if (cache is not None and engine.made and not engine.diags.has_errors()
-                and cache.meta(f"made:{engine._state_name()}") == engine.made
-                and cache.manifest(engine._state_name()) is not None
-                and (out / MARKER).is_file()):
-            return "earlier"
-        return ""
-    except BriefgenError:
-        return ""
-    finally:
-        if engine.cache is not None:
-            engine.cache.close()
-
-
-def adopt_output(options: BuildOptions, source: Path) -> None:
-    """Make the output folder of options a copy of the folder `source` (built with the same
-    options but that folder), its files hard links to source's, with source's manifest: the
-    next build into it makes only what changed since source was built. An earlier copy goes."""
-    from briefgen.swap import clone_tree
-
-    engine = Engine(options)
-    engine.load_config()
-    if engine.diags.has_errors():
-        return
-    engine.open_state()
-    cache = engine.cache
-    assert cache is not None
-    try:
-        out = engine._out_dir()
-        manifest = cache.manifest(engine._state_name(source))
-        cache.set_manifest(engine._state_name(), None)
-        shutil.rmtree(out, ignore_errors=True)
-        if manifest is None or not (source / MARKER).is_file():
-            return
-        clone_tree(source, out)
-        cache.set_manifest(engine._state_name(), manifest)
-    finally:
-        cache.close()

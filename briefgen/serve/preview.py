@@ -15,8 +15,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.build import adopt_output, published_state
 from briefgen.diagnostics import Diagnostic
+from briefgen.engine.resume import adopt_output, published_state
 from briefgen.serve.changes import Change, plan
 from briefgen.serve.epochs import Epoch, Epochs
 from briefgen.serve.folders import commit_staged
