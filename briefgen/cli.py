@@ -170,8 +170,9 @@ def check_command(ctx: click.Context, drafts: bool, future: bool, base_url: str 
     root = _site_root(ctx)
     given = {name for name in ("timeout", "allow_private")
              if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT}
-    for name in sorted(given) if not external else []:
-            raise click.UsageError(f"--{name.replace('_', '-')} only applies to --external")
+    if given and not external:
+        name = min(given)
+        raise click.UsageError(f"--{name.replace('_', '-')} only applies to --external")
     outside = None
     if external:
         from briefgen.external import ExternalOptions

@@ -277,14 +277,13 @@ class Engine:
             self.options.external, self.diags, self._progress("external")))
 
     def model(self) -> None:
+        from briefgen.related import RelatedMemo
         from briefgen.site import build_site
 
         if self.keep:  # before the model resolves them
             from briefgen.engine.shapes import shape
 
             self.shapes = {b.path: shape(b) for b in self.loaded.briefings}
-        from briefgen.related import RelatedMemo
-
         now = self.options.now or datetime.now(UTC)
         related = RelatedMemo(self.cache.meta("related") if self.cache is not None else None)
         self.site = build_site(self.config, self.urls, self.loaded.briefings, self.loaded.pages,
