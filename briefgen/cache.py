@@ -17,10 +17,11 @@ import os
 import pickle
 import secrets
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from briefgen import __version__
+from briefgen import __version__, flatpickle
 from briefgen.diagnostics import Diagnostics
 
 __all__ = ["CACHE_DIR", "FORMAT", "KEY_VARIABLE", "BuildCache", "CacheError", "user_key"]
@@ -37,24 +38,39 @@ _ALLOWED = {
 }
 
 
+# What the site model kept between builds (engine/snapshot.py) is made of, besides the above.
+_MODEL_ALLOWED = {
+    ("briefgen.site", None), ("briefgen.urls", "Urls"), ("briefgen.config", "Config"),
+    ("briefgen.languages", "Language"), ("briefgen.quotes", "QuoteTally"),
+    ("briefgen.clip.snapshots", "Snapshot"), ("pathlib", "PosixPath"),
+    ("pathlib", "PurePosixPath"), ("zoneinfo", "ZoneInfo"), ("builtins", "tuple"),
+}
+
+
 class CacheError(Exception):
     """The cache cannot be used; it is discarded."""
 
 
 class _Unpickler(pickle.Unpickler):
+    allowed = _ALLOWED
+
     def find_class(self, module: str, name: str) -> Any:
         # No dotted names: pickle protocol 4 would follow them through a module's imports
         # (briefgen.schema + "yaml.unsafe_load"). A whole module allows only the classes and
         # functions defined in it (its model classes and their unpickling helpers).
         if "." not in name:
-            if (module, name) in _ALLOWED:
+            if (module, name) in self.allowed:
                 return super().find_class(module, name)
-            if (module, None) in _ALLOWED:
+            if (module, None) in self.allowed:
                 found = super().find_class(module, name)
                 if (isinstance(found, type) or inspect.isfunction(found)) and \
                         found.__module__ == module:
                     return found
         raise CacheError(f"cache refers to {module}.{name}, which it may not")
+
+
+class _ModelUnpickler(_Unpickler):
+    allowed = _ALLOWED | _MODEL_ALLOWED
 
 
 KEY_VARIABLE = "BRIEFGEN_CACHE_KEY"
@@ -296,6 +312,36 @@ class BuildCache:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                             (f"manifest:{out}", json.dumps(manifest, sort_keys=True)))
         self.db.commit()
+
+    def _model_file(self, out: str) -> Path:
+        return self.dir / f"model-{hashlib.blake2b(out.encode(), digest_size=8).hexdigest()}"
+
+    def put_model(self, out: str, value: Any, flat: Sequence[object]) -> None:
+        """Keep the site model of the build published into `out` (one signed file), the `flat`
+        objects by reference (flatpickle.py)."""
+        blob = flatpickle.dumps(value, flat)
+        path = self._model_file(out)
+        partial = path.with_suffix(".partial")
+        partial.write_bytes(self._sign(blob) + blob)
+        os.replace(partial, path)
+
+    def model(self, out: str) -> Any | None:
+        """The model put_model kept for `out`, or None (missing, foreign or unreadable: a
+        warning says so when it was there but cannot be trusted)."""
+        try:
+            data = self._model_file(out).read_bytes()
+        except OSError:
+            return None
+        signature, blob = data[:32], data[32:]
+        try:
+            if not hmac.compare_digest(signature, self._sign(blob)):
+                raise CacheError("it is not signed by this user's key")
+            return flatpickle.loads(blob, _ModelUnpickler)
+        except Exception as exc:
+            why = str(exc) if isinstance(exc, CacheError) else type(exc).__name__
+            self.diags.warning(self.label, 0, 0, f"the site model kept by the last build was "
+                               f"not used: {why}; building it again")
+            return None
 
     def close(self) -> None:
         self.db.close()

@@ -147,6 +147,14 @@ class Digests:
                 _recording.name(found, kind, obj)
         return found
 
+    def known(self, kind: str, obj: Any) -> str | None:
+        """The `kind` digest of obj if it was computed (or remembered), else None."""
+        return self._memo.get((kind, id(obj)))
+
+    def remember(self, kind: str, obj: Any, value: str) -> None:
+        """Take a digest computed by an earlier build of the same model as memoised."""
+        self._memo[(kind, id(obj))] = value
+
     def memoised(self, kind: str, obj: Any) -> str:
         """The `kind` digest of obj as last computed (computed now if it never was)."""
         found = self._memo.get((kind, id(obj)))

@@ -23,11 +23,11 @@ from briefgen.discover import ContentFiles
 from briefgen.models import UNLOADED, Briefing, Page, Source
 from briefgen.parallel import Progress, map_slices
 
-__all__ = ["Loaded", "load_content"]
+__all__ = ["STAMPS", "Loaded", "content_keys", "load_content", "store_results"]
 
 # A briefing with errors comes back as what could be read of it (see read_briefing).
 _PARSERS = {"briefing": read_briefing, "page": parse_page, "source": parse_source}
-_STAMPS = "stamps"  # meta key: {path: [size, mtime_ns, key]} and when they were taken
+STAMPS = "stamps"  # meta key: {path: [size, mtime_ns, key]} and when they were taken
 _RACY_NS = 2_000_000_000  # a file written this close to its stamp may change within the tick
 
 
@@ -67,12 +67,12 @@ class Loaded:
             b.body_html, b.headings = UNLOADED, []
 
 
-def _keys(root: Path, tasks: list[tuple[str, str]], fingerprint: str,
+def content_keys(root: Path, tasks: list[tuple[str, str]], fingerprint: str,
           cache: BuildCache | None) -> tuple[list[str], dict[int, bytes], dict[str, list[Any]],
                                              bool]:
     """Each file's content key (from its stamp when it is unchanged, else from its bytes), the
     bytes read, the stamps to record, and whether files came or went since the last record."""
-    recorded = (cache.meta(_STAMPS) or {}) if cache is not None else {}
+    recorded = (cache.meta(STAMPS) or {}) if cache is not None else {}
     stamps: dict[str, list[Any]] = recorded.get("files", {})
     trusted_before = int(recorded.get("at", 0)) - _RACY_NS
     keys: list[str] = []
@@ -112,7 +112,7 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
     tasks += [("page", rel) for rel in files.pages]
     tasks += [("source", rel) for rel in files.sources]
     stamped_at = time.time_ns()
-    keys, raws, stamps, moved = _keys(root, tasks, fingerprint, cache)
+    keys, raws, stamps, moved = content_keys(root, tasks, fingerprint, cache)
     results: list[Any] = cache.get_many(keys) if cache else [None] * len(keys)
     missing = [i for i, result in enumerate(results) if result is None]
     for index in missing:  # a stamp whose entry is gone: read the file after all
@@ -130,7 +130,7 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
                                                                           list[Diagnostic]]]:
         """Store a slice's results as they come, and let go of what the state now holds."""
         if cache is not None:
-            _store(cache, [(keys[index], (obj, found)) for index, obj, found in chunk])
+            store_results(cache, [(keys[index], (obj, found)) for index, obj, found in chunk])
             if hold_bodies:
                 for _index, obj, _found in chunk:
                     if isinstance(obj, Briefing):
@@ -146,7 +146,7 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
     if cache is not None:
         if missing or moved:
             cache.prune(set(keys))
-        cache.set_meta(_STAMPS, {"at": stamped_at, "files": stamps})
+        cache.set_meta(STAMPS, {"at": stamped_at, "files": stamps})
     for key, (kind, _rel), (obj, found) in zip(keys, tasks, results, strict=True):
         diags.extend(found)
         if obj is None:
@@ -163,7 +163,7 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
     return loaded
 
 
-def _store(cache: BuildCache, items: list[tuple[str, Any]]) -> None:
+def store_results(cache: BuildCache, items: list[tuple[str, Any]]) -> None:
     """Store parse results; a briefing's body and headings go apart, its digest stays."""
     records: list[tuple[str, Any]] = []
     bodies: list[tuple[str, Any]] = []

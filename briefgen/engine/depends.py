@@ -32,6 +32,23 @@ class DependencyIndex:
             for number in numbers:
                 self._readers[number].append(position)
 
+    @classmethod
+    def restore(cls, entries: list[tuple[str, Any]], readers: list[list[int]],
+                weights: list[int]) -> DependencyIndex:
+        """An index from what state() gave (its objects unpickled together with the model)."""
+        index = cls.__new__(cls)
+        index._numbers = {(kind, id(obj)): n for n, (kind, obj) in enumerate(entries)}
+        index._objects = [obj for _kind, obj in entries]
+        index._readers = readers
+        index._weights = weights
+        return index
+
+    def state(self) -> tuple[list[tuple[str, Any]], list[list[int]], list[int]]:
+        """The entries (kind, object), each one's readers, and each job's weight."""
+        kinds = {n: kind for (kind, _id), n in self._numbers.items()}
+        entries = [(kinds[n], obj) for n, obj in enumerate(self._objects)]
+        return entries, self._readers, self._weights
+
     def __len__(self) -> int:
         return len(self._readers)
 

@@ -125,10 +125,11 @@ class Bodies(Protocol):
 
 def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Manifest | None,
              workers: int, diags: Diagnostics, progress: Progress | None = None,
-             bodies: Bodies | None = None) -> RenderReport:
+             bodies: Bodies | None = None, partial: bool = False) -> RenderReport:
     """Make every job whose output is not already published as it would be now. Each slice of
     jobs reads the bodies it shows from `bodies` and lets go of them when it is done, so no
-    process holds every body at once."""
+    process holds every body at once. partial: the jobs are some of the site's (an edit in
+    place, quick.py); every other file stays as `previous` recorded it."""
     report = RenderReport()
     seen: dict[str, str] = {}
     unique: list[Job] = []
@@ -200,7 +201,9 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
                 report.changed.add(rel)
         for where, line, message in failed:
             diags.error(where, line, 0, message)
-    if report.incremental:  # anything else in the published folder goes: no stale files
+    if partial:
+        report.manifest = {**(previous or {}), **report.manifest}
+    elif report.incremental:  # anything else in the published folder goes: no stale files
         report.removed = {rel for rel in _published_files(out) - set(report.manifest)
                           if not rel.startswith(OWNED_DIRS)}
     return report

@@ -81,6 +81,8 @@ class BuildResult:
     makers: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
+# Steps an edit made in place (quick.py) does not need.
+_WHOLE_ONLY = frozenset({"parse", "external", "model", "jobs", "render"})
 # Steps after which errors do not stop the build yet: later steps find more problems.
 _GO_ON_AFTER_ERRORS = frozenset({"discover", "fresh", "theme", "parse", "external"})
 
@@ -122,6 +124,10 @@ class Engine:
         self.shapes: dict[str, str] = {}  # briefing path -> its shape as parsed
         self.early: set[Diagnostic] = set()  # reported before any job was made
         self.index: DependencyIndex | None = None
+        # a build that publishes with its state keeps its model for edits in place (quick.py)
+        self.keeps_model = False
+        self.base = ""  # digest of what it reads but briefing files' bytes (snapshot.py)
+        self.edited: dict[str, str] | None = None  # made in place: the briefings edited since
 
     def steps(self) -> list[tuple[str, Callable[[], None]]]:
         return [
@@ -129,6 +135,7 @@ class Engine:
             ("discover", self.discover),
             ("fresh", self.check_fresh),
             ("theme", self.load_theme),
+            ("in place", self.edit_in_place),
             ("parse", self.parse),
             *([("external", self.check_external)] if self.options.external else []),
             ("model", self.model),
@@ -143,6 +150,8 @@ class Engine:
     def run(self) -> BuildResult:
         try:
             for name, step in self.steps():
+                if self.edited is not None and name in _WHOLE_ONLY:
+                    continue
                 started = time.perf_counter()
                 step()
                 self.result.timings.append((name, time.perf_counter() - started))
@@ -213,6 +222,7 @@ class Engine:
                                                    sort_keys=True))
         if self.options.write and self.options.cache:
             self.cache = BuildCache(self.root, self.parse_fingerprint, self.diags)
+            self.keeps_model = not self.keep
 
     def check_fresh(self) -> None:
         """Open the state; finish early when nothing the build reads has changed."""
@@ -232,6 +242,10 @@ class Engine:
         self.inputs = input_digest(self.root, options, files,
                                    theme_dirs(self.config.root, self.config.theme),
                                    self.fingerprint)
+        if self.keeps_model:
+            from briefgen.engine.snapshot import base_digest
+
+            self.base = base_digest(self, options)
         if (self.keep or self.diags.has_errors()
                 or self.cache.meta(f"inputs:{name}") != self.inputs):
             return
@@ -256,14 +270,23 @@ class Engine:
         fingerprint = self.parse_fingerprint
         ctx = ParseContext(self.config, create_markdown(self.config.raw_html),
                            self.urls.base_path)
-        before = set(self.diags) if self.keep else set()
+        recording = self.keep or self.keeps_model
+        before = set(self.diags) if recording else set()
         self.loaded = load_content(self.root, self.files, ctx, fingerprint, self.cache,
                                    self.workers, self.diags, self._progress("parse"))
         self.result.counts["parsed"] = self.loaded.parsed
         trim_memory()  # what parsing freed (every body, once stored) goes back to the system
-        if self.keep:
+        if recording:
             for found in set(self.diags) - before:
                 self.parsed.setdefault(found.path, set()).add(found)
+
+    def edit_in_place(self) -> None:
+        """Apply the briefings edited since to the model the last build kept, when only their
+        content changed: the steps from parse to render are then not needed (quick.py)."""
+        from briefgen.engine.quick import edit_in_place, may_edit_in_place
+
+        if self.keeps_model and not self.diags.has_errors() and may_edit_in_place(self):
+            edit_in_place(self)  # sets self.edited when it could
 
     def check_external(self) -> None:
         """check --external: every source URL fetched (safely, politely); the only step that
@@ -306,12 +329,13 @@ class Engine:
 
     def collect_jobs(self) -> None:
         digests = self.digests = Digests(self.site)
-        if self.keep:
+        if self.keep or self.keeps_model:
             from briefgen.engine.depends import DependencyIndex
             from briefgen.writers.feeds import feed_contents
 
-            self.feed_contents = feed_contents(self.site, self.theme)
-            self.early = set(self.diags)
+            if self.keep:
+                self.feed_contents = feed_contents(self.site, self.theme)
+                self.early = set(self.diags)
             with recording() as provenance:
                 pages, feeds = self._output_jobs(digests)
             self.index = DependencyIndex(provenance, self.jobs)
@@ -349,7 +373,7 @@ class Engine:
         out = self.options.output or (self.root / self.config.output)
         return out if out.is_absolute() else self.root / out
 
-    def _open_output(self) -> None:
+    def open_output(self) -> None:
         if self.options.write:
             self.output = Output(self.root, self.out_dir(),
                                  keep_spare=self.options.spare and self.options.cache)
@@ -363,7 +387,7 @@ class Engine:
         """The render step: make every output file that is not already published as it is."""
         from briefgen.engine.run import run_jobs
 
-        self._open_output()
+        self.open_output()
         previous = (self.cache.manifest(self.state_name())
                     if self.cache is not None and self.options.write else None)
         # Rendering makes reference cycles (template contexts) by the page: collect them, but
@@ -432,6 +456,9 @@ class Engine:
         # the spare is now the site before this build, or (a whole build) the same files
         known = self.output.ready == self.output.spare or self.output.mirroring
         if self.cache is not None:  # while folders move, trust nothing
+            from briefgen.engine.snapshot import forget_model
+
+            forget_model(self)
             self.cache.set_manifest(name, None)
             self.cache.set_meta(f"inputs:{name}", None)
             self.cache.set_meta(f"made:{name}", None)
@@ -454,6 +481,10 @@ class Engine:
         self.cache.set_meta(f"published:{name}", published)
         self.cache.set_meta(f"inputs:{name}", self.inputs)
         self.cache.set_meta(f"made:{name}", self.made)
+        if self.keeps_model:
+            from briefgen.engine.snapshot import keep_model
+
+            keep_model(self, self.edited)
 
 
 def build(options: BuildOptions) -> BuildResult:

@@ -148,20 +148,23 @@ def feed_contents(site: Site, theme: Theme | None) -> dict[str, str]:
 
 
 def feed_jobs(site: Site, theme: Theme | None, digests: Digests,
-              contents: dict[str, str] | None = None) -> list[Job]:
+              contents: dict[str, str] | None = None, only: set[str] | None = None) -> list[Job]:
     """Jobs for every feed: RSS, Atom and JSON Feed for each language's home and each of its
-    categories, tags and authors.
+    categories, tags and authors (or only those written to the `only` files).
 
     `contents` (from feed_contents) lets a caller keep rendered contents between calls."""
     contents = _Contents(site, theme) if contents is None else contents
     jobs = []
     for edition in site.editions.values():
-        jobs += _edition_feeds(edition, theme, digests, contents)
+        jobs += _edition_feeds(edition, theme, digests, contents, only)
     return jobs
 
 
+_NAMES = (("feed.xml", "rss"), ("atom.xml", "atom"), ("feed.json", "json"))
+
+
 def _edition_feeds(edition: Edition, theme: Theme | None, digests: Digests,
-                   contents: dict[str, str]) -> list[Job]:
+                   contents: dict[str, str], only: set[str] | None) -> list[Job]:
     config, urls = edition.config, edition.urls
     sets = [(config.title, edition.language.home, edition.briefings)]
     for terms in (edition.categories, edition.tags, edition.authors):
@@ -170,10 +173,13 @@ def _edition_feeds(edition: Edition, theme: Theme | None, digests: Digests,
     updated = edition.updated.isoformat() if edition.updated else ""
     jobs = []
     for title, home, all_items in sets:
+        if only is not None and not any(urls.output_file(home + name) in only
+                                        for name, _kind in _NAMES):
+            continue
         items = all_items[:config.feed_items]
         key = digest(digests.chrome(edition), sources, title, home, updated,
                      [digests.briefing(b) for b in items])
-        for name, kind in (("feed.xml", "rss"), ("atom.xml", "atom"), ("feed.json", "json")):
+        for name, kind in _NAMES:
             def make(title: str = title, home: str = home, items: list[Briefing] = items,
                      name: str = name, kind: str = kind) -> str | bytes:
                 self_url = urls.abs(home + name)

@@ -65,10 +65,17 @@ def paginate(items: list[Briefing], per_page: int, base: str) -> Iterator[Pager]
 class _Pages:
     """Collects the page jobs of a site, each keyed by what its bytes depend on."""
 
-    def __init__(self, site: Site, theme: Theme, digests: Digests) -> None:
+    def __init__(self, site: Site, theme: Theme, digests: Digests,
+                 only: set[str] | None = None) -> None:
         self.site, self.theme, self.d = site, theme, digests
         self.languages = site.config.languages
         self.jobs: list[Job] = []
+        self.only = only
+
+    def wants(self, url: str) -> bool:
+        """Whether the page at url is to be made (all are, unless `only` names some files):
+        callers ask before computing its key, which is what costs."""
+        return self.only is None or self.site.urls.output_file(url) in self.only
 
     def page(self, edition: Edition, template: str, url: str, key: str,
              lazy: dict[str, Callable[[], Any]] | None = None,
@@ -77,6 +84,8 @@ class _Pages:
         """A page job in a language; `equivalents` (language code -> site path) are the same
         page in other languages; `lazy` values are computed only if the page is rendered;
         `bodies` are the briefings whose bodies it shows."""
+        if not self.wants(url):
+            return
         language = edition.language
         feeds = [*feed_links(edition.config.title, language.home), *context.pop("feeds", [])]
         switch = alternates(self.languages, language, equivalents or {})
@@ -99,6 +108,8 @@ class _Pages:
               equivalents: dict[str, str] | None = None) -> None:
         term_key = self.d.term(term) if term else ""
         for pager in paginate(items, self.site.config.pagination, url):
+            if not self.wants(pager.url):
+                continue
             key = digest(kind, title, term_key, pager.number, pager.total, pager.prev_url,
                          pager.next_url, self.d.cards(pager.items))
             # Page 2 of a list has no counterpart elsewhere: its switch goes to their page 1.
@@ -115,6 +126,8 @@ def _edition_jobs(r: _Pages, edition: Edition) -> None:
             equivalents=site.everywhere("/"))
     briefings = edition.briefings
     for index, b in enumerate(briefings):
+        if not r.wants(b.url):
+            continue
         newer = briefings[index - 1] if index > 0 else None
         older = briefings[index + 1] if index + 1 < len(briefings) else None
         related = site.related.get(b.path, [])
@@ -152,6 +165,8 @@ def _archive_jobs(r: _Pages, edition: Edition) -> None:
     r.page(edition, "archive.html", edition.language.path(site.urls.archive()), index_key,
            archive=archive, equivalents=site.everywhere(site.urls.archive()))
     for year in archive:
+        if not r.wants(year.url):
+            continue
         neighbours = [(y.year, y.url) if y else None for y in (year.previous, year.next)]
         key = digest(year.year, neighbours,
                      [(m.month, d.cards(m.briefings)) for m in year.months])
@@ -159,9 +174,11 @@ def _archive_jobs(r: _Pages, edition: Edition) -> None:
                equivalents=site.archive_versions(year.year))
 
 
-def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
-    """A job for every HTML page of the site, in each of its languages."""
-    r = _Pages(site, theme, digests)
+def page_jobs(site: Site, theme: Theme, digests: Digests,
+              only: set[str] | None = None) -> list[Job]:
+    """A job for every HTML page of the site, in each of its languages (or only for those
+    written to the `only` files)."""
+    r = _Pages(site, theme, digests, only)
     d = digests
     for edition in site.editions.values():
         _edition_jobs(r, edition)
@@ -170,10 +187,13 @@ def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
     default = site.default
     # /sources/ and outlet pages show each source's line and how many briefings cite it, never
     # which: a briefing's title edit leaves them alone (its source pages list it).
-    r.page(default, "sources.html", "/sources/",
-           digest([d.outlet(o) for o in site.outlets.values()]), outlets=site.outlets)
+    if r.wants("/sources/"):
+        r.page(default, "sources.html", "/sources/",
+               digest([d.outlet(o) for o in site.outlets.values()]), outlets=site.outlets)
     root = site.config.root
     for source in site.source_pages:
+        if not (r.wants(source.page_url) or r.wants(source.page_url + "archived/")):
+            continue
         outlet = site.outlets[source.outlet_id]
         # clip: publish_snapshots: the page links its newest snapshot, published beside it
         copy = archived_copy(root, site.snapshots.get(source.id), source.page_url)
@@ -187,6 +207,8 @@ def page_jobs(site: Site, theme: Theme, digests: Digests) -> list[Job]:
                    source=source, outlet=outlet, archived=copy,
                    lazy={"snapshot": partial(copy.content, source.url)})
     for outlet in site.outlets.values():
+        if not r.wants(outlet.url):
+            continue
         r.page(default, "outlet.html", outlet.url, d.outlet(outlet), outlet=outlet)
     for edition in site.editions.values():
         r.page(edition, "404.html", edition.language.path("/404.html"), "",
@@ -199,6 +221,8 @@ def _briefings_folder(r: _Pages, site: Site) -> None:
     """At the folder every briefing URL starts with ('/briefings/' by default), in each
     language, a page that sends the reader to the archive, instead of a 404. None when the
     pattern has no such folder or another page is already there."""
+    if r.only is not None:  # its key reads no briefing: an edit never asks for it
+        return
     pattern = site.config.permalinks["briefing"]
     folder = pattern.split("{", 1)[0].rsplit("/", 1)[0] + "/"
     if folder == "/":

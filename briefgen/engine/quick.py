@@ -1,0 +1,197 @@
+"""An edit build made in place: the kept model (snapshot.py) is loaded, the edited briefings are
+applied to it as the preview applies them (edits.py), and only the jobs whose keys read a digest
+that changed are made again.
+
+It is tried when the base (everything but the briefing files' bytes) is what the model was kept
+with, the published folder is as the last build left it and no scheduled briefing came due. Any
+doubt, and any edit that is beyond content (edits.NeedsFullBuild) or has errors, leaves the build
+to its whole steps, which report exactly as ever."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from briefgen.content import ParseContext, read_briefing
+from briefgen.diagnostics import Diagnostics
+from briefgen.digests import Digests
+from briefgen.engine.depends import DependencyIndex
+from briefgen.engine.edits import EditResult, NeedsFullBuild, apply_edits
+from briefgen.engine.kept import Session
+from briefgen.engine.run import run_jobs
+from briefgen.engine.shapes import shape
+from briefgen.engine.snapshot import MODEL_EDITS, kept_meta, load_model
+from briefgen.freshness import due, outputs_intact
+from briefgen.loader import STAMPS, Loaded, content_keys, store_results
+from briefgen.markdown import create_markdown
+from briefgen.quotes import QuoteTally, check_quotes
+
+if TYPE_CHECKING:
+    from briefgen.engine.steps import Engine
+    from briefgen.jobs import Job
+
+__all__ = ["edit_in_place", "may_edit_in_place"]
+
+
+def may_edit_in_place(engine: Engine) -> bool:
+    """Whether the kept model applies (checked before anything heavy is imported)."""
+    cache = engine.cache
+    if cache is None or engine.keep or not engine.options.write:
+        return False
+    kept = kept_meta(engine)
+    if kept is None or kept.get("base") != engine.base:
+        return False
+    name = engine.state_name()
+    manifest, published = cache.manifest(name), cache.meta(f"published:{name}")
+    now = engine.options.now or datetime.now(UTC)
+    return (manifest is not None and isinstance(published, int)
+            and not due(cache.meta(f"next:{name}"), now)
+            and outputs_intact(engine.out_dir().resolve(), manifest, published))
+
+
+class _Plan:
+    """The briefing files whose bytes differ from those the kept model was made of."""
+
+    def __init__(self, engine: Engine, state: dict[str, Any]) -> None:
+        cache = engine.cache
+        assert cache is not None
+        tasks = [("briefing", rel) for rel in engine.files.briefings]
+        recorded = cache.meta(STAMPS) or {}
+        self.keys, raws, fresh, _moved = content_keys(engine.root, tasks,
+                                                      engine.parse_fingerprint, cache)
+        self.stamps = {**recorded.get("files", {}), **fresh}
+        self.at = recorded.get("at", 0)
+        kept: dict[str, str] = state["held"]  # path -> content key, when the model was kept
+        self.changed = {rel: index for index, (_kind, rel) in enumerate(tasks)
+                        if kept.get(rel) != self.keys[index]}
+        self.raws = {rel: raws[index] for rel, index in self.changed.items() if index in raws}
+        self.kept = kept
+        self.edited: dict[str, str] = dict((kept_meta(engine) or {}).get("edited") or {})
+
+    def shapes(self, engine: Engine) -> dict[str, str] | None:
+        """The shape, when the model was kept, of every briefing changed since (None: one
+        unknown, or too many changed)."""
+        cache = engine.cache
+        assert cache is not None
+        if len(self.changed) > MODEL_EDITS:
+            return None
+        shapes = {rel: self.edited[rel] for rel in self.changed if rel in self.edited}
+        new = [rel for rel in self.changed if rel not in shapes]
+        if any(rel not in self.kept for rel in new):
+            return None
+        for rel, result in zip(new, cache.get_many([self.kept[rel] for rel in new]),
+                               strict=True):
+            if result is None or result[0] is None:
+                return None
+            shapes[rel] = shape(result[0])
+        return shapes
+
+    def raw(self, engine: Engine, rel: str) -> bytes:
+        found = self.raws.get(rel)
+        if found is None:
+            found = self.raws[rel] = (engine.root / rel).read_bytes()
+        return found
+
+
+def _session(engine: Engine, state: dict[str, Any], shapes: dict[str, str]) -> Session:
+    """A Session (what the preview keeps) made of the kept model."""
+    site = state["site"]
+    digests = Digests(site)
+    entries, readers, weights = state["index"]
+    for (kind, obj), value in zip(entries, state["memo"], strict=True):
+        if value is not None:
+            digests.remember(kind, obj, value)
+    briefings = state["briefings"]
+    future = [b.date for b in briefings.values() if b.future]
+    return Session(
+        options=engine.options, config=engine.config, theme=engine.theme,
+        ctx=ParseContext(engine.config, create_markdown(engine.config.raw_html),
+                         engine.urls.base_path),
+        site=site, jobs=[], digests=digests, feed_contents={},
+        index=DependencyIndex.restore(entries, readers, weights), briefings=briefings,
+        shapes=shapes, base_diagnostics=state["diagnostics"],
+        parsed_diagnostics=state["parsed"], counts=state["counts"],
+        next_due=min(future) if future else None, late=frozenset())
+
+
+def _jobs(engine: Engine, session: Session, wanted: set[str]) -> list[Job]:
+    from briefgen.writers.feeds import feed_jobs
+    from briefgen.writers.pages import page_jobs
+    from briefgen.writers.sitemap import sitemap_jobs
+
+    site, theme, digests = session.site, engine.theme, session.digests
+    jobs = [*page_jobs(site, theme, digests, only=wanted),
+            *feed_jobs(site, theme, digests, only=wanted)]
+    if "sitemap.xml" in wanted:
+        jobs += sitemap_jobs(site)
+    return [job for job in jobs if job.rel in wanted]
+
+
+def _tally(session: Session, paths: list[str]) -> QuoteTally:
+    tally = QuoteTally()
+    for path in paths:
+        tally += check_quotes(session.briefings[path], session.site.sources, Diagnostics())
+    return tally
+
+
+def edit_in_place(engine: Engine) -> bool:
+    """Make the build from the kept model (engine.edited set); False (nothing done, the whole
+    steps follow) when it cannot."""
+    state = load_model(engine)
+    if state is None or set(state["briefings"]) != set(engine.files.briefings):
+        return False
+    plan = _Plan(engine, state)
+    shapes = plan.shapes(engine)
+    if shapes is None:
+        return False
+    session = _session(engine, state, shapes)
+    raws = {rel: plan.raw(engine, rel) for rel in sorted(shapes)}
+    now = engine.options.now or datetime.now(UTC)
+    before = _tally(session, list(raws))
+    try:
+        applied = apply_edits(session, raws, now)
+    except NeedsFullBuild:
+        return False
+    if isinstance(applied, EditResult):  # errors: the whole build reports them
+        return False
+    after = _tally(session, list(raws))
+    rels = state["rels"]
+    wanted = {rels[position] for position in applied.positions}
+    jobs = _jobs(engine, session, wanted)
+    if len(jobs) != len(wanted):
+        return False
+    _store_edits(engine, plan, session.ctx)
+    cache = engine.cache
+    assert cache is not None
+    loaded = engine.loaded = Loaded(briefings=list(session.briefings.values()), cache=cache,
+                                    held=state["held"])
+    engine.site, engine.jobs = session.site, jobs
+    engine.open_output()
+    report = engine.report = run_jobs(jobs, engine.output, engine.theme,
+                                      cache.manifest(engine.state_name()), 1, engine.diags,
+                                      bodies=loaded, partial=True)
+    engine.diags.extend(applied.diagnostics)
+    counts = dict(state["counts"])
+    counts.update(parsed=len(plan.changed), written=len(report.changed),
+                  quotations=counts.get("quotations", 0) + after.checked - before.checked,
+                  quotations_missing=(counts.get("quotations_missing", 0)
+                                      + after.missing - before.missing))
+    engine.result.counts = counts
+    engine.result.makers = report.makers
+    engine.edited = shapes
+    return True
+
+
+def _store_edits(engine: Engine, plan: _Plan, ctx: ParseContext) -> None:
+    """The parse results of the changed files the state lacks, and every file's stamp."""
+    cache = engine.cache
+    assert cache is not None
+    changed = list(plan.changed.items())
+    stored = cache.get_many([plan.keys[index] for _rel, index in changed])
+    results: list[tuple[str, Any]] = []
+    for (rel, index), found in zip(changed, stored, strict=True):
+        if found is None:
+            obj, problems = read_briefing(rel, plan.raw(engine, rel), ctx)
+            results.append((plan.keys[index], (obj, list(problems))))
+    store_results(cache, results)
+    cache.set_meta(STAMPS, {"at": plan.at, "files": plan.stamps})

@@ -1,0 +1,94 @@
+"""The site model kept between builds, so that an edit build changes it in place (quick.py).
+
+A build that publishes with its state on disk keeps, beside the parse results, what the preview
+keeps in memory: the resolved site model (briefings held without their bodies), the position and
+file of every job, the dependency index of the job keys with the digests they were made from, and
+what the build reported. With it goes the *base*: a digest of everything the build read except the
+bytes of briefing files. While the base is unchanged, an edit that leaves every briefing's shape
+as it was (its text, title, summary...) can be made in place, as the preview does, for the cost of
+loading the model, instead of parsing, resolving and keying all files again.
+
+Briefings edited in place since the model was kept are listed with their shape then; each edit
+build applies all of them again to the kept model (their parse results are in the state), so the
+model on disk is written only by a whole build. After MODEL_EDITS such files, or any edit beyond
+their content, the next build is a whole one again and keeps a new model.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from briefgen.digests import digest
+from briefgen.freshness import input_digest
+from briefgen.themefolders import theme_dirs
+
+if TYPE_CHECKING:
+    from briefgen.engine.steps import Engine
+
+__all__ = ["MODEL_EDITS", "base_digest", "forget_model", "keep_model", "kept_meta"]
+
+MODEL_EDITS = 16  # briefing files edited in place since the model was kept, at most
+
+_META = "model:{}"
+
+
+def base_digest(engine: Engine, options: str) -> str:
+    """Everything the build reads but the bytes of its briefing files (their paths count)."""
+    root = engine.root
+    others = [*engine.files.pages, *engine.files.sources,
+              *(os.path.relpath(root / s.path, root) for s in engine.snapshots.values())]
+    return input_digest(root, options, others, theme_dirs(engine.config.root,
+                                                          engine.config.theme),
+                        digest(engine.fingerprint, engine.files.briefings))
+
+
+def kept_meta(engine: Engine) -> dict[str, Any] | None:
+    """What the state says of the kept model: {"base": ..., "edited": {path: shape}}."""
+    assert engine.cache is not None
+    found = engine.cache.meta(_META.format(engine.state_name()))
+    return found if isinstance(found, dict) else None
+
+
+def forget_model(engine: Engine) -> None:
+    """The kept model is about to be out of date (set again once the build has published)."""
+    assert engine.cache is not None
+    engine.cache.set_meta(_META.format(engine.state_name()), None)
+
+
+def keep_model(engine: Engine, edited: dict[str, str] | None) -> None:
+    """Record the model of the build that just published: a whole build writes it (edited is
+    None); an edit build only lists the briefings it edited in place since."""
+    cache, name = engine.cache, engine.state_name()
+    assert cache is not None
+    if edited is None:
+        index = engine.index
+        if index is None:
+            return
+        entries, readers, weights = index.state()
+        memo = [engine.digests.known(kind, obj) for kind, obj in entries]
+        label = cache.label
+        state = {
+            "site": engine.site,
+            "briefings": {b.path: b for b in engine.loaded.briefings},
+            "held": engine.loaded.held,
+            "rels": [job.rel for job in engine.jobs],
+            "index": (entries, readers, weights),
+            "memo": memo,
+            "diagnostics": [d for d in engine.diags if d.path != label],
+            "parsed": {path: frozenset(found) for path, found in engine.parsed.items()},
+            "counts": dict(engine.result.counts),
+        }
+        site = engine.site
+        flat = [*engine.loaded.briefings, *site.sources.values(),
+                *(s for s in engine.loaded.library.values() if s.id not in site.sources)]
+        cache.put_model(name, state, flat)
+        edited = {}
+    cache.set_meta(_META.format(name), {"base": engine.base, "edited": edited})
+
+
+def load_model(engine: Engine) -> dict[str, Any] | None:
+    """The kept model, or None."""
+    assert engine.cache is not None
+    found = engine.cache.model(engine.state_name())
+    return found if isinstance(found, dict) else None
