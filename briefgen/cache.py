@@ -107,7 +107,7 @@ def _writer(fingerprint: str) -> str:
 
 def _rows(db: sqlite3.Connection, table: str, keys: list[str]) -> dict[str, bytes]:
     """The stored values of those keys that a table has."""
-    assert table in ("parse", "body")
+    assert table in ("parse", "body", "compiled")
     found: dict[str, bytes] = {}
     for start in range(0, len(keys), 900):  # SQLite's limit on parameters
         chunk = keys[start:start + 900]
@@ -189,6 +189,7 @@ class BuildCache:
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS parse (key TEXT PRIMARY KEY, value BLOB)")
         db.execute("CREATE TABLE IF NOT EXISTS body (key TEXT PRIMARY KEY, value BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS compiled (key TEXT PRIMARY KEY, value BLOB)")
         return db
 
     def _discard(self, db: sqlite3.Connection | None, why: str) -> None:
@@ -202,8 +203,9 @@ class BuildCache:
         return hmac.new(self.key, blob, hashlib.sha256).digest()
 
     def get_many(self, keys: list[str], table: str = "parse") -> list[Any | None]:
-        """The parse results (or, table="body", the bodies) stored under keys, in order (None
-        where there is none, and for every key once a bad entry has discarded the cache)."""
+        """The parse results (or, table="body", the bodies; "compiled", compiled templates)
+        stored under keys, in order (None where there is none, and for every key once a bad
+        entry has discarded the cache)."""
         found = _rows(self.db, table, keys)
         results: list[Any | None] = []
         for key in keys:
@@ -260,7 +262,7 @@ class BuildCache:
 
     def put_many(self, items: list[tuple[str, Any]], table: str = "parse") -> None:
         """Store parse results (or, table="body", bodies held back from them)."""
-        assert table in ("parse", "body")
+        assert table in ("parse", "body", "compiled")
         rows = []
         for key, value in items:
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

@@ -35,8 +35,9 @@ def _tree(folder: Path) -> list[str]:
 
 
 def input_digest(root: Path, options: str, content: Iterable[str], theme_dirs: list[Path],
-                 config_fingerprint: str) -> str:
-    """One digest of everything a build reads."""
+                 config_fingerprint: str, stats: dict[str, os.stat_result] | None = None) -> str:
+    """One digest of everything a build reads; `stats` is given each file's stat by path (the
+    parse step needs them too)."""
     base = str(root)
     files = [os.path.join(base, "briefgen.yaml")]
     files += [os.path.join(base, "content", name) for name in ("authors.yaml", "categories.yaml",
@@ -51,6 +52,8 @@ def input_digest(root: Path, options: str, content: Iterable[str], theme_dirs: l
         except OSError:
             lines.append(f"{path}\0missing")
             continue
+        if stats is not None:
+            stats[path] = found
         lines.append(f"{path}\0{found.st_size}\0{found.st_mtime_ns}")
     lines.append("")
     text = "\n".join(lines)

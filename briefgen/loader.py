@@ -68,8 +68,8 @@ class Loaded:
 
 
 def content_keys(root: Path, tasks: list[tuple[str, str]], fingerprint: str,
-          cache: BuildCache | None) -> tuple[list[str], dict[int, bytes], dict[str, list[Any]],
-                                             bool]:
+                 cache: BuildCache | None, stats: dict[str, os.stat_result] | None = None,
+                 ) -> tuple[list[str], dict[int, bytes], dict[str, list[Any]], bool]:
     """Each file's content key (from its stamp when it is unchanged, else from its bytes), the
     bytes read, the stamps to record, and whether files came or went since the last record."""
     recorded = (cache.meta(STAMPS) or {}) if cache is not None else {}
@@ -80,7 +80,7 @@ def content_keys(root: Path, tasks: list[tuple[str, str]], fingerprint: str,
     fresh: dict[str, list[Any]] = {}
     for index, (kind, rel) in enumerate(tasks):
         path = os.path.join(root, rel)
-        stat = os.stat(path)
+        stat = (stats or {}).get(path) or os.stat(path)
         known = stamps.get(rel)
         if (known is not None and known[0] == stat.st_size and known[1] == stat.st_mtime_ns
                 and stat.st_mtime_ns < trusted_before):
@@ -104,15 +104,17 @@ def _raw(root: Path, rel: str, raws: dict[int, bytes], index: int) -> bytes:
 
 def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint: str,
                  cache: BuildCache | None, jobs: int, diags: Diagnostics,
-                 progress: Progress | None = None, hold_bodies: bool = True) -> Loaded:
+                 progress: Progress | None = None, hold_bodies: bool = True,
+                 stats: dict[str, os.stat_result] | None = None) -> Loaded:
     """Parse every file (or take it from the cache); diagnostics are replayed either way.
     With a cache and hold_bodies, no briefing keeps its body: the render step reads back those
-    it needs (Loaded.fill), a slice of jobs at a time."""
+    it needs (Loaded.fill), a slice of jobs at a time. `stats` are files' stats already taken
+    (by the fresh step)."""
     tasks = [("briefing", rel) for rel in files.briefings]
     tasks += [("page", rel) for rel in files.pages]
     tasks += [("source", rel) for rel in files.sources]
     stamped_at = time.time_ns()
-    keys, raws, stamps, moved = content_keys(root, tasks, fingerprint, cache)
+    keys, raws, stamps, moved = content_keys(root, tasks, fingerprint, cache, stats)
     results: list[Any] = cache.get_many(keys) if cache else [None] * len(keys)
     missing = [i for i, result in enumerate(results) if result is None]
     for index in missing:  # a stamp whose entry is gone: read the file after all

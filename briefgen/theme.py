@@ -35,7 +35,8 @@ __all__ = ["Theme", "bundled_themes_dir", "template_error_location", "zone_label
 class Theme:
     """A theme by name: template and static folders, site first, then bundled."""
 
-    def __init__(self, config: Config, urls: Urls) -> None:
+    def __init__(self, config: Config, urls: Urls,
+                 compiled: jinja2.BytecodeCache | None = None) -> None:
         self.name = config.theme
         self.dirs = theme_dirs(config.root, self.name)
         self.config = config
@@ -59,6 +60,7 @@ class Theme:
             # A Theme serves one build (a template edit makes a new one, see template_hash):
             # no stat of every template, include and parent at each page
             auto_reload=False,
+            bytecode_cache=compiled,
         )
         self.env.filters.update(
             date=self.format_date,

@@ -34,7 +34,7 @@ __all__ = ["edit_in_place", "may_edit_in_place"]
 
 
 def may_edit_in_place(engine: Engine) -> bool:
-    """Whether the kept model applies (checked before anything heavy is imported)."""
+    """Whether the kept model applies, as far as the state tells (intact() tells the rest)."""
     cache = engine.cache
     if cache is None or engine.keep or not engine.options.write:
         return False
@@ -42,11 +42,20 @@ def may_edit_in_place(engine: Engine) -> bool:
     if kept is None or kept.get("base") != engine.base:
         return False
     name = engine.state_name()
-    manifest, published = cache.manifest(name), cache.meta(f"published:{name}")
     now = engine.options.now or datetime.now(UTC)
-    return (manifest is not None and isinstance(published, int)
-            and not due(cache.meta(f"next:{name}"), now)
-            and outputs_intact(engine.out_dir().resolve(), manifest, published))
+    return (isinstance(cache.meta(f"published:{name}"), int)
+            and not due(cache.meta(f"next:{name}"), now))
+
+
+def _intact(engine: Engine) -> dict[str, str] | None:
+    """The manifest of the published folder, if the folder is as the last build left it."""
+    cache, name = engine.cache, engine.state_name()
+    assert cache is not None
+    manifest = cache.manifest(name)
+    published = cache.meta(f"published:{name}")
+    if manifest is None or not outputs_intact(engine.out_dir().resolve(), manifest, published):
+        return None
+    return manifest
 
 
 class _Plan:
@@ -58,7 +67,7 @@ class _Plan:
         tasks = [("briefing", rel) for rel in engine.files.briefings]
         recorded = cache.meta(STAMPS) or {}
         self.keys, raws, fresh, _moved = content_keys(engine.root, tasks,
-                                                      engine.parse_fingerprint, cache)
+                                                      engine.parse_fingerprint, cache, engine.stats)
         self.stamps = {**recorded.get("files", {}), **fresh}
         self.at = recorded.get("at", 0)
         kept: dict[str, str] = state["held"]  # path -> content key, when the model was kept
@@ -158,7 +167,8 @@ def edit_in_place(engine: Engine) -> bool:
     rels = state["rels"]
     wanted = {rels[position] for position in applied.positions}
     jobs = _jobs(engine, session, wanted)
-    if len(jobs) != len(wanted):
+    manifest = _intact(engine)
+    if len(jobs) != len(wanted) or manifest is None:
         return False
     _store_edits(engine, plan, session.ctx)
     cache = engine.cache
@@ -167,9 +177,8 @@ def edit_in_place(engine: Engine) -> bool:
                                     held=state["held"])
     engine.site, engine.jobs = session.site, jobs
     engine.open_output()
-    report = engine.report = run_jobs(jobs, engine.output, engine.theme,
-                                      cache.manifest(engine.state_name()), 1, engine.diags,
-                                      bodies=loaded, partial=True)
+    report = engine.report = run_jobs(jobs, engine.output, engine.theme, manifest, 1,
+                                      engine.diags, bodies=loaded, partial=True)
     engine.diags.extend(applied.diagnostics)
     counts = dict(state["counts"])
     counts.update(parsed=len(plan.changed), written=len(report.changed),

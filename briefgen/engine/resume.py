@@ -22,7 +22,7 @@ def published_state(options: BuildOptions) -> str:
     engine = Engine(options)
     try:
         for name, step in engine.steps():
-            if name in ("parse", "links") or engine.diags.has_errors():
+            if name in ("in place", "parse", "links") or engine.diags.has_errors():
                 break
             step()
             if engine.fresh:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.cache import BuildCache
 from briefgen.config import Config, load_config
-from briefgen.diagnostics import BuildFailed, Diagnostic, Diagnostics, format_json
+from briefgen.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from briefgen.digests import Digests, digest, recording
 from briefgen.discover import ContentFiles, discover
 from briefgen.freshness import due, input_digest, outputs_intact, published_at
@@ -102,6 +102,7 @@ class Engine:
         self.fresh = False  # the published site is already what this build would make
         self.inputs = ""
         self.made = ""  # digest of what makes a folder (check_fresh)
+        self.stats: dict[str, os.stat_result] = {}  # content files' stats, by path (fresh)
         self.config: Config
         self.urls: Urls
         self.theme: Theme
@@ -205,9 +206,9 @@ class Engine:
     def load_theme(self) -> None:
         """The theme's templates and translation catalogues: unreadable catalogues reported, and
         (check) missing strings."""
-        from briefgen.theme import Theme
+        from briefgen.compiled import build_theme
 
-        self.theme = Theme(self.config, self.urls)
+        self.theme = build_theme(self.config, self.urls, self.cache)
         if self.keep:
             from briefgen.engine.kept import remember_dates
 
@@ -241,7 +242,7 @@ class Engine:
                    for s in self.snapshots.values())]
         self.inputs = input_digest(self.root, options, files,
                                    theme_dirs(self.config.root, self.config.theme),
-                                   self.fingerprint)
+                                   self.fingerprint, self.stats)
         if self.keeps_model:
             from briefgen.engine.snapshot import base_digest
 
@@ -273,7 +274,8 @@ class Engine:
         recording = self.keep or self.keeps_model
         before = set(self.diags) if recording else set()
         self.loaded = load_content(self.root, self.files, ctx, fingerprint, self.cache,
-                                   self.workers, self.diags, self._progress("parse"))
+                                   self.workers, self.diags, self._progress("parse"),
+                                   stats=self.stats)
         self.result.counts["parsed"] = self.loaded.parsed
         trim_memory()  # what parsing freed (every body, once stored) goes back to the system
         if recording:
@@ -448,11 +450,9 @@ class Engine:
 
     def publish(self) -> None:
         """Exchange the new site with the published one, then record what was published."""
-        from briefgen.writers.search import SEARCH_DIR, search_stamps
-
         if not self.options.write:
             return
-        report, out, name = self.report, self.output.out, self.state_name()
+        out, name = self.output.out, self.state_name()
         # the spare is now the site before this build, or (a whole build) the same files
         known = self.output.ready == self.output.spare or self.output.mirroring
         if self.cache is not None:  # while folders move, trust nothing
@@ -466,25 +466,9 @@ class Engine:
         published = published_at(out)  # every change this build makes to the folder is done
         if self.cache is None:
             return
-        self.cache.set_manifest(name, {**report.manifest, **search_stamps(out)})
-        if known:
-            differs = (report.changed | report.removed) if not self.output.mirroring else set()
-            if self.searched in ("indexed", "removed"):
-                differs.add(f"{SEARCH_DIR}/")
-            self.cache.set_meta(f"spare:{name}", sorted(differs))
-        future = [b.date for b in self.loaded.briefings if b.future]
-        self.cache.set_meta(f"next:{name}", min(future).isoformat() if future else None)
-        self.cache.set_meta(f"counts:{name}", self.result.counts)
-        # replayed by a build with nothing to do: the content's, not this cache's own
-        kept = [d for d in self.diags if d.path != self.cache.label]
-        self.cache.set_meta(f"diagnostics:{name}", json.loads(format_json(kept)))
-        self.cache.set_meta(f"published:{name}", published)
-        self.cache.set_meta(f"inputs:{name}", self.inputs)
-        self.cache.set_meta(f"made:{name}", self.made)
-        if self.keeps_model:
-            from briefgen.engine.snapshot import keep_model
+        from briefgen.engine.record import record_published
 
-            keep_model(self, self.edited)
+        record_published(self, published, known)
 
 
 def build(options: BuildOptions) -> BuildResult:
