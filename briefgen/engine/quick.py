@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 from briefgen.content import ParseContext, read_briefing
 from briefgen.diagnostics import Diagnostics
 from briefgen.digests import Digests
+from briefgen.engine import snapshot
 from briefgen.engine.depends import DependencyIndex
 from briefgen.engine.edits import EditResult, NeedsFullBuild, apply_edits
 from briefgen.engine.kept import Session
 from briefgen.engine.run import run_jobs
 from briefgen.engine.shapes import shape
-from briefgen.engine.snapshot import MODEL_EDITS, kept_meta, load_model
+from briefgen.engine.snapshot import kept_meta, load_model
 from briefgen.freshness import due, outputs_intact
 from briefgen.loader import STAMPS, Loaded, content_keys, store_results
 from briefgen.markdown import create_markdown
@@ -75,14 +76,16 @@ class _Plan:
                         if kept.get(rel) != self.keys[index]}
         self.raws = {rel: raws[index] for rel, index in self.changed.items() if index in raws}
         self.kept = kept
-        self.edited: dict[str, str] = dict((kept_meta(engine) or {}).get("edited") or {})
+        kept_since = kept_meta(engine) or {}
+        self.edited: dict[str, str] = dict(kept_since.get("edited") or {})
+        self.rendered: list[int] = list(kept_since.get("rendered") or [])
 
     def shapes(self, engine: Engine) -> dict[str, str] | None:
         """The shape, when the model was kept, of every briefing changed since (None: one
         unknown, or too many changed)."""
         cache = engine.cache
         assert cache is not None
-        if len(self.changed) > MODEL_EDITS:
+        if len(self.changed) > snapshot.MODEL_EDITS:
             return None
         shapes = {rel: self.edited[rel] for rel in self.changed if rel in self.edited}
         new = [rel for rel in self.changed if rel not in shapes]
@@ -165,7 +168,9 @@ def edit_in_place(engine: Engine) -> bool:
         return False
     after = _tally(session, list(raws))
     rels = state["rels"]
-    wanted = {rels[position] for position in applied.positions}
+    # with every job an edit build made since: what an edit undone shows has to go too
+    positions = sorted({*applied.positions, *plan.rendered})
+    wanted = {rels[position] for position in positions}
     jobs = _jobs(engine, session, wanted)
     manifest = _intact(engine)
     if len(jobs) != len(wanted) or manifest is None:
@@ -187,7 +192,7 @@ def edit_in_place(engine: Engine) -> bool:
                                       + after.missing - before.missing))
     engine.result.counts = counts
     engine.result.makers = report.makers
-    engine.edited = shapes
+    engine.edited, engine.rendered = shapes, positions
     return True
 
 

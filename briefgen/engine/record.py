@@ -38,4 +38,4 @@ def record_published(engine: Engine, published: int, spare_known: bool) -> None:
     cache.set_meta(f"inputs:{name}", engine.inputs)
     cache.set_meta(f"made:{name}", engine.made)
     if engine.keeps_model:
-        keep_model(engine, engine.edited)
+        keep_model(engine)

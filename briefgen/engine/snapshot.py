@@ -8,10 +8,12 @@ bytes of briefing files. While the base is unchanged, an edit that leaves every 
 as it was (its text, title, summary...) can be made in place, as the preview does, for the cost of
 loading the model, instead of parsing, resolving and keying all files again.
 
-Briefings edited in place since the model was kept are listed with their shape then; each edit
-build applies all of them again to the kept model (their parse results are in the state), so the
-model on disk is written only by a whole build. After MODEL_EDITS such files, or any edit beyond
-their content, the next build is a whole one again and keeps a new model.
+Briefings edited in place since the model was kept are listed with their shape then, and so are
+the jobs made again since; each edit build applies every such edit again to the kept model (their
+parse results are in the state), so the model on disk is written only by a whole build, and looks
+again at every job an earlier edit build made (an edit undone must undo its pages too). After
+MODEL_EDITS such files, or any edit beyond their content, the next build is a whole one again and
+keeps a new model.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ def base_digest(engine: Engine, options: str) -> str:
 
 
 def kept_meta(engine: Engine) -> dict[str, Any] | None:
-    """What the state says of the kept model: {"base": ..., "edited": {path: shape}}."""
+    """What the state says of the kept model: {"base": ..., "edited": {path: shape},
+    "rendered": [job position...]}."""
     assert engine.cache is not None
     found = engine.cache.meta(_META.format(engine.state_name()))
     return found if isinstance(found, dict) else None
@@ -56,11 +59,13 @@ def forget_model(engine: Engine) -> None:
     engine.cache.set_meta(_META.format(engine.state_name()), None)
 
 
-def keep_model(engine: Engine, edited: dict[str, str] | None) -> None:
-    """Record the model of the build that just published: a whole build writes it (edited is
-    None); an edit build only lists the briefings it edited in place since."""
+def keep_model(engine: Engine) -> None:
+    """Record the model of the build that just published: a whole build writes it; an edit
+    build only lists the briefings edited and the jobs made again since (engine.edited,
+    engine.rendered)."""
     cache, name = engine.cache, engine.state_name()
     assert cache is not None
+    edited, rendered = engine.edited, engine.rendered
     if edited is None:
         index = engine.index
         if index is None:
@@ -83,8 +88,9 @@ def keep_model(engine: Engine, edited: dict[str, str] | None) -> None:
         flat = [*engine.loaded.briefings, *site.sources.values(),
                 *(s for s in engine.loaded.library.values() if s.id not in site.sources)]
         cache.put_model(name, state, flat)
-        edited = {}
-    cache.set_meta(_META.format(name), {"base": engine.base, "edited": edited})
+        edited, rendered = {}, []
+    cache.set_meta(_META.format(name), {"base": engine.base, "edited": edited,
+                                        "rendered": rendered})
 
 
 def load_model(engine: Engine) -> dict[str, Any] | None:

@@ -129,6 +129,7 @@ class Engine:
         self.keeps_model = False
         self.base = ""  # digest of what it reads but briefing files' bytes (snapshot.py)
         self.edited: dict[str, str] | None = None  # made in place: the briefings edited since
+        self.rendered: list[int] = []  # and the positions of the jobs made since
 
     def steps(self) -> list[tuple[str, Callable[[], None]]]:
         return [

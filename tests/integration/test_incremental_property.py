@@ -191,12 +191,18 @@ tags: [energy]
 
 
 def write_initial_site(root: Path, bilingual: bool) -> Path:
-    """The site every sequence starts from, with a site-level override of briefing.html."""
+    """The site every sequence starts from, with a site-level override of briefing.html (and a
+    copy of it beside, for undo_last_edit)."""
     write_site(root, SITE)
     if bilingual:
         write_site(root, BILINGUAL)
     override_template(root, "briefing.html", "site override")
+    shutil.copytree(root, root.parent / FIRST_BUILT)
     return root
+
+
+FIRST_BUILT = "first-built"  # beside the site: a copy of it as the sequence began
+LAST_EDIT = "last-edit.txt"  # beside the site: the paths the last edit changed
 
 
 # -- reading and writing the site's files -------------------------------------------------------
@@ -573,6 +579,27 @@ def break_front_matter(root: Path, index: int) -> set[str]:
     return write_text(root, rel, re.sub(r"(?m)^title: ", "title: [", text, count=1))
 
 
+def undo_last_edit(root: Path) -> set[str]:
+    """Put every file the last edit changed back as it was when the sequence began (a builder
+    must undo the pages of an edit undone, not only make those of an edit)."""
+    try:
+        paths = (root.parent / LAST_EDIT).read_text(encoding="utf-8").split()
+    except FileNotFoundError:
+        return set()
+    changed: set[str] = set()
+    for rel in paths:
+        original, current = root.parent / FIRST_BUILT / rel, root / rel
+        if original.is_file():
+            if not current.is_file() or current.read_bytes() != original.read_bytes():
+                current.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(original, current)
+                changed.add(rel)
+        elif current.is_file():
+            current.unlink()
+            changed.add(rel)
+    return changed
+
+
 def repair(root: Path) -> set[str]:
     """Undo what invalid edits did, and nothing else: a bad permalink, a removed category,
     malformed front matter, unknown categories, authors and cited sources, and a feed id, slug,
@@ -677,6 +704,7 @@ STEPS: st.SearchStrategy[Step] = st.one_of(
     step(edit_config, st.sampled_from(list(CONFIG_CHANGES))),
     step(break_front_matter, WHICH),
     step(repair),
+    step(undo_last_edit),
 )
 SEQUENCES = st.lists(STEPS, min_size=1, max_size=6)
 # The preview does not watch the archive folder (docs/clip.md): snapshot edits, for builds only.
@@ -863,6 +891,7 @@ def run_sequence(root: Path, steps: list[Step], build: Callable[[set[str], str],
         if failures >= 2:
             changed |= repair(root)
             label += " with repair()"
+        (root.parent / LAST_EDIT).write_text("\n".join(sorted(changed)), encoding="utf-8")
         failures = 0 if build(changed, label) else failures + 1
 
 
