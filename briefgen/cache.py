@@ -340,7 +340,8 @@ class BuildCache:
                 raise CacheError("it is not signed by this user's key")
             return flatpickle.loads(blob, _ModelUnpickler)
         except Exception as exc:
-            why = str(exc) if isinstance(exc, CacheError) else type(exc).__name__
+            why = str(exc) if isinstance(exc, CacheError) else \
+                f"it cannot be read ({type(exc).__name__})"
             self.diags.warning(self.label, 0, 0, f"the site model kept by the last build was "
                                f"not used: {why}; building it again")
             return None

@@ -29,7 +29,8 @@ from briefgen.models import Briefing, Source
 from briefgen.quotes import check_quotes
 from briefgen.references import link_citing, resolve_citations, warn_uncited
 
-__all__ = ["Applied", "EditResult", "NeedsFullBuild", "apply_edits", "edit_briefings", "read_edits"]
+__all__ = ["Applied", "EditResult", "NeedsFullBuild", "Parsed", "apply_edits", "edit_briefings",
+           "read_edits"]
 
 
 class NeedsFullBuild(Exception):
@@ -68,9 +69,12 @@ def read_edits(session: Session, paths: Iterable[str]) -> dict[str, bytes]:
     return raws
 
 
-def _parse(session: Session, path: str, raw: bytes) -> _Edit:
+Parsed = dict[str, tuple[Briefing | None, Diagnostics]]  # path -> what read_briefing gave
+
+
+def _parse(session: Session, path: str, raw: bytes, known: Parsed | None) -> _Edit:
     b = session.briefings[path]
-    parsed, found = read_briefing(path, raw, session.ctx)
+    parsed, found = (known or {}).get(path) or read_briefing(path, raw, session.ctx)
     if parsed is not None and found.has_errors():
         # readable with bad fields: a full build checks the rest of it against the site
         raise NeedsFullBuild(f"{path} has errors in its front matter fields")
@@ -223,12 +227,14 @@ class Applied:
         self.transaction.undo()
 
 
-def apply_edits(session: Session, raws: dict[str, bytes], now: datetime) -> Applied | EditResult:
+def apply_edits(session: Session, raws: dict[str, bytes], now: datetime,
+                parsed: Parsed | None = None) -> Applied | EditResult:
     """Apply the edits to the model: an Applied, or (model unchanged) a failed EditResult with
-    what a full build would report. Raises NeedsFullBuild (model unchanged) when it cannot."""
+    what a full build would report. Raises NeedsFullBuild (model unchanged) when it cannot.
+    `parsed`: the files already parsed (by read_briefing), by path."""
     if session.next_due is not None and session.next_due <= now:
         raise NeedsFullBuild("a scheduled briefing came due")
-    edits = [_parse(session, path, raw) for path, raw in sorted(raws.items())]
+    edits = [_parse(session, path, raw, parsed) for path, raw in sorted(raws.items())]
     done = _Transaction(session)
     try:
         for edit in edits:

@@ -17,7 +17,7 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.digests import Digests
 from briefgen.engine import snapshot
 from briefgen.engine.depends import DependencyIndex
-from briefgen.engine.edits import EditResult, NeedsFullBuild, apply_edits
+from briefgen.engine.edits import EditResult, NeedsFullBuild, Parsed, apply_edits
 from briefgen.engine.kept import Session
 from briefgen.engine.run import run_jobs
 from briefgen.engine.shapes import shape
@@ -160,11 +160,13 @@ def edit_in_place(engine: Engine) -> bool:
     raws = {rel: plan.raw(engine, rel) for rel in sorted(shapes)}
     now = engine.options.now or datetime.now(UTC)
     before = _tally(session, list(raws))
+    parsed: Parsed = {rel: read_briefing(rel, raw, session.ctx) for rel, raw in raws.items()}
     try:
-        applied = apply_edits(session, raws, now)
+        applied = apply_edits(session, raws, now, parsed)
     except NeedsFullBuild:
         return False
-    if isinstance(applied, EditResult):  # errors: the whole build reports them
+    if isinstance(applied, EditResult) or Diagnostics(applied.diagnostics).has_errors(
+            engine.options.strict):  # a build that fails: the whole steps report it
         return False
     after = _tally(session, list(raws))
     rels = state["rels"]
@@ -175,7 +177,7 @@ def edit_in_place(engine: Engine) -> bool:
     manifest = _intact(engine)
     if len(jobs) != len(wanted) or manifest is None:
         return False
-    _store_edits(engine, plan, session.ctx)
+    _store_edits(engine, plan, parsed)
     cache = engine.cache
     assert cache is not None
     loaded = engine.loaded = Loaded(briefings=list(session.briefings.values()), cache=cache,
@@ -196,7 +198,7 @@ def edit_in_place(engine: Engine) -> bool:
     return True
 
 
-def _store_edits(engine: Engine, plan: _Plan, ctx: ParseContext) -> None:
+def _store_edits(engine: Engine, plan: _Plan, parsed: Parsed) -> None:
     """The parse results of the changed files the state lacks, and every file's stamp."""
     cache = engine.cache
     assert cache is not None
@@ -205,7 +207,7 @@ def _store_edits(engine: Engine, plan: _Plan, ctx: ParseContext) -> None:
     results: list[tuple[str, Any]] = []
     for (rel, index), found in zip(changed, stored, strict=True):
         if found is None:
-            obj, problems = read_briefing(rel, plan.raw(engine, rel), ctx)
+            obj, problems = parsed[rel]
             results.append((plan.keys[index], (obj, list(problems))))
     store_results(cache, results)
     cache.set_meta(STAMPS, {"at": plan.at, "files": plan.stamps})

@@ -161,7 +161,9 @@ class Engine:
                     break
                 # Bad files are left out of parsing, so the model still runs and reports
                 # unresolved references too: every problem in one pass, nothing rendered.
-                if name not in _GO_ON_AFTER_ERRORS and self.diags.has_errors(self.options.strict):
+                # (An edit not made in place leaves the whole steps to report.)
+                go_on = name in _GO_ON_AFTER_ERRORS or (name == "in place" and self.edited is None)
+                if not go_on and self.diags.has_errors(self.options.strict):
                     raise BuildFailed(self.diags)
         except BaseException:
             if hasattr(self, "output"):
@@ -224,7 +226,7 @@ class Engine:
                                                    sort_keys=True))
         if self.options.write and self.options.cache:
             self.cache = BuildCache(self.root, self.parse_fingerprint, self.diags)
-            self.keeps_model = not self.keep
+            self.keeps_model = not self.keep and self.options.spare
 
     def check_fresh(self) -> None:
         """Open the state; finish early when nothing the build reads has changed."""

@@ -210,3 +210,29 @@ def test_a_build_into_another_folder_between_two_builds_changes_nothing(
     edit(site, "content/briefings/alpha.md", "Alpha first cites", "Alpha then cites")
     build_site(site, jobs=1)
     assert tree(site / "site") == cold(site, tmp_path)
+
+
+def test_a_warning_under_strict_fails_as_a_cold_build_does(site: Path, tmp_path: Path) -> None:
+    build_site(site, jobs=1, strict=True)  # the model kept for these options
+    before = tree(site / "site")
+    edit(site, "content/briefings/beta.md", "Beta also cites [@s-one].",
+         'Beta quotes "a reserve of 90 megawatts" [@s-one].')
+    with pytest.raises(BuildFailed) as failed:
+        build_site(site, jobs=1, strict=True)
+    copy = tmp_path / "cold-copy"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("site", "site.*", CACHE_DIR))
+    with pytest.raises(BuildFailed) as expected:
+        build_site(copy, cache=False, strict=True)
+    assert [d.format() for d in failed.value.diagnostics] == \
+        [d.format() for d in expected.value.diagnostics]
+    assert tree(site / "site") == before
+
+
+def test_a_briefing_touched_but_unchanged_is_made_in_place_with_nothing_to_write(
+        site: Path, tmp_path: Path) -> None:
+    alpha = site / "content/briefings/alpha.md"
+    alpha.write_bytes(alpha.read_bytes())  # a new modification time, the same bytes
+    result = build_site(site, jobs=1)
+    assert in_place(result)
+    assert result.counts["written"] == 0
+    assert tree(site / "site") == cold(site, tmp_path)
