@@ -44,6 +44,7 @@ _MODEL_ALLOWED = {
     ("briefgen.languages", "Language"), ("briefgen.quotes", "QuoteTally"),
     ("briefgen.clip.snapshots", "Snapshot"), ("pathlib", "PosixPath"),
     ("pathlib", "PurePosixPath"), ("zoneinfo", "ZoneInfo"), ("builtins", "tuple"),
+    ("briefgen.flatpickle", "shell"),
 }
 
 

@@ -11,8 +11,13 @@ Modules, one job each:
     rerender.py  rendering an in-place edit's jobs, shared with the replica
     replica.py   a forked copy of the kept run that renders half of large in-place edits
     resume.py    what an output folder already holds, and a copy of one with its state
+    record.py    what a build that published records in its state for the builds after it
+    snapshot.py  the site model a whole build keeps on disk, and when it still applies
+    quick.py     an edit build made in place: the kept model loaded, edits applied as in serve
 
 The hosts: `briefgen build` (cli.py through build.py) runs the steps with the state on disk
-(cache.py) and publishes atomically (output.py); the preview (serve/live.py) runs them with
-keep=True and then edits its Session in place. Nothing here imports from serve/.
+(cache.py) and publishes atomically (output.py), and after an edit of briefings' content only,
+loads the model the last whole build kept and edits it in place (quick.py); the preview
+(serve/live.py) runs them with keep=True and then edits its Session in memory. Nothing here
+imports from serve/.
 """
