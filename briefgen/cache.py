@@ -322,10 +322,17 @@ class BuildCache:
     def put_model(self, out: str, value: Any, flat: Sequence[object]) -> None:
         """Keep the site model of the build published into `out` (one signed file), the `flat`
         objects by reference (flatpickle.py)."""
-        blob = flatpickle.dumps(value, flat)
         path = self._model_file(out)
         partial = path.with_suffix(".partial")
-        partial.write_bytes(self._sign(blob) + blob)
+        with open(partial, "w+b") as handle:  # straight to the file: no copy of it in memory
+            handle.write(bytes(32))
+            flatpickle.dump(value, flat, handle)
+            handle.seek(32)
+            signing = hmac.new(self.key, digestmod=hashlib.sha256)
+            while chunk := handle.read(1 << 20):
+                signing.update(chunk)
+            handle.seek(0)
+            handle.write(signing.digest())
         os.replace(partial, path)
 
     def model(self, out: str) -> Any | None:

@@ -15,9 +15,9 @@ import io
 import pickle
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
-__all__ = ["dumps", "loads", "shell"]
+__all__ = ["dump", "dumps", "loads", "shell"]
 
 _loading = threading.local()
 
@@ -28,8 +28,9 @@ def shell(number: int) -> object:
     return shells[number]
 
 
-def dumps(value: Any, flat: Sequence[object]) -> bytes:
-    """value pickled, every object of `flat` by reference (their attributes kept apart)."""
+def dump(value: Any, flat: Sequence[object], file: BinaryIO) -> None:
+    """Write value pickled into file, every object of `flat` by reference (their attributes
+    kept apart)."""
     numbers = {id(obj): number for number, obj in enumerate(flat)}
 
     def by_number(obj: object) -> Any:
@@ -38,13 +39,18 @@ def dumps(value: Any, flat: Sequence[object]) -> bytes:
             return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
         return shell, (number,)
 
-    buffer = io.BytesIO()
-    pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump([type(o) for o in flat])
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump([type(o) for o in flat])
+    pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
     table: dict[type, Any] = dict(copyreg.dispatch_table)
     table.update({cls: by_number for cls in {type(obj) for obj in flat}})
     pickler.dispatch_table = table
     pickler.dump(([vars(obj) for obj in flat], value))
+
+
+def dumps(value: Any, flat: Sequence[object]) -> bytes:
+    """dump() into bytes."""
+    buffer = io.BytesIO()
+    dump(value, flat, buffer)
     return buffer.getvalue()
 
 

@@ -21,14 +21,16 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from briefgen.digests import digest
+from briefgen.digests import Digests, digest
 from briefgen.freshness import input_digest
+from briefgen.parallel import trim_memory
 from briefgen.themefolders import theme_dirs
 
 if TYPE_CHECKING:
     from briefgen.engine.steps import Engine
 
-__all__ = ["MODEL_EDITS", "base_digest", "forget_model", "keep_model", "kept_meta"]
+__all__ = ["MODEL_EDITS", "base_digest", "forget_model", "keep_model", "kept_meta", "load_model",
+           "write_model"]
 
 MODEL_EDITS = 16  # briefing files edited in place since the model was kept, at most
 
@@ -59,38 +61,48 @@ def forget_model(engine: Engine) -> None:
     engine.cache.set_meta(_META.format(engine.state_name()), None)
 
 
+def write_model(engine: Engine) -> None:
+    """Write the model of a whole build once its jobs are made (before rendering, which only
+    adds to the build's memory): in use only once the build has published (keep_model)."""
+    cache, index = engine.cache, engine.index
+    assert cache is not None and index is not None
+    forget_model(engine)
+    entries, readers, weights = index.state()
+    memo = [engine.digests.known(kind, obj) for kind, obj in entries]
+    label = cache.label
+    state = {
+        "site": engine.site,
+        "briefings": {b.path: b for b in engine.loaded.briefings},
+        "held": engine.loaded.held,
+        "rels": [job.rel for job in engine.jobs],
+        "index": (entries, readers, weights),
+        "memo": memo,
+        "diagnostics": [d for d in engine.diags if d.path != label],
+        "parsed": {path: frozenset(found) for path, found in engine.parsed.items()},
+        "counts": dict(engine.result.counts),
+    }
+    engine.digests = Digests(engine.site)  # (their values are in the state now)
+    trim_memory()
+    site = engine.site
+    flat = [*engine.loaded.briefings, *site.sources.values(),
+            *(s for s in engine.loaded.library.values() if s.id not in site.sources)]
+    cache.put_model(engine.state_name(), state, flat)
+    engine.model_written = True
+
+
 def keep_model(engine: Engine) -> None:
-    """Record the model of the build that just published: a whole build writes it; an edit
-    build only lists the briefings edited and the jobs made again since (engine.edited,
-    engine.rendered)."""
-    cache, name = engine.cache, engine.state_name()
+    """Record the model of the build that just published: a whole build wrote it before
+    rendering; an edit build lists the briefings edited and the jobs made again since
+    (engine.edited, engine.rendered)."""
+    cache = engine.cache
     assert cache is not None
     edited, rendered = engine.edited, engine.rendered
     if edited is None:
-        index = engine.index
-        if index is None:
+        if not engine.model_written:
             return
-        entries, readers, weights = index.state()
-        memo = [engine.digests.known(kind, obj) for kind, obj in entries]
-        label = cache.label
-        state = {
-            "site": engine.site,
-            "briefings": {b.path: b for b in engine.loaded.briefings},
-            "held": engine.loaded.held,
-            "rels": [job.rel for job in engine.jobs],
-            "index": (entries, readers, weights),
-            "memo": memo,
-            "diagnostics": [d for d in engine.diags if d.path != label],
-            "parsed": {path: frozenset(found) for path, found in engine.parsed.items()},
-            "counts": dict(engine.result.counts),
-        }
-        site = engine.site
-        flat = [*engine.loaded.briefings, *site.sources.values(),
-                *(s for s in engine.loaded.library.values() if s.id not in site.sources)]
-        cache.put_model(name, state, flat)
         edited, rendered = {}, []
-    cache.set_meta(_META.format(name), {"base": engine.base, "edited": edited,
-                                        "rendered": rendered})
+    cache.set_meta(_META.format(engine.state_name()), {"base": engine.base, "edited": edited,
+                                                       "rendered": rendered})
 
 
 def load_model(engine: Engine) -> dict[str, Any] | None:

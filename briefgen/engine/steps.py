@@ -127,6 +127,7 @@ class Engine:
         self.index: DependencyIndex | None = None
         # a build that publishes with its state keeps its model for edits in place (quick.py)
         self.keeps_model = False
+        self.model_written = False
         self.base = ""  # digest of what it reads but briefing files' bytes (snapshot.py)
         self.edited: dict[str, str] | None = None  # made in place: the briefings edited since
         self.rendered: list[int] = []  # and the positions of the jobs made since
@@ -348,6 +349,10 @@ class Engine:
             # The render step forks a worker, whose resident set counts every page it shares
             # with this process: give back what parsing and recording freed before it does.
             trim_memory()
+            if self.keeps_model and not self.diags.has_errors(self.options.strict):
+                from briefgen.engine.snapshot import write_model
+
+                write_model(self)
         else:
             pages, feeds = self._output_jobs(digests)
         self.result.counts["pages"] = len(pages)
