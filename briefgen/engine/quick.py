@@ -21,7 +21,7 @@ from briefgen.engine.edits import EditResult, NeedsFullBuild, Parsed, apply_edit
 from briefgen.engine.kept import Session
 from briefgen.engine.run import run_jobs
 from briefgen.engine.shapes import shape
-from briefgen.engine.snapshot import kept_meta, load_model
+from briefgen.engine.snapshot import base_digest, kept_meta, load_model
 from briefgen.freshness import due, outputs_intact
 from briefgen.loader import STAMPS, Loaded, content_keys, store_results
 from briefgen.markdown import create_markdown
@@ -40,7 +40,7 @@ def may_edit_in_place(engine: Engine) -> bool:
     if cache is None or engine.keep or not engine.options.write:
         return False
     kept = kept_meta(engine)
-    if kept is None or kept.get("base") != engine.base:
+    if kept is None or kept.get("base") != base_digest(engine):
         return False
     name = engine.state_name()
     now = engine.options.now or datetime.now(UTC)

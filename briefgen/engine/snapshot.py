@@ -21,10 +21,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from briefgen import __version__
 from briefgen.digests import Digests, digest
-from briefgen.freshness import input_digest
 from briefgen.parallel import trim_memory
-from briefgen.themefolders import theme_dirs
 
 if TYPE_CHECKING:
     from briefgen.engine.steps import Engine
@@ -37,14 +36,16 @@ MODEL_EDITS = 16  # briefing files edited in place since the model was kept, at 
 _META = "model:{}"
 
 
-def base_digest(engine: Engine, options: str) -> str:
-    """Everything the build reads but the bytes of its briefing files (their paths count)."""
-    root = engine.root
-    others = [*engine.files.pages, *engine.files.sources,
-              *(os.path.relpath(root / s.path, root) for s in engine.snapshots.values())]
-    return input_digest(root, options, others, theme_dirs(engine.config.root,
-                                                          engine.config.theme),
-                        digest(engine.fingerprint, engine.files.briefings))
+def base_digest(engine: Engine) -> str:
+    """Everything the build reads but the bytes of its briefing files (their paths count), from
+    the stats the fresh step took (computed once, and only by a build that goes on)."""
+    if not engine.base:
+        briefings = {os.path.join(engine.root, rel) for rel in engine.files.briefings}
+        lines = [__version__, engine.options_text, engine.fingerprint, *engine.files.briefings]
+        lines += [f"{path}\0{found.st_size}\0{found.st_mtime_ns}"
+                  for path, found in engine.stats.items() if path not in briefings]
+        engine.base = digest("\n".join(lines))
+    return engine.base
 
 
 def kept_meta(engine: Engine) -> dict[str, Any] | None:
@@ -101,8 +102,8 @@ def keep_model(engine: Engine) -> None:
         if not engine.model_written:
             return
         edited, rendered = {}, []
-    cache.set_meta(_META.format(engine.state_name()), {"base": engine.base, "edited": edited,
-                                                       "rendered": rendered})
+    cache.set_meta(_META.format(engine.state_name()),
+                   {"base": base_digest(engine), "edited": edited, "rendered": rendered})
 
 
 def load_model(engine: Engine) -> dict[str, Any] | None:

@@ -129,6 +129,7 @@ class Engine:
         self.keeps_model = False
         self.model_written = False
         self.base = ""  # digest of what it reads but briefing files' bytes (snapshot.py)
+        self.options_text = ""  # the options that change what it makes (check_fresh)
         self.edited: dict[str, str] | None = None  # made in place: the briefings edited since
         self.rendered: list[int] = []  # and the positions of the jobs made since
 
@@ -247,10 +248,7 @@ class Engine:
         self.inputs = input_digest(self.root, options, files,
                                    theme_dirs(self.config.root, self.config.theme),
                                    self.fingerprint, self.stats)
-        if self.keeps_model:
-            from briefgen.engine.snapshot import base_digest
-
-            self.base = base_digest(self, options)
+        self.options_text = options
         if (self.keep or self.diags.has_errors()
                 or self.cache.meta(f"inputs:{name}") != self.inputs):
             return
