@@ -319,14 +319,15 @@ class BuildCache:
     def _model_file(self, out: str) -> Path:
         return self.dir / f"model-{hashlib.blake2b(out.encode(), digest_size=8).hexdigest()}"
 
-    def put_model(self, out: str, value: Any, flat: Sequence[object]) -> None:
+    def put_model(self, out: str, value: Any, flat: Sequence[object],
+                  leave_out: frozenset[str] = frozenset()) -> None:
         """Keep the site model of the build published into `out` (one signed file), the `flat`
-        objects by reference (flatpickle.py)."""
+        objects by reference, without their `leave_out` attributes (flatpickle.py)."""
         path = self._model_file(out)
         partial = path.with_suffix(".partial")
         with open(partial, "w+b") as handle:  # straight to the file: no copy of it in memory
             handle.write(bytes(32))
-            flatpickle.dump(value, flat, handle)
+            flatpickle.dump(value, flat, handle, leave_out)
             handle.seek(32)
             signing = hmac.new(self.key, digestmod=hashlib.sha256)
             while chunk := handle.read(1 << 20):

@@ -28,9 +28,10 @@ def shell(number: int) -> object:
     return shells[number]
 
 
-def dump(value: Any, flat: Sequence[object], file: BinaryIO) -> None:
+def dump(value: Any, flat: Sequence[object], file: BinaryIO,
+         leave_out: frozenset[str] = frozenset()) -> None:
     """Write value pickled into file, every object of `flat` by reference (their attributes
-    kept apart)."""
+    kept apart, but for those named in leave_out: loaded, they read their class's default)."""
     numbers = {id(obj): number for number, obj in enumerate(flat)}
 
     def by_number(obj: object) -> Any:
@@ -44,7 +45,9 @@ def dump(value: Any, flat: Sequence[object], file: BinaryIO) -> None:
     table: dict[type, Any] = dict(copyreg.dispatch_table)
     table.update({cls: by_number for cls in {type(obj) for obj in flat}})
     pickler.dispatch_table = table
-    pickler.dump(([vars(obj) for obj in flat], value))
+    states = ([{k: v for k, v in vars(obj).items() if k not in leave_out} for obj in flat]
+              if leave_out else [vars(obj) for obj in flat])
+    pickler.dump((states, value))
 
 
 def dumps(value: Any, flat: Sequence[object]) -> bytes:

@@ -25,6 +25,7 @@ from briefgen.engine.snapshot import base_digest, kept_meta, load_model
 from briefgen.freshness import due, outputs_intact
 from briefgen.loader import STAMPS, Loaded, content_keys, store_results
 from briefgen.markdown import create_markdown
+from briefgen.models import Briefing
 from briefgen.quotes import QuoteTally, check_quotes
 
 if TYPE_CHECKING:
@@ -76,27 +77,23 @@ class _Plan:
                         if kept.get(rel) != self.keys[index]}
         self.raws = {rel: raws[index] for rel, index in self.changed.items() if index in raws}
         self.kept = kept
-        kept_since = kept_meta(engine) or {}
-        self.edited: dict[str, str] = dict(kept_since.get("edited") or {})
-        self.rendered: list[int] = list(kept_since.get("rendered") or [])
+        self.rendered: list[int] = list((kept_meta(engine) or {}).get("rendered") or [])
 
-    def shapes(self, engine: Engine) -> dict[str, str] | None:
-        """The shape, when the model was kept, of every briefing changed since (None: one
-        unknown, or too many changed)."""
+    def before(self, engine: Engine) -> dict[str, Briefing] | None:
+        """Every briefing changed since the model was kept, as it was parsed then (None: one
+        is not in the state any more, or too many changed)."""
         cache = engine.cache
         assert cache is not None
-        if len(self.changed) > snapshot.MODEL_EDITS:
+        if len(self.changed) > snapshot.MODEL_EDITS or any(r not in self.kept
+                                                           for r in self.changed):
             return None
-        shapes = {rel: self.edited[rel] for rel in self.changed if rel in self.edited}
-        new = [rel for rel in self.changed if rel not in shapes]
-        if any(rel not in self.kept for rel in new):
-            return None
-        for rel, result in zip(new, cache.get_many([self.kept[rel] for rel in new]),
+        found: dict[str, Briefing] = {}
+        for rel, result in zip(self.changed, cache.get_many([self.kept[r] for r in self.changed]),
                                strict=True):
             if result is None or result[0] is None:
                 return None
-            shapes[rel] = shape(result[0])
-        return shapes
+            found[rel] = result[0]
+        return found
 
     def raw(self, engine: Engine, rel: str) -> bytes:
         found = self.raws.get(rel)
@@ -126,15 +123,22 @@ def _session(engine: Engine, state: dict[str, Any], shapes: dict[str, str]) -> S
         next_due=min(future) if future else None, late=frozenset())
 
 
+_FEEDS = ("feed.xml", "atom.xml", "feed.json")
+
+
 def _jobs(engine: Engine, session: Session, wanted: set[str]) -> list[Job]:
-    from briefgen.writers.feeds import feed_jobs
+    """The jobs of the wanted files (the feed and sitemap writers loaded only if one is)."""
     from briefgen.writers.pages import page_jobs
-    from briefgen.writers.sitemap import sitemap_jobs
 
     site, theme, digests = session.site, engine.theme, session.digests
-    jobs = [*page_jobs(site, theme, digests, only=wanted),
-            *feed_jobs(site, theme, digests, only=wanted)]
+    jobs = page_jobs(site, theme, digests, only=wanted)
+    if any(rel.endswith(_FEEDS) for rel in wanted):
+        from briefgen.writers.feeds import feed_jobs
+
+        jobs += feed_jobs(site, theme, digests, only=wanted)
     if "sitemap.xml" in wanted:
+        from briefgen.writers.sitemap import sitemap_jobs
+
         jobs += sitemap_jobs(site)
     return [job for job in jobs if job.rel in wanted]
 
@@ -153,9 +157,13 @@ def edit_in_place(engine: Engine) -> bool:
     if state is None or set(state["briefings"]) != set(engine.files.briefings):
         return False
     plan = _Plan(engine, state)
-    shapes = plan.shapes(engine)
-    if shapes is None:
+    before_edits = plan.before(engine)
+    if before_edits is None:
         return False
+    # (the model is kept without the briefings' citation data: the edited ones get theirs back)
+    for rel, parsed_then in before_edits.items():
+        state["briefings"][rel].citations = parsed_then.citations
+    shapes = {rel: shape(b) for rel, b in before_edits.items()}
     session = _session(engine, state, shapes)
     raws = {rel: plan.raw(engine, rel) for rel in sorted(shapes)}
     now = engine.options.now or datetime.now(UTC)

@@ -87,7 +87,9 @@ def write_model(engine: Engine) -> None:
     site = engine.site
     flat = [*engine.loaded.briefings, *site.sources.values(),
             *(s for s in engine.loaded.library.values() if s.id not in site.sources)]
-    cache.put_model(engine.state_name(), state, flat)
+    # A briefing's citation data serves parsing and resolving it: an edit in place reads that of
+    # the briefings it edits from their parse results (quick.py), and nothing else reads it.
+    cache.put_model(engine.state_name(), state, flat, leave_out=frozenset({"citations"}))
     engine.model_written = True
 
 
