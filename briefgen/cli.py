@@ -11,8 +11,6 @@ from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import click
-from rich.console import Console
-from rich.text import Text
 
 from briefgen import __version__
 from briefgen.build import BuildOptions, BuildResult, build
@@ -25,14 +23,12 @@ from briefgen.scaffold import default_author, init_site, new_briefing
 from briefgen.schema import did_you_mean
 from briefgen.sitefolder import site_root
 from briefgen.summary import problem_counts, summary_line
+from briefgen.terminal import Printer, print_diagnostic, printer
 
 __all__ = ["main"]
 
-_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-def _console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+def _console() -> Printer:
+    return printer()
 
 
 def print_diagnostics(diags: Diagnostics, fmt: str, infos: bool = True) -> None:
@@ -44,10 +40,7 @@ def print_diagnostics(diags: Diagnostics, fmt: str, infos: bool = True) -> None:
         return
     console = _console()
     for d in shown:
-        line = Text(d.format())
-        start = line.plain.find(f": {d.severity}:") + 2
-        line.stylize(_STYLE[d.severity], start, start + len(d.severity))
-        console.print(line)
+        print_diagnostic(console, d)
 
 
 def _site_root(ctx: click.Context) -> Path:

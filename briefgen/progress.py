@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
+
+    from briefgen.terminal import Printer
 
 __all__ = ["BuildProgress"]
 
@@ -18,7 +20,7 @@ DELAY = 1.0
 class BuildProgress:
     """A callback for BuildOptions.progress that draws a transient bar per step."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Printer) -> None:
         self.console = console
         self.enabled = console.is_terminal
         self.started = time.monotonic()
@@ -32,7 +34,8 @@ class BuildProgress:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self.bar = Progress(TextColumn("{task.description:<8}"), BarColumn(),
-                                MofNCompleteColumn(), console=self.console, transient=True)
+                                MofNCompleteColumn(), transient=True,
+                                console=cast("Console", self.console))  # rich's, on a terminal
             self.bar.start()
         task = self.tasks.get(step)
         if task is None:
