@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -386,6 +385,8 @@ class Engine:
             self.output = Output(self.root, self.out_dir(),
                                  keep_spare=self.options.spare and self.options.cache)
         else:
+            import tempfile
+
             scratch = Path(tempfile.mkdtemp(prefix="briefgen-check-")) / "site"
             self.output = Output(self.root, scratch, keep_spare=False)
         self.output.begin()
