@@ -66,6 +66,10 @@ def _summary(result: BuildResult, verbose: bool, published: bool) -> None:
             files = "file " if made == 1 else "files"
             console.print(f"    {name:<20} {made:>7} {files} {seconds * 1000:10.1f} ms "
                           f"{seconds * 1000 / made:7.2f} ms each")
+        if published:  # (also in .briefgen/next-change, for a CI schedule)
+            moment = result.next_change
+            console.print(f"  next scheduled change: {moment.isoformat() if moment else 'none'}",
+                          markup=False)
     counts = result.counts
     if "external_urls" in counts:
         from briefgen.external.run import summary

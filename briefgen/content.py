@@ -99,6 +99,8 @@ BRIEFING_SCHEMA = Record("briefing front matter", {
     "summary": Field(Str(), doc="One or two sentences for lists, feeds and meta tags."),
     "date": Field(DateTime(), required=True),
     "updated": Field(DateTime()),
+    "expires": Field(DateTime(), doc="When the briefing leaves the lists and feeds (its page "
+                     "stays, with a note); see docs/publishing.md."),
     "timezone": Field(Zone(), doc="IANA timezone of this briefing's bare dates and of its "
                       "byline (default: the site's)."),
     "slug": Field(Str(), doc="URL slug (default: the file name)."),
@@ -251,6 +253,10 @@ def read_briefing(path: str, raw: bytes, ctx: ParseContext) -> tuple[Briefing | 
         return None, diags
     slug = _check_slug(values, path, ctx.config, diags)
     lang = _language(values, path, ctx.config, diags)
+    if "expires" in values and "date" in values and values["expires"] <= values["date"]:
+        line, col = values.pos["expires"]
+        diags.error(path, line, col, f"expires ({values['expires'].isoformat()}) is not after "
+                    f"the briefing's date ({values['date'].isoformat()})")
     tags: list[tuple[str, str]] = []
     for name, (line, col) in _located(values, "tags"):
         tag = slugify(name, ctx.config.slugs)
@@ -268,6 +274,7 @@ def read_briefing(path: str, raw: bytes, ctx: ParseContext) -> tuple[Briefing | 
         slug=slug or "",
         date=values.get("date", _NO_DATE),
         updated=values.get("updated"),
+        expires=values.get("expires"),
         body_html=rendered.html,
         summary=values.get("summary") or rendered.first_paragraph,
         kicker=values.get("kicker", ""),

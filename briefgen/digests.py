@@ -184,7 +184,8 @@ class Digests:
     def briefing(self, b: Briefing) -> str:
         """Everything a briefing's own page and feed entries show."""
         return self._once("briefing", b, lambda: digest(
-            self.card(b), body_digest(b), b.image, b.translation_key,
+            self.card(b), body_digest(b), b.image, b.translation_key, _date(b.expires),
+            b.expired,
             b.category.disclaimer if b.category else "",
             [(a.id, a.bio, sorted(a.links.items())) for a in b.authors],
             [(c.number, self.source(c.source), c.backrefs, c.locators, c.quoted)

@@ -153,6 +153,8 @@ class Briefing:
     image: str = declared(PAGE, CONTENT, "image", default="")
     # its own IANA zone for the byline ('' : the site's)
     timezone: str = declared(CARD, SHAPE, "timezone", default="")
+    # when it leaves the lists and feeds (its page stays, with a note): scheduled publishing
+    expires: datetime | None = declared(PAGE, SHAPE, "expires", default=None)
     source_refs: list[tuple[str | Source, Pos]] = declared(HIDDEN, SHAPE, "sources",
                                                            default_factory=list)
     headings: list[tuple[int, str, str]] = declared(PAGE, CONTENT, default_factory=list)
@@ -164,6 +166,7 @@ class Briefing:
     # resolved by the site model
     url: str = declared(CARD, MODEL, default="")
     future: bool = declared(CARD, MODEL, default=False)
+    expired: bool = declared(PAGE, MODEL, default=False)  # expires is past: its page only
     authors: list[Author] = declared(CARD, MODEL, default_factory=list)
     category: Category | None = declared(CARD, MODEL, default=None)
     # cited first, then further reading (pages read those two)

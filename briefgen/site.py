@@ -147,6 +147,8 @@ class Site:
     briefings: list[Briefing]  # every language, newest first
     pages: list[Page]
     sources: dict[str, Source]
+    # past their `expires:`: a page each (with a note), in no list, feed or sitemap
+    expired: list[Briefing] = field(default_factory=list)
     editions: dict[str, Edition] = field(default_factory=dict)  # in the config's order
     source_pages: list[Source] = field(default_factory=list)
     outlets: dict[str, Outlet] = field(default_factory=dict)
@@ -275,7 +277,7 @@ def _archive_year_at(key: str, config: Config) -> str:
 def _assign_urls(site: Site, diags: Diagnostics) -> None:
     taken = _reserved(site.config)
     languages = {lang.code: lang for lang in site.config.languages}
-    pages: list[Briefing | Page] = [*site.briefings, *site.pages]
+    pages: list[Briefing | Page] = [*site.briefings, *site.expired, *site.pages]
     for item in pages:
         language = languages[item.lang]
         if isinstance(item, Briefing):
@@ -415,12 +417,15 @@ def build_site(config: Config, urls: Urls, briefings: list[Briefing], pages: lis
         resolve_citations(b, sources, diags)
         quotes += check_quotes(b, sources, diags)
         b.future = b.date > now
+        b.expired = b.expires is not None and b.expires <= now
     warn_uncited(library, briefings, diags)
-    published = sorted((b for b in published_candidates if (drafts or not b.draft)
-                        and (future or not b.future) and b.lang in plain), key=lambda b: b.sort_key)
+    shown = sorted((b for b in published_candidates if (drafts or not b.draft)
+                    and (future or not b.future) and b.lang in plain), key=lambda b: b.sort_key)
+    published = [b for b in shown if not b.expired]
     site = Site(config, urls, published,
                 sorted((p for p in pages if (drafts or not p.draft) and p.lang in plain),
-                       key=lambda p: p.path), sources, quotes=quotes)
+                       key=lambda p: p.path), sources, quotes=quotes,
+                expired=[b for b in shown if b.expired])
     _assign_urls(site, diags)
     link_citing(published)
     site.source_pages, site.outlets = library_pages(sources, outlets or {}, urls)

@@ -126,7 +126,9 @@ def _relink(session: Session, b: Briefing, sources: Iterable[Source]) -> None:
 
 
 def _entries(session: Session, b: Briefing) -> list[tuple[str, Any]]:
-    """The memoised digests that show this briefing's content."""
+    """The memoised digests that show this briefing's content (an expired one: its page's)."""
+    if b.expired:
+        return [("briefing", b)]
     if id(b) not in session.order:
         return []
     return [("card", b), ("briefing", b), *(("citing", s) for s in b.sources)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from briefgen.config import Config
@@ -25,6 +25,7 @@ from briefgen.engine.steps import BuildOptions, BuildResult, Engine
 from briefgen.jobs import Job
 from briefgen.markdown import create_markdown
 from briefgen.models import Briefing
+from briefgen.schedule import next_change
 from briefgen.site import Site
 from briefgen.theme import Theme
 
@@ -84,7 +85,7 @@ def keep(engine: Engine) -> Session:
         engine.theme.env.get_template(name)
     diagnostics = list(engine.result.diagnostics)
     briefings = {b.path: b for b in engine.loaded.briefings}
-    future = [b.date for b in engine.loaded.briefings if b.future]
+    now = engine.options.now or datetime.now(UTC)
     assert engine.feed_contents is not None and engine.index is not None
     return Session(
         options=engine.options, config=engine.config, theme=engine.theme,
@@ -94,7 +95,8 @@ def keep(engine: Engine) -> Session:
         feed_contents=engine.feed_contents, index=engine.index, briefings=briefings,
         shapes=engine.shapes, base_diagnostics=diagnostics,
         parsed_diagnostics={path: frozenset(found) for path, found in engine.parsed.items()},
-        counts=dict(engine.result.counts), next_due=min(future) if future else None,
+        counts=dict(engine.result.counts),
+        next_due=next_change(engine.loaded.briefings, now, engine.options.drafts),
         late=frozenset(diagnostics) - engine.early, bodies=engine.loaded)
 
 

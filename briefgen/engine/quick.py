@@ -27,6 +27,7 @@ from briefgen.loader import STAMPS, Loaded, content_keys, store_results
 from briefgen.markdown import create_markdown
 from briefgen.models import Briefing
 from briefgen.quotes import QuoteTally, check_quotes
+from briefgen.schedule import next_change
 
 if TYPE_CHECKING:
     from briefgen.engine.steps import Engine
@@ -111,7 +112,7 @@ def _session(engine: Engine, state: dict[str, Any], shapes: dict[str, str]) -> S
         if value is not None:
             digests.remember(kind, obj, value)
     briefings = state["briefings"]
-    future = [b.date for b in briefings.values() if b.future]
+    now = engine.options.now or datetime.now(UTC)
     return Session(
         options=engine.options, config=engine.config, theme=engine.theme,
         ctx=ParseContext(engine.config, create_markdown(engine.config.raw_html),
@@ -120,7 +121,7 @@ def _session(engine: Engine, state: dict[str, Any], shapes: dict[str, str]) -> S
         index=DependencyIndex.restore(entries, readers, weights), briefings=briefings,
         shapes=shapes, base_diagnostics=state["diagnostics"],
         parsed_diagnostics=state["parsed"], counts=state["counts"],
-        next_due=min(future) if future else None, late=frozenset())
+        next_due=next_change(briefings.values(), now, engine.options.drafts), late=frozenset())
 
 
 _FEEDS = ("feed.xml", "atom.xml", "feed.json")

@@ -5,10 +5,12 @@ a build with nothing to do replays, what made the folder, and the kept model (sn
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from briefgen.diagnostics import format_json
 from briefgen.engine.snapshot import keep_model
+from briefgen.schedule import next_change, write_next_change
 from briefgen.writers.search import SEARCH_DIR, search_stamps
 
 if TYPE_CHECKING:
@@ -28,8 +30,12 @@ def record_published(engine: Engine, published: int, spare_known: bool) -> None:
         if engine.searched in ("indexed", "removed"):
             differs.add(f"{SEARCH_DIR}/")
         cache.set_meta(f"spare:{name}", sorted(differs))
-    future = [b.date for b in engine.loaded.briefings if b.future]
-    cache.set_meta(f"next:{name}", min(future).isoformat() if future else None)
+    now = engine.options.now or datetime.now(UTC)
+    moment = next_change(engine.loaded.briefings, now, engine.options.drafts)
+    engine.result.next_change = moment
+    cache.set_meta(f"next:{name}", moment.isoformat() if moment else None)
+    if engine.keeps_model:  # a build of the site (the preview's builds are not)
+        write_next_change(engine.root, moment)
     cache.set_meta(f"counts:{name}", engine.result.counts)
     # replayed by a build with nothing to do: the content's, not this cache's own
     kept = [d for d in engine.diags if d.path != cache.label]

@@ -78,6 +78,7 @@ class BuildResult:
     output: Path | None = None
     # the render step's time by template (or kind of file): name -> (files made, seconds)
     makers: dict[str, tuple[int, float]] = field(default_factory=dict)
+    next_change: datetime | None = None  # when the site next changes by the clock alone
 
 
 # Steps an edit made in place (quick.py) does not need.
@@ -260,6 +261,8 @@ class Engine:
             return
         self.fresh = True
         self.result.output = out
+        moment = self.cache.meta(f"next:{name}")
+        self.result.next_change = datetime.fromisoformat(moment) if moment else None
         self.result.counts = dict(self.cache.meta(f"counts:{name}") or {}, parsed=0, written=0)
         for row in self.cache.meta(f"diagnostics:{name}") or []:
             self.diags.add(row["path"], row["line"], row["col"], row["message"], row["severity"])

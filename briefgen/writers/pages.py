@@ -130,17 +130,8 @@ def _edition_jobs(r: _Pages, edition: Edition) -> None:
             continue
         newer = briefings[index - 1] if index > 0 else None
         older = briefings[index + 1] if index + 1 < len(briefings) else None
-        related = site.related.get(b.path, [])
-        translated = site.translations.get(b.path, [])
-        key = digest(d.briefing(b), d.card(newer), d.card(older), d.cards(related),
-                     d.cards(translated))
-        r.page(edition, "briefing.html", b.url, key, briefing=b, newer=newer, older=older,
-               related=related, translations=translated,
-               equivalents=site.versions(b), bodies=(b,),
-               lazy={"jsonld": partial(briefing_jsonld, b, site.urls, config.title),
-                     # the body as it is when the page is rendered (the preview edits in place)
-                     "reading_minutes": partial(lambda it: reading_minutes(it.body_html), b)},
-               feeds=feed_links(b.category.name, b.category.url) if b.category else [])
+        _briefing_page(r, edition, b, newer, older, site.related.get(b.path, []),
+                       site.translations.get(b.path, []))
     for page in edition.pages:
         versions = site.versions(page)
         r.page(edition, "page.html", page.url, digest(d.page(page), sorted(versions.items())),
@@ -154,6 +145,21 @@ def _edition_jobs(r: _Pages, edition: Edition) -> None:
     if config.search:
         r.page(edition, "search.html", edition.language.path("/search/"), "",
                equivalents=site.everywhere("/search/"))
+
+
+def _briefing_page(r: _Pages, edition: Edition, b: Briefing, newer: Briefing | None,
+                   older: Briefing | None, related: list[Briefing],
+                   translated: list[Briefing]) -> None:
+    site, d = r.site, r.d
+    key = digest(d.briefing(b), d.card(newer), d.card(older), d.cards(related),
+                 d.cards(translated))
+    r.page(edition, "briefing.html", b.url, key, briefing=b, newer=newer, older=older,
+           related=related, translations=translated,
+           equivalents=site.versions(b) if not b.expired else {}, bodies=(b,),
+           lazy={"jsonld": partial(briefing_jsonld, b, site.urls, edition.config.title),
+                 # the body as it is when the page is rendered (the preview edits in place)
+                 "reading_minutes": partial(lambda it: reading_minutes(it.body_html), b)},
+           feeds=feed_links(b.category.name, b.category.url) if b.category else [])
 
 
 def _archive_jobs(r: _Pages, edition: Edition) -> None:
@@ -182,6 +188,9 @@ def page_jobs(site: Site, theme: Theme, digests: Digests,
     d = digests
     for edition in site.editions.values():
         _edition_jobs(r, edition)
+    for b in site.expired:  # past `expires:`: its page stays, linked from nowhere on the site
+        if r.wants(b.url):
+            _briefing_page(r, site.editions[b.lang], b, None, None, [], [])
     # The source library is one, in the default language; its pages list citing briefings of
     # every language.
     default = site.default

@@ -251,7 +251,8 @@ OTHER_VALUES: dict[str, Any] = {
     "further": [Source("x", "X", "Outlet", "https://x.example/", "content/sources/x.md")],
     "path": "content/briefings/moved.md", "slug": "moved", "author_refs": [],
     "category_ref": None, "source_refs": [], "citations": None, "positions": {"lang": (3, 1)},
-    "body_digest": "another digest",
+    "body_digest": "another digest", "expires": datetime(2026, 3, 9, tzinfo=UTC),
+    "expired": True,
     "sources": [],
 }
 CARD_FIELDS = briefing_fields(feeds=CARD)
