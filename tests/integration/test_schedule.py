@@ -130,3 +130,19 @@ def test_the_expiry_note_is_in_the_sites_language(site: Path) -> None:
     build_site(site, jobs=1, now=EXPIRES + timedelta(minutes=5))
     assert "Срок этого брифинга истёк 26 ноября 2026" in text(
         site, "briefings/2026/11/gamma/index.html")
+
+
+def test_an_expired_briefings_page_follows_an_edit_made_in_place(site: Path,
+                                                                 tmp_path: Path) -> None:
+    after = EXPIRES + timedelta(minutes=5)
+    build_site(site, jobs=1, now=after)
+    gamma = site / "content/briefings/gamma.md"
+    gamma.write_text(gamma.read_text().replace("for an hour more", "no longer listed"))
+    result = build_site(site, jobs=1, now=after)
+    assert "parse" not in [name for name, _ in result.timings]  # made in place
+    assert "no longer listed" in text(site, "briefings/2026/11/gamma/index.html")
+    copy = tmp_path / "cold"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("site", "site.*", CACHE_DIR,
+                                                              ".briefgen"))
+    build_site(copy, cache=False, now=after)
+    assert tree(site / "site") == tree(copy / "site")
