@@ -237,6 +237,44 @@ def new_command(ctx: click.Context, title: str, category: str | None, author: st
     click.echo(f"Wrote {path.relative_to(root)} (draft: true until you set it to false)")
 
 
+@cli.command("ping")
+@click.option("--site-url", callback=_check_base_url,
+              help="Where the site is published (default: base_url from briefgen.yaml).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="The published folder (default: 'output' in briefgen.yaml, or site/).")
+@click.option("--allow-private", is_flag=True,
+              help="Also reach a hub on a private or loopback address.")
+@click.pass_context
+def ping_command(ctx: click.Context, site_url: str | None, output: Path | None,
+                 allow_private: bool) -> None:
+    """Tell the WebSub hub (websub: hub in briefgen.yaml) which feeds changed since the last
+    ping; run it after each deploy."""
+    from briefgen.clip.fetch import Fetcher
+    from briefgen.websub import ping
+
+    root = _site_root(ctx)
+    diags = Diagnostics()
+    config = load_config(root, diags)
+    if config is None:
+        print_diagnostics(diags, "text")
+        ctx.exit(1)
+    if not config.websub_hub:
+        raise click.UsageError("no hub to ping: set 'websub: hub: https://...' in briefgen.yaml")
+    out = output.resolve() if output else root / config.output
+    if not out.is_dir():
+        raise click.UsageError(f"{out} has no published site: run 'briefgen build' first")
+    report = ping(root, out, site_url or config.base_url, config.websub_hub,
+                  Fetcher(allow_private=allow_private, timeout=10.0, total_timeout=30.0))
+    console = _console()
+    for url, why in report.failed:
+        console.print(f"error: {url}: {why}", markup=False)
+    console.print(f"pinged {config.websub_hub} for {len(report.sent)} changed feeds "
+                  f"({len(report.unchanged)} unchanged, {len(report.failed)} failed)",
+                  markup=False)
+    if report.failed:
+        ctx.exit(1)
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 shows the preview to your whole network).")

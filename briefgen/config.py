@@ -165,6 +165,7 @@ SECTIONS = {
     "feeds": "Feed settings.",
     "markdown": "Markdown settings.",
     "clip": "Settings of 'briefgen clip' and of the snapshots it keeps.",
+    "websub": "Instant feed delivery: the WebSub hub that 'briefgen ping' notifies.",
 }
 
 _AUTHOR = Record("author", {
@@ -231,6 +232,9 @@ class Config:
     feed_items: int = option("feeds.items", Int(1, 10_000), 20, doc="Items per feed.")
     feed_full_content: bool = option("feeds.full_content", Bool(), True,
                                      doc="Full text in feeds.")
+    websub_hub: str = option("websub.hub", Url(("https", "http"), relative=False), "",
+                             doc="A WebSub hub (https://...): every feed names it, and "
+                             "'briefgen ping' tells it which feeds changed.")
     author: dict[str, str] = option(  # noqa: RUF009
         "author", _AUTHOR, factory=dict, doc="The site's author (feeds).")
     copyright: str = option("copyright", Str(), "",

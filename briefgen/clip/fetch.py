@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from briefgen import __version__
 from briefgen.clip.addresses import resolve
@@ -141,6 +141,12 @@ class Fetcher:
         result.redirects, result.redirect_statuses = chain, statuses
         return result
 
+    def post(self, url: str, form: dict[str, str]) -> Response:
+        """POST a form to url (no redirect followed): the answer, any status."""
+        body = urlencode(form).encode("ascii")
+        response = self._open(url, "*/*", "POST", body)
+        return self._read(url, response)
+
     def probe(self, url: str, method: str = "HEAD") -> Response:
         """The final status and headers for url (HEAD, or GET without reading the body), after
         at most max_redirects redirects, each vetted as get() vets them; the body is empty."""
@@ -169,7 +175,8 @@ class Fetcher:
         raise TooManyRedirects(f"more than {self.max_redirects} redirects, starting at {url} "
                                f"(last: {current})")
 
-    def _open(self, url: str, accept: str, method: str = "GET") -> http.client.HTTPResponse:
+    def _open(self, url: str, accept: str, method: str = "GET",
+              body: bytes | None = None) -> http.client.HTTPResponse:
         url = as_uri(url)
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
@@ -186,9 +193,11 @@ class Fetcher:
         opener = urllib.request.OpenerDirector()  # no proxies, no redirects, no cookies
         opener.add_handler(_PinnedHTTPSHandler(address, self.tls) if scheme == "https"
                            else _PinnedHTTPHandler(address))
-        request = urllib.request.Request(url, headers={
-            "User-Agent": self.user_agent, "Accept": accept,
-            "Accept-Encoding": "gzip, deflate", "Accept-Language": "*"}, method=method)
+        headers = {"User-Agent": self.user_agent, "Accept": accept,
+                   "Accept-Encoding": "gzip, deflate", "Accept-Language": "*"}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(url, data=body, headers=headers, method=method)
         try:
             response = opener.open(request, timeout=self.timeout)
         except urllib.error.URLError as exc:

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
-import lxml.etree  # noqa: F401  (feedgen uses lxml.etree without importing it)
+import lxml.etree  # (feedgen also uses lxml.etree without importing it)
 from feedgen.feed import FeedGenerator
 
 from briefgen import __version__
@@ -63,7 +63,9 @@ def _generator(edition: Edition, title: str, home: str, self_url: str,
     # The validators want the self link typed; RSS and Atom share this generator.
     self_type = "application/atom+xml" if self_url.endswith("atom.xml") else "application/rss+xml"
     fg.link(href=self_url, rel="self", type=self_type)
-    fg.link(href=urls.abs(home), rel="alternate")
+    if config.websub_hub:  # WebSub: subscribers learn where to be told of changes (Atom; RSS
+        fg.link(href=config.websub_hub, rel="hub")  # gets it in _rss_hub: feedgen skips it)
+    fg.link(href=urls.abs(home), rel="alternate")  # last: RSS's <link> is the last one added
     fg.language(config.language)
     fg.author({"name": config.author.get("name") or config.title,
                **({"email": config.author["email"]} if "email" in config.author else {})})
@@ -94,6 +96,24 @@ def _generator(edition: Edition, title: str, home: str, self_url: str,
     return fg
 
 
+def _rss_hub(rss: bytes, hub: str) -> bytes:
+    """The RSS feed with an <atom:link rel="hub"> after its self link (feedgen writes only the
+    self link there)."""
+    if not hub:
+        return rss
+    tree = lxml.etree.fromstring(rss)
+    channel = tree.find("channel")
+    assert channel is not None
+    atom = "{http://www.w3.org/2005/Atom}link"
+    own = next((i for i, e in enumerate(channel) if e.tag == atom), 0)
+    link = lxml.etree.Element(atom, href=hub, rel="hub")
+    link.tail = channel[own].tail
+    channel.insert(own + 1, link)
+    data: bytes = lxml.etree.tostring(tree, xml_declaration=True, encoding="UTF-8",
+                                      pretty_print=True)
+    return data
+
+
 def _json_feed(edition: Edition, title: str, home: str, self_url: str, items: list[Briefing],
                contents: dict[str, str]) -> str:
     config, urls = edition.config, edition.urls
@@ -107,6 +127,8 @@ def _json_feed(edition: Edition, title: str, home: str, self_url: str, items: li
         "authors": [{"name": config.author.get("name") or config.title}],
         "items": [],
     }
+    if config.websub_hub:
+        feed["hubs"] = [{"type": "WebSub", "url": config.websub_hub}]
     for b in items:
         item: dict[str, object] = {
             "id": b.guid,
@@ -186,9 +208,10 @@ def _edition_feeds(edition: Edition, theme: Theme | None, digests: Digests,
                 if kind == "json":
                     return _json_feed(edition, title, home, self_url, items, contents)
                 generator = _generator(edition, title, home, self_url, items, contents)
-                data: bytes = (generator.rss_str(pretty=True) if kind == "rss"
-                               else generator.atom_str(pretty=True))
-                return data
+                if kind == "atom":
+                    atom: bytes = generator.atom_str(pretty=True)
+                    return atom
+                return _rss_hub(generator.rss_str(pretty=True), config.websub_hub)
             jobs.append(Job(urls.output_file(home + name), digest(key, name), make,
                             label=f"feeds ({home}{name})", bodies=tuple(items)))
     return jobs
