@@ -349,14 +349,14 @@ class Engine:
             # The render step forks a worker, whose resident set counts every page it shares
             # with this process: give back what parsing and recording freed before it does.
             trim_memory()
-            if self.keeps_model and not self.diags.has_errors(self.options.strict):
-                from briefgen.engine.snapshot import write_model
-
-                write_model(self)
         else:
             pages, feeds = self._output_jobs(digests)
         self.result.counts["pages"] = len(pages)
         self.result.counts["feeds"] = len(feeds)
+        if self.keeps_model and not self.diags.has_errors(self.options.strict):
+            from briefgen.engine.snapshot import write_model
+
+            write_model(self)
 
     def _output_jobs(self, digests: Digests) -> tuple[list[Job], list[Job]]:
         """Every output file as a job (self.jobs); returns the page and feed jobs."""

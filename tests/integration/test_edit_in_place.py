@@ -236,3 +236,17 @@ def test_a_briefing_touched_but_unchanged_is_made_in_place_with_nothing_to_write
     assert in_place(result)
     assert result.counts["written"] == 0
     assert tree(site / "site") == cold(site, tmp_path)
+
+
+def test_the_summary_of_a_build_made_in_place_counts_what_a_whole_build_counts(
+        site: Path) -> None:
+    edit(site, "content/briefings/gamma.md", "no sources", "no sources yet")
+    made = build_site(site, jobs=1)
+    assert in_place(made)
+    (site / "content/briefings/gamma.md").write_text(
+        (site / "content/briefings/gamma.md").read_text() + "\n")
+    shutil.rmtree(site / CACHE_DIR)
+    again = build_site(site, jobs=1)  # a whole build of the same site
+    for name in ("briefings", "pages", "feeds", "quotations", "drafts_left_out",
+                 "future_left_out"):
+        assert made.counts.get(name) == again.counts.get(name), name
