@@ -24,7 +24,7 @@ from typing import Any
 from briefgen.build import BuildOptions, BuildResult, build
 from briefgen.diagnostics import BuildFailed
 
-__all__ = ["CONFIG", "NOW", "build_errors", "build_site", "write_site"]
+__all__ = ["CONFIG", "NOW", "build_errors", "build_site", "cold_tree", "tree", "write_site"]
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 CONFIG = """\
@@ -61,3 +61,21 @@ def build_errors(root: Path, **options: Any) -> list[str]:
     except BuildFailed as failed:
         return [d.format() for d in failed.diagnostics]
     raise AssertionError("the build was expected to fail but succeeded")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under folder (site-relative path -> bytes)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def cold_tree(root: Path, scratch: Path, **options: Any) -> dict[str, bytes]:
+    """What a cold build (no state, a fresh output folder) of a copy of the site publishes."""
+    import shutil
+
+    copy = scratch / "cold"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(
+        "site", "site.*", ".briefgen-cache", ".briefgen"))
+    build_site(copy, cache=False, **options)
+    return tree(copy / "site")

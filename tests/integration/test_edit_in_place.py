@@ -13,7 +13,7 @@ from briefgen.build import BuildResult
 from briefgen.cache import CACHE_DIR
 from briefgen.diagnostics import BuildFailed
 from briefgen.engine import snapshot
-from tests.sitekit import CONFIG, build_site, write_site
+from tests.sitekit import CONFIG, build_site, cold_tree, tree, write_site
 
 SITE = CONFIG + """
 pagination: 2
@@ -53,17 +53,8 @@ Gamma has no sources.
 """
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def cold(root: Path, scratch: Path) -> dict[str, bytes]:
-    copy = scratch / "cold"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", "site.*", CACHE_DIR))
-    build_site(copy, cache=False)
-    return tree(copy / "site")
+    return cold_tree(root, scratch)
 
 
 def in_place(result: BuildResult) -> bool:

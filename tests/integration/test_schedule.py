@@ -4,15 +4,13 @@ build writes when the site next changes by the clock alone to .briefgen/next-cha
 
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from briefgen.cache import CACHE_DIR
 from briefgen.schedule import NEXT_CHANGE
-from tests.sitekit import CONFIG, NOW, build_errors, build_site, write_site
+from tests.sitekit import CONFIG, NOW, build_errors, build_site, cold_tree, tree, write_site
 
 AHEAD = NOW + timedelta(minutes=1)
 EXPIRES = NOW + timedelta(hours=1)
@@ -59,11 +57,6 @@ def text(root: Path, rel: str) -> str:
     return (root / "site" / rel).read_text(encoding="utf-8")
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_a_briefing_dated_a_minute_ahead_appears_on_the_first_build_after_that_minute(
         site: Path) -> None:
     first = build_site(site, jobs=1)
@@ -94,12 +87,7 @@ def test_an_expired_briefing_leaves_every_list_and_feed_and_keeps_its_page_with_
         assert "Gamma" not in text(site, rel) and "/gamma/" not in text(site, rel), rel
     assert "This briefing expired on 26 November 2026" in text(site, page)
     assert result.next_change is None and not (site / NEXT_CHANGE).exists()
-    # exactly what a cold build at that moment makes
-    copy = tmp_path / "cold"
-    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("site", "site.*", CACHE_DIR,
-                                                              ".briefgen"))
-    build_site(copy, cache=False, now=after)
-    assert tree(site / "site") == tree(copy / "site")
+    assert tree(site / "site") == cold_tree(site, tmp_path, now=after)  # as a cold build
 
 
 def test_an_expiry_not_after_the_briefings_date_is_an_error_at_its_line(site: Path) -> None:
@@ -141,8 +129,4 @@ def test_an_expired_briefings_page_follows_an_edit_made_in_place(site: Path,
     result = build_site(site, jobs=1, now=after)
     assert "parse" not in [name for name, _ in result.timings]  # made in place
     assert "no longer listed" in text(site, "briefings/2026/11/gamma/index.html")
-    copy = tmp_path / "cold"
-    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("site", "site.*", CACHE_DIR,
-                                                              ".briefgen"))
-    build_site(copy, cache=False, now=after)
-    assert tree(site / "site") == tree(copy / "site")
+    assert tree(site / "site") == cold_tree(site, tmp_path, now=after)
