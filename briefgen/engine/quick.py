@@ -37,7 +37,7 @@ __all__ = ["edit_in_place", "may_edit_in_place"]
 
 
 def may_edit_in_place(engine: Engine) -> bool:
-    """Whether the kept model applies, as far as the state tells (intact() tells the rest)."""
+    """Whether the kept model applies, as far as the state tells (_intact() tells the rest)."""
     cache = engine.cache
     if cache is None or engine.keep or not engine.options.write:
         return False

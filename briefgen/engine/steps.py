@@ -275,14 +275,14 @@ class Engine:
         fingerprint = self.parse_fingerprint
         ctx = ParseContext(self.config, create_markdown(self.config.raw_html),
                            self.urls.base_path)
-        recording = self.keep or self.keeps_model
-        before = set(self.diags) if recording else set()
+        per_file = self.keep or self.keeps_model  # what parsing says of each file is kept
+        before = set(self.diags) if per_file else set()
         self.loaded = load_content(self.root, self.files, ctx, fingerprint, self.cache,
                                    self.workers, self.diags, self._progress("parse"),
                                    stats=self.stats)
         self.result.counts["parsed"] = self.loaded.parsed
         trim_memory()  # what parsing freed (every body, once stored) goes back to the system
-        if recording:
+        if per_file:
             for found in set(self.diags) - before:
                 self.parsed.setdefault(found.path, set()).add(found)
 
