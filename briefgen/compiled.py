@@ -26,6 +26,7 @@ class StateTemplates(jinja2.BytecodeCache):
     def __init__(self, cache: BuildCache) -> None:
         self.cache = cache
         self.pid = os.getpid()
+        self.pending: list[tuple[str, bytes]] | None = None  # gathered, then written at once
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if os.getpid() != self.pid:
@@ -35,8 +36,18 @@ class StateTemplates(jinja2.BytecodeCache):
             bucket.bytecode_from_string(found)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if os.getpid() == self.pid:
+        if os.getpid() != self.pid:
+            return
+        if self.pending is not None:
+            self.pending.append((bucket.key, bucket.bytecode_to_string()))
+        else:
             self.cache.put_many([(bucket.key, bucket.bytecode_to_string())], table="compiled")
+
+    def flush(self) -> None:
+        """Write what was gathered since gathering began (one transaction)."""
+        if self.pending:
+            self.cache.put_many(self.pending, table="compiled")
+        self.pending = None
 
 
 def build_theme(config: Config, urls: Urls, cache: BuildCache | None) -> Theme:
@@ -44,10 +55,13 @@ def build_theme(config: Config, urls: Urls, cache: BuildCache | None) -> Theme:
     before the render workers are forked, so none of them compiles one again."""
     if cache is None:
         return Theme(config, urls)
-    theme = Theme(config, urls, StateTemplates(cache))
+    compiled = StateTemplates(cache)
+    compiled.pending = []
+    theme = Theme(config, urls, compiled)
     for name in theme.env.list_templates():
         try:
             theme.env.get_template(name)
         except Exception:  # reported where a page uses it, with its line
             continue
+    compiled.flush()
     return theme

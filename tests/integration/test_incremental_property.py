@@ -896,7 +896,7 @@ def run_sequence(root: Path, steps: list[Step], build: Callable[[set[str], str],
 
 
 @given(bilingual=st.booleans(), steps=BUILD_SEQUENCES)
-@sized(60)
+@sized(40)
 def test_every_incremental_build_in_a_random_edit_sequence_equals_a_cold_build(
         scratch: Path, bilingual: bool, steps: list[Step]) -> None:
     with tempfile.TemporaryDirectory(dir=scratch) as folder:
