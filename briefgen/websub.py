@@ -4,8 +4,9 @@ Run after a deploy. Every feed of the published folder (RSS, Atom and JSON Feed,
 each category's, tag's and author's) is digested; each one whose digest differs from the one
 remembered at its last successful ping is announced to the hub with a POST of
 `hub.mode=publish&hub.url=<the feed's URL>`, through the clipper's safe fetcher (no private
-addresses unless allowed, timeouts, size caps). What the hub accepted (2xx) is remembered in
-`.briefgen/pinged.json`; what it refused or could not take is reported and tried again next time.
+addresses unless allowed, timeouts, size caps), one request at a time and within a total time
+budget (RELIABILITY 56). What the hub accepted (2xx) is remembered in `.briefgen/pinged.json`;
+what it refused, could not take or had no time left for is reported and tried again next time.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
@@ -20,7 +22,7 @@ from urllib.parse import urljoin
 from briefgen.clip.errors import FetchError
 from briefgen.clip.fetch import Fetcher
 
-__all__ = ["FEED_NAMES", "PINGED", "PingReport", "ping"]
+__all__ = ["BUDGET", "FEED_NAMES", "PINGED", "PingReport", "ping"]
 
 PINGED = Path(".briefgen") / "pinged.json"
 FEED_NAMES = ("feed.xml", "atom.xml", "feed.json")
@@ -56,10 +58,15 @@ def _remember(path: Path, pinged: dict[str, str]) -> None:
     os.replace(partial, path)
 
 
-def ping(root: Path, out: Path, site_url: str, hub: str, fetcher: Fetcher) -> PingReport:
+BUDGET = 120.0  # seconds for a whole ping
+
+
+def ping(root: Path, out: Path, site_url: str, hub: str, fetcher: Fetcher,
+         budget: float = BUDGET) -> PingReport:
     """Announce every feed of `out` (published at site_url) whose bytes changed since its last
-    accepted ping."""
+    accepted ping, within `budget` seconds."""
     report = PingReport()
+    deadline = time.monotonic() + budget
     memory = root / PINGED
     pinged = _remembered(memory)
     base = site_url if site_url.endswith("/") else site_url + "/"
@@ -68,6 +75,9 @@ def ping(root: Path, out: Path, site_url: str, hub: str, fetcher: Fetcher) -> Pi
         digest = hashlib.blake2b((out / rel).read_bytes(), digest_size=16).hexdigest()
         if pinged.get(url) == digest:
             report.unchanged.append(url)
+            continue
+        if time.monotonic() >= deadline:
+            report.failed.append((url, f"not sent: the ping ran out of its {budget:g} s"))
             continue
         try:
             answer = fetcher.post(hub, {"hub.mode": "publish", "hub.url": url})

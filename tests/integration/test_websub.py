@@ -153,3 +153,18 @@ def test_ping_without_a_hub_says_what_to_set(tmp_path: Path) -> None:
 def test_a_hub_that_is_not_a_url_is_an_error_at_its_line(tmp_path: Path) -> None:
     root = write_site(tmp_path / "desk", CONFIG + "websub:\n  hub: not a url\n")
     assert any(e.startswith("briefgen.yaml:6:8: error") for e in build_errors(root))
+
+
+def test_a_ping_out_of_time_sends_nothing_more_and_leaves_the_rest_for_next_time(
+        tmp_path: Path, hub: Hub) -> None:
+    from briefgen.clip.fetch import Fetcher
+    from briefgen.websub import ping as ping_feeds
+
+    root = site_with(tmp_path, hub)
+    build_site(root, jobs=1)
+    report = ping_feeds(root, root / "site", "https://example.org/", hub.url,
+                        Fetcher(allow_private=True), budget=0)
+    assert hub.pinged == [] and report.sent == []
+    assert len(report.failed) == len(feeds(root))
+    assert all("ran out of its 0 s" in why for _url, why in report.failed)
+    assert ping(root)[0] == 0 and sorted(hub.pinged) == sorted(feeds(root))
