@@ -130,3 +130,17 @@ def test_an_expired_briefings_page_follows_an_edit_made_in_place(site: Path,
     assert "parse" not in [name for name, _ in result.timings]  # made in place
     assert "no longer listed" in text(site, "briefings/2026/11/gamma/index.html")
     assert tree(site / "site") == cold_tree(site, tmp_path, now=after)
+
+
+def test_build_verbose_prints_the_next_scheduled_change(site: Path) -> None:
+    from click.testing import CliRunner
+
+    from briefgen.cli import cli
+
+    # the command runs on the real clock: a briefing far ahead of it is the next change
+    (site / "content/briefings/far.md").write_text(
+        "---\ntitle: Far\ndate: 2099-01-01T00:00:00Z\n---\nLater.\n")
+    result = CliRunner().invoke(cli, ["--site", str(site), "build", "-v"])
+    assert result.exit_code == 0, result.output
+    assert "next scheduled change: 2099-01-01T00:00:00+00:00" in result.output
+    assert (site / NEXT_CHANGE).read_text() == "2099-01-01T00:00:00+00:00\n"
