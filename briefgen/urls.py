@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-__all__ = ["Urls"]
+__all__ = ["FEED_FILES", "Urls"]
+
+# The files of each feed set (the site's, each term's): RSS, Atom, JSON Feed.
+FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
 
 
 class Urls:

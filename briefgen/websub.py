@@ -21,11 +21,11 @@ from urllib.parse import urljoin
 
 from briefgen.clip.errors import FetchError
 from briefgen.clip.fetch import Fetcher
+from briefgen.urls import FEED_FILES
 
-__all__ = ["BUDGET", "FEED_NAMES", "PINGED", "PingReport", "ping"]
+__all__ = ["BUDGET", "PINGED", "PingReport", "ping"]
 
 PINGED = Path(".briefgen") / "pinged.json"
-FEED_NAMES = ("feed.xml", "atom.xml", "feed.json")
 
 
 @dataclass
@@ -40,7 +40,7 @@ class PingReport:
 def _feeds(out: Path) -> list[str]:
     """Every feed file in the published folder, site-relative, sorted."""
     return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
-                  if p.name in FEED_NAMES and p.is_file())
+                  if p.name in FEED_FILES and p.is_file())
 
 
 def _remembered(path: Path) -> dict[str, str]:

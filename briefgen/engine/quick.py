@@ -28,6 +28,7 @@ from briefgen.markdown import create_markdown
 from briefgen.models import Briefing
 from briefgen.quotes import QuoteTally, check_quotes
 from briefgen.schedule import next_change
+from briefgen.urls import FEED_FILES
 
 if TYPE_CHECKING:
     from briefgen.engine.steps import Engine
@@ -124,16 +125,13 @@ def _session(engine: Engine, state: dict[str, Any], shapes: dict[str, str]) -> S
         next_due=next_change(briefings.values(), now, engine.options.drafts), late=frozenset())
 
 
-_FEEDS = ("feed.xml", "atom.xml", "feed.json")
-
-
 def _jobs(engine: Engine, session: Session, wanted: set[str]) -> list[Job]:
     """The jobs of the wanted files (the feed and sitemap writers loaded only if one is)."""
     from briefgen.writers.pages import page_jobs
 
     site, theme, digests = session.site, engine.theme, session.digests
     jobs = page_jobs(site, theme, digests, only=wanted)
-    if any(rel.endswith(_FEEDS) for rel in wanted):
+    if any(rel.endswith(FEED_FILES) for rel in wanted):
         from briefgen.writers.feeds import feed_jobs
 
         jobs += feed_jobs(site, theme, digests, only=wanted)

@@ -20,7 +20,7 @@ from briefgen.jobs import Job
 from briefgen.models import Briefing
 from briefgen.site import Edition, Site
 from briefgen.theme import Theme
-from briefgen.urls import Urls
+from briefgen.urls import FEED_FILES, Urls
 
 __all__ = ["absolutize", "feed_contents", "feed_jobs"]
 
@@ -182,7 +182,7 @@ def feed_jobs(site: Site, theme: Theme | None, digests: Digests,
     return jobs
 
 
-_NAMES = (("feed.xml", "rss"), ("atom.xml", "atom"), ("feed.json", "json"))
+_NAMES = tuple(zip(FEED_FILES, ("rss", "atom", "json"), strict=True))
 
 
 def _edition_feeds(edition: Edition, theme: Theme | None, digests: Digests,

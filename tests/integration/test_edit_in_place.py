@@ -53,10 +53,6 @@ Gamma has no sources.
 """
 
 
-def cold(root: Path, scratch: Path) -> dict[str, bytes]:
-    return cold_tree(root, scratch)
-
-
 def in_place(result: BuildResult) -> bool:
     steps = [name for name, _seconds in result.timings]
     return "in place" in steps and "parse" not in steps
@@ -87,7 +83,7 @@ def test_a_body_edit_is_made_in_place_and_equals_a_cold_build(site: Path, tmp_pa
     assert result.counts["parsed"] == 1
     assert result.counts["written"] == 10  # its page and the nine feeds carrying its body
     assert [page.stat().st_mtime_ns for page in lists] == stamps  # no list shows a body
-    assert tree(site / "site") == cold(site, tmp_path)
+    assert tree(site / "site") == cold_tree(site, tmp_path)
     assert "Alpha now cites" in (site / "site/briefings/2026/02/alpha/index.html").read_text()
 
 
@@ -97,7 +93,7 @@ def test_a_title_edit_in_place_reaches_lists_feeds_and_source_pages(site: Path,
     result = build_site(site, jobs=1)
     assert in_place(result)
     published = tree(site / "site")
-    assert published == cold(site, tmp_path)
+    assert published == cold_tree(site, tmp_path)
     for rel in ("index.html", "feed.xml", "sources/s-one/index.html",
                 "categories/analysis/index.html"):
         assert b"Beta, revised" in published[rel], rel
@@ -109,11 +105,11 @@ def test_edits_since_the_kept_model_add_up_and_can_be_undone(site: Path, tmp_pat
     assert in_place(build_site(site, jobs=1))
     edit(site, "content/briefings/gamma.md", "no sources", "no sources at all")
     assert in_place(build_site(site, jobs=1))
-    assert tree(site / "site") == cold(site, tmp_path)
+    assert tree(site / "site") == cold_tree(site, tmp_path)
     (site / "content/briefings/alpha.md").write_text(original)
     assert in_place(build_site(site, jobs=1))
     published = tree(site / "site")
-    assert published == cold(site, tmp_path)
+    assert published == cold_tree(site, tmp_path)
     assert b"Alpha two" not in published["index.html"]
 
 
@@ -121,11 +117,11 @@ def test_an_edit_beyond_content_makes_a_whole_build(site: Path, tmp_path: Path) 
     edit(site, "content/briefings/gamma.md", "2026-02-06", "2026-02-03")
     result = build_site(site, jobs=1)
     assert not in_place(result)
-    assert tree(site / "site") == cold(site, tmp_path)
+    assert tree(site / "site") == cold_tree(site, tmp_path)
     # and that whole build kept a new model: the next content edit is made in place again
     edit(site, "content/briefings/gamma.md", "no sources", "still no sources")
     assert in_place(build_site(site, jobs=1))
-    assert tree(site / "site") == cold(site, tmp_path)
+    assert tree(site / "site") == cold_tree(site, tmp_path)
 
 
 def test_more_edited_files_than_the_model_takes_make_a_whole_build(
@@ -134,13 +130,13 @@ def test_more_edited_files_than_the_model_takes_make_a_whole_build(
     edit(site, "content/briefings/alpha.md", "Alpha cites", "Alpha still cites")
     edit(site, "content/briefings/beta.md", "also cites", "as well cites")
     assert not in_place(build_site(site, jobs=1))
-    assert tree(site / "site") == cold(site, tmp_path)
+    assert tree(site / "site") == cold_tree(site, tmp_path)
 
 
 def test_a_new_or_removed_briefing_makes_a_whole_build(site: Path, tmp_path: Path) -> None:
     (site / "content/briefings/gamma.md").unlink()
     assert not in_place(build_site(site, jobs=1))
-    assert tree(site / "site") == cold(site, tmp_path)
+    assert tree(site / "site") == cold_tree(site, tmp_path)
 
 
 def test_a_tampered_model_is_not_used_and_the_build_says_so(site: Path, tmp_path: Path) -> None:
@@ -153,7 +149,7 @@ def test_a_tampered_model_is_not_used_and_the_build_says_so(site: Path, tmp_path
     assert not in_place(result)
     [warning] = [d for d in result.diagnostics.warnings if d.path.startswith(CACHE_DIR)]
     assert "not signed by this user's key" in warning.message
-    assert tree(site / "site") == cold(site, tmp_path)
+    assert tree(site / "site") == cold_tree(site, tmp_path)
 
 
 def test_a_published_page_changed_by_hand_is_put_back(site: Path, tmp_path: Path) -> None:
@@ -161,7 +157,7 @@ def test_a_published_page_changed_by_hand_is_put_back(site: Path, tmp_path: Path
     page.write_text("defaced")
     edit(site, "content/briefings/alpha.md", "Alpha cites", "Alpha plainly cites")
     assert not in_place(build_site(site, jobs=1))  # the folder is not as the state says
-    assert tree(site / "site") == cold(site, tmp_path)
+    assert tree(site / "site") == cold_tree(site, tmp_path)
 
 
 def test_an_edit_with_errors_fails_as_a_cold_build_does_and_publishes_nothing(
@@ -200,7 +196,7 @@ def test_a_build_into_another_folder_between_two_builds_changes_nothing(
     build_site(site, jobs=1, output=tmp_path / "elsewhere")  # prunes what site/'s model read
     edit(site, "content/briefings/alpha.md", "Alpha first cites", "Alpha then cites")
     build_site(site, jobs=1)
-    assert tree(site / "site") == cold(site, tmp_path)
+    assert tree(site / "site") == cold_tree(site, tmp_path)
 
 
 def test_a_warning_under_strict_fails_as_a_cold_build_does(site: Path, tmp_path: Path) -> None:
@@ -226,7 +222,7 @@ def test_a_briefing_touched_but_unchanged_is_made_in_place_with_nothing_to_write
     result = build_site(site, jobs=1)
     assert in_place(result)
     assert result.counts["written"] == 0
-    assert tree(site / "site") == cold(site, tmp_path)
+    assert tree(site / "site") == cold_tree(site, tmp_path)
 
 
 def test_the_summary_of_a_build_made_in_place_counts_what_a_whole_build_counts(

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import cli
-from briefgen.websub import FEED_NAMES
+from briefgen.urls import FEED_FILES
 from tests.sitekit import CONFIG, build_errors, build_site, write_site
 
 
@@ -88,7 +88,7 @@ def feeds(root: Path) -> dict[str, str]:
     out = root / "site"
     return {"https://example.org/" + p.relative_to(out).as_posix():
             hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in out.rglob("*") if p.name in FEED_NAMES}
+            for p in out.rglob("*") if p.name in FEED_FILES}
 
 
 def test_every_feed_names_the_hub(tmp_path: Path, hub: Hub) -> None:
