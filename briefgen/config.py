@@ -166,6 +166,7 @@ SECTIONS = {
     "markdown": "Markdown settings.",
     "clip": "Settings of 'briefgen clip' and of the snapshots it keeps.",
     "websub": "Instant feed delivery: the WebSub hub that 'briefgen ping' notifies.",
+    "share": "How a briefing looks when it is shared: its social card.",
 }
 
 _AUTHOR = Record("author", {
@@ -253,6 +254,11 @@ class Config:
         "clip.publish_snapshots", Bool(), False,
         doc="Publish each source's newest snapshot, sanitised again, at /sources/<id>/archived/, "
         "and link it from the source's page as 'Archived copy (date)'.")
+
+    cards: bool = option(
+        "share.cards", Bool(), True,
+        doc="Draw a 1200x630 PNG card for each briefing without its own 'image:' (card.png beside "
+        "its page) and name it in og:image and twitter:image.")
 
     def __post_init__(self) -> None:
         if not self.languages:

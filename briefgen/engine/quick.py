@@ -135,6 +135,10 @@ def _jobs(engine: Engine, session: Session, wanted: set[str]) -> list[Job]:
         from briefgen.writers.feeds import feed_jobs
 
         jobs += feed_jobs(site, theme, digests, only=wanted)
+    if any(rel.endswith("card.png") for rel in wanted):
+        from briefgen.writers.cards import cards_for
+
+        jobs += cards_for(site, theme.dirs, digests, engine.diags, engine.card_cache, wanted)
     if "sitemap.xml" in wanted:
         from briefgen.writers.sitemap import sitemap_jobs
 

@@ -19,6 +19,7 @@ CONTENT_FIELDS = briefing_fields(role=CONTENT)
 
 
 def shape(b: Briefing) -> str:
-    """The digest of every field of a freshly parsed briefing but its content fields."""
+    """The digest of every field of a freshly parsed briefing but its content fields, and
+    whether it has an image of its own (without one, the site publishes its social card)."""
     return digest(*[(f.name, repr(getattr(b, f.name))) for f in fields(b)
-                    if f.name not in CONTENT_FIELDS])
+                    if f.name not in CONTENT_FIELDS], ("own image", bool(b.image)))

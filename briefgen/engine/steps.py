@@ -360,6 +360,7 @@ class Engine:
 
     def _output_jobs(self, digests: Digests) -> tuple[list[Job], list[Job]]:
         """Every output file as a job (self.jobs); returns the page and feed jobs."""
+        from briefgen.writers.cards import cards_for
         from briefgen.writers.feeds import feed_jobs
         from briefgen.writers.pages import page_jobs
         from briefgen.writers.sitemap import sitemap_jobs
@@ -369,9 +370,15 @@ class Engine:
         feeds = feed_jobs(self.site, self.theme, digests, self.feed_contents)
         self.jobs = [Job(MARKER, digest(MARKER_TEXT), lambda: MARKER_TEXT, label=MARKER),
                      *pages, *feeds, *sitemap_jobs(self.site)]
+        self.jobs += cards_for(self.site, self.theme.dirs, digests, self.diags, self.card_cache)
         self.jobs += static_jobs(self.root, self.theme, {job.rel for job in self.jobs},
                                  self.diags)
         return pages, feeds
+
+    @property
+    def card_cache(self) -> Path | None:
+        """Where drawn social cards are kept by what they show (writers/cards.py)."""
+        return self.cache.dir / "cards" if self.cache is not None else None
 
     def state_name(self, folder: Path | None = None) -> str:
         """The output folder's (or folder's) name in the state: from the site folder when it is

@@ -29,8 +29,9 @@ def _creative_work(source: Source) -> dict[str, Any]:
     return work
 
 
-def briefing_jsonld(b: Briefing, urls: Urls, site_name: str) -> dict[str, Any]:
-    """The JSON-LD object; templates emit it with |tojson, which escapes <, > and &."""
+def briefing_jsonld(b: Briefing, urls: Urls, site_name: str, image: str = "") -> dict[str, Any]:
+    """The JSON-LD object; templates emit it with |tojson, which escapes <, > and &. image: the
+    picture a share shows (its own image or its card), when it has one."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": ARTICLE_TYPES.get(b.category.id if b.category else "", "NewsArticle"),
@@ -44,6 +45,8 @@ def briefing_jsonld(b: Briefing, urls: Urls, site_name: str) -> dict[str, Any]:
         "publisher": {"@type": "Organization", "name": site_name},
         "citation": [_creative_work(s) for s in b.sources],
     }
+    if image:
+        data["image"] = urls.abs(image)
     if b.authors:
         data["author"] = [{"@type": "Person", "name": a.name, "url": urls.abs(a.url)}
                           for a in b.authors]

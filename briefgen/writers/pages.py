@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from briefgen.config import Config
 from briefgen.digests import Digests, digest
 from briefgen.jobs import Job
 from briefgen.languages import alternates
@@ -15,6 +16,8 @@ from briefgen.models import Briefing, Term
 from briefgen.related import reading_minutes
 from briefgen.site import Edition, Site
 from briefgen.theme import Theme
+from briefgen.urls import Urls
+from briefgen.writers.cards import share_image
 from briefgen.writers.jsonld import briefing_jsonld
 from briefgen.writers.snapshots import archived_copy
 
@@ -156,10 +159,17 @@ def _briefing_page(r: _Pages, edition: Edition, b: Briefing, newer: Briefing | N
     r.page(edition, "briefing.html", b.url, key, briefing=b, newer=newer, older=older,
            related=related, translations=translated,
            equivalents=site.versions(b) if not b.expired else {}, bodies=(b,),
-           lazy={"jsonld": partial(briefing_jsonld, b, site.urls, edition.config.title),
+           # read when rendered: the preview edits the briefing in place
+           lazy={"share": partial(share_image, b, edition.config),
+                 "jsonld": partial(_jsonld, b, site.urls, edition.config),
                  # the body as it is when the page is rendered (the preview edits in place)
                  "reading_minutes": partial(lambda it: reading_minutes(it.body_html), b)},
            feeds=feed_links(b.category.name, b.category.url) if b.category else [])
+
+
+def _jsonld(b: Briefing, urls: Urls, config: Config) -> dict[str, Any]:
+    share = share_image(b, config)
+    return briefing_jsonld(b, urls, config.title, share.url if share else "")
 
 
 def _archive_jobs(r: _Pages, edition: Edition) -> None:

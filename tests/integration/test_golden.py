@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden.golden import EXPECTED, SITE, build_golden
+from tests.golden.golden import EXPECTED, SITE, build_golden, picture_difference
 
 REGEN = "run scripts/regen-golden if the change is intended, and review the diff"
 MAX_DIFF_LINES = 120
@@ -56,7 +56,12 @@ def test_golden_site_builds_the_same_set_of_files(built: Path) -> None:
 def test_golden_site_builds_every_file_byte_for_byte(built: Path) -> None:
     for rel in sorted(files(EXPECTED) & files(built)):
         want, got = (EXPECTED / rel).read_bytes(), (built / rel).read_bytes()
-        if want != got:
+        if rel.endswith(".png") and want != got:
+            why = picture_difference(want, got)
+            if why is not None:
+                pytest.fail(f"{rel} does not look like the golden picture: {why}; {REGEN}",
+                            pytrace=False)
+        elif want != got:
             pytest.fail(f"{rel} differs from the golden output; {REGEN}.\n\n"
                         f"{unified_diff(rel, want, got)}", pytrace=False)
 
@@ -71,7 +76,8 @@ def test_golden_output_covers_each_kind_of_output() -> None:
                 "briefings/2026/04/flood-barrier/index.html",
                 "categories/transport/index.html", "categories/weather/feed.xml",
                 "tags/storm/atom.xml", "authors/jonas-vik/feed.json", "feed.xml", "atom.xml",
-                "feed.json", "sitemap.xml", "robots.txt", "assets/pygments.css"):
+                "feed.json", "sitemap.xml", "robots.txt", "assets/pygments.css",
+                "briefings/2026/03/storm-warning/card.png"):
         assert rel in expected, f"tests/golden/expected/{rel} is missing; {REGEN}"
     briefings = sorted(p.stem for p in (SITE / "content/briefings").rglob("*.md"))
     assert briefings == ["flood-barrier", "late-ferry", "storm-warning"]

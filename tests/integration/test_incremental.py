@@ -268,6 +268,7 @@ def test_editing_a_briefing_title_rerenders_lists_neighbours_and_feeds_not_other
     rebuild = project.build()
     assert rebuild.written == {
         BETA, ALPHA, GAMMA,  # beta, and the newer and older briefings that link to it
+        card(BETA),  # its social card shows the title
         "index.html", ARCHIVE_2026, "tags/energy/index.html",
         *SITE_FEEDS, *feeds("tags/energy/"), "sources/s-two/index.html",
     }
@@ -275,6 +276,11 @@ def test_editing_a_briefing_title_rerenders_lists_neighbours_and_feeds_not_other
     assert DELTA not in rebuild.written and "sources/index.html" not in rebuild.written
     assert "outlets/wire/index.html" not in rebuild.written
     project.assert_matches_cold_build()
+
+
+def card(page: str) -> str:
+    """The social card published beside a briefing page."""
+    return page.removesuffix("index.html") + "card.png"
 
 
 def renders_differ(project: Project, *names: str) -> None:
@@ -323,7 +329,7 @@ def test_a_briefing_moved_into_a_year_of_its_own_adds_that_years_page_and_remove
         project: Project) -> None:
     edit(project.file("content/briefings/delta.md"), "date: 2025-12-01", "date: 2024-12-01")
     rebuild = project.build()
-    assert rebuild.removed == {ARCHIVE_2025, DELTA}
+    assert rebuild.removed == {ARCHIVE_2025, DELTA, card(DELTA)}
     assert {ARCHIVE, ARCHIVE_2026, "archive/2024/index.html"} <= rebuild.written
     # 2026's link to the older year now goes to 2024
     assert b'href="/archive/2024/"' in (project.out / ARCHIVE_2026).read_bytes()
@@ -448,10 +454,11 @@ def test_editing_the_config_rerenders_every_page_and_feed_but_not_static_files(
         project: Project) -> None:
     everything = set(stamps(project.out))
     pages_and_feeds = {rel for rel in everything if rel.endswith(".html")
-                       or rel.rsplit("/", 1)[-1] in ("feed.xml", "atom.xml", "feed.json")}
+                       or rel.rsplit("/", 1)[-1] in ("feed.xml", "atom.xml", "feed.json",
+                                                     "card.png")}
     edit(project.file("briefgen.yaml"), "title: Test Desk", "title: Harbour Desk")
     rebuild = project.build()
-    # the site title is in every page and feed; assets, robots.txt and the sitemap do not show it
+    # the site title is in every page, feed and social card; assets, robots.txt and the sitemap do not show it
     assert rebuild.written == pages_and_feeds
     assert rebuild.result.counts["written"] == len(pages_and_feeds)
     project.assert_matches_cold_build()
@@ -486,7 +493,7 @@ def test_deleting_a_briefing_removes_its_page_and_it_leaves_lists_and_feeds(
         project: Project) -> None:
     project.file("content/briefings/gamma.md").unlink()
     rebuild = project.build()
-    assert rebuild.removed == {GAMMA}
+    assert rebuild.removed == {GAMMA, card(GAMMA)}
     assert not (project.out / "briefings/2026/01").exists()  # no empty folders left either
     for rel in ("index.html", ARCHIVE, ARCHIVE_2026, "tags/ferries/index.html", "feed.xml",
                 "atom.xml", "feed.json", "tags/ferries/feed.xml", "sitemap.xml",

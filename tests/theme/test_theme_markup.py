@@ -35,7 +35,11 @@ def test_the_briefing_head_has_canonical_social_tags_json_ld_feeds_and_icons(
     meta = {m.get("property") or m.get("name"): m.get("content") for m in doc.iter("meta")}
     assert meta["og:type"] == "article" and meta["og:url"] == url
     assert meta["og:title"] == meta["twitter:title"] == doc.findtext(".//h1")
-    assert meta["twitter:card"] == "summary" and meta["og:description"]
+    assert meta["twitter:card"] == "summary_large_image" and meta["og:description"]
+    assert meta["og:image"] == meta["twitter:image"] == url + "card.png"
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630")
+    assert meta["og:image:alt"] == meta["twitter:image:alt"] == meta["og:title"]
+    assert local_file(demo, demo_url, meta["og:image"]).read_bytes().startswith(b"\x89PNG")
     assert meta["article:section"] == "Daily brief"
     data = json.loads(doc.xpath('//script[@type="application/ld+json"]')[0].text)
     assert data["headline"] == doc.findtext(".//h1") and data["citation"]

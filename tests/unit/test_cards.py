@@ -1,0 +1,119 @@
+"""Drawing a social card: its size, where its words break, and the theme's colours."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from briefgen.cards import (
+    HEIGHT,
+    MARGIN,
+    TITLE_SIZES,
+    WIDTH,
+    CardText,
+    Design,
+    _font,
+    draw_card,
+    load_design,
+    shown,
+    wrap,
+)
+from briefgen.diagnostics import Diagnostics
+from briefgen.themefolders import bundled_themes_dir
+
+DEFAULT = bundled_themes_dir() / "default"
+TEXT = CardText("Harbour Desk", "Weather", "Storm watch",
+                "Storm warning lifted for the northern coast after two days of closures",
+                "4 March 2026")
+
+
+def design(*dirs: Path) -> Design:
+    found = load_design([*dirs, DEFAULT], Diagnostics())
+    assert found is not None
+    return found
+
+
+def picture(data: bytes) -> Image.Image:
+    return Image.open(io.BytesIO(data)).convert("RGB")
+
+
+def test_a_card_is_a_1200_by_630_png_of_a_few_tens_of_kilobytes() -> None:
+    data = draw_card(design(), TEXT)
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "PNG" and image.size == (WIDTH, HEIGHT) == (1200, 630)
+    assert 5_000 < len(data) < 100_000
+
+
+def test_a_card_is_drawn_in_the_theme_colours(tmp_path: Path) -> None:
+    theme = tmp_path / "themes" / "mine"
+    (theme / "static").mkdir(parents=True)
+    (theme / "static" / "style.css").write_text(
+        ":root {\n  --bg: #ffffff;\n  --fg: #000000;\n  --accent: #0b5f5f;\n}\n")
+    card = picture(draw_card(design(theme), TEXT))
+    assert card.getpixel((600, 4)) == (11, 95, 95)  # the accent bar at the top
+    assert card.getpixel((5, 300)) == (255, 255, 255)  # the background
+    colours = {colour for _count, colour in card.getcolors(256) or []}
+    assert (0, 0, 0) in colours  # the ink of the title's strokes
+
+
+def test_a_colour_pillow_cannot_read_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    theme = tmp_path / "mine"
+    (theme / "static").mkdir(parents=True)
+    (theme / "static" / "style.css").write_text(":root {\n  --accent: var(--brand);\n}\n")
+    diags = Diagnostics()
+    found = load_design([theme, DEFAULT], diags)
+    assert found is not None and found.accent == (155, 28, 28)  # the default theme's
+    [warning] = [d.format() for d in diags]
+    assert f"{theme / 'static' / 'style.css'}:2:13" in warning and "--accent" in warning
+
+
+def test_nothing_is_drawn_in_the_margins_however_long_the_text() -> None:
+    long = CardText("A site name long enough to meet the date " * 3, "Sectionwithoutspaces" * 9,
+                    "A kicker that runs on and on " * 6, "Unbreakable" * 12 + " and more " * 40,
+                    "4 March 2026")
+    for text in (TEXT, long):
+        card = picture(draw_card(design(), text))
+        background = card.getpixel((5, 300))
+        for strip in ((0, 12, MARGIN - 4, HEIGHT), (WIDTH - MARGIN + 4, 12, WIDTH, HEIGHT),
+                      (0, HEIGHT - 12, WIDTH, HEIGHT)):
+            part = card.crop(strip)
+            assert part.getcolors() == [(part.width * part.height, background)], strip
+
+
+words = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzабвгдежзийклмнопрстуфхцчшщыэюя"),
+                min_size=1, max_size=14)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(words, min_size=1, max_size=30))
+def test_titles_break_only_between_words_and_each_line_fits(title: list[str]) -> None:
+    font = _font(design().fonts[0], TITLE_SIZES[0])
+    lines = wrap(title, font, WIDTH - 2 * MARGIN)
+    assert " ".join(lines).split(" ") == title
+    for line in lines:
+        assert font.getlength(line) <= WIDTH - 2 * MARGIN or " " not in line
+
+
+def test_a_title_too_long_for_the_card_ends_in_an_ellipsis_after_a_whole_word() -> None:
+    from briefgen.cards import _fit_title
+
+    title = " ".join(f"word{n}" for n in range(200))
+    font, lines = _fit_title(title, design().fonts[0], WIDTH - 2 * MARGIN, 300)
+    assert font.size == TITLE_SIZES[-1]
+    assert lines[-1].endswith("…") and lines[-1][:-1].split()[-1].startswith("word")
+    assert title.startswith(" ".join(lines)[:-1])
+
+
+def test_the_cache_name_changes_with_what_the_card_shows_and_its_design(tmp_path: Path) -> None:
+    plain = design()
+    assert shown(plain, TEXT) == shown(design(), TEXT)
+    assert shown(plain, TEXT) != shown(plain, CardText(*[*vars(TEXT).values()][:3], "Other",
+                                                        TEXT.date))
+    theme = tmp_path / "mine"
+    (theme / "static").mkdir(parents=True)
+    (theme / "static" / "style.css").write_text(":root { --accent: #123456; }\n")
+    assert shown(design(theme), TEXT) != shown(plain, TEXT)
