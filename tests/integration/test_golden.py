@@ -88,3 +88,21 @@ def test_unified_diff_names_the_file_and_shows_the_changed_line() -> None:
     assert "--- expected/feed.xml" in diff and "+++ built/feed.xml" in diff
     assert "-<b>old</b>" in diff and "+<b>new</b>" in diff
     assert "binary file differs" in unified_diff("x.png", b"\xff\x00", b"\xfe")
+
+
+def test_pictures_compare_by_pixels_within_a_tolerance() -> None:
+    import io
+
+    from PIL import Image
+
+    card = (EXPECTED / "briefings/2026/03/storm-warning/card.png").read_bytes()
+    other = (EXPECTED / "briefings/2026/03/late-ferry/card.png").read_bytes()
+    assert picture_difference(card, card) is None
+    touched = Image.open(io.BytesIO(card)).convert("RGB")
+    for x in range(200):  # a few edge pixels anti-aliased otherwise: still the same picture
+        touched.putpixel((x, 300), (0, 0, 0))
+    recoded = io.BytesIO()
+    touched.save(recoded, "PNG", compress_level=9)
+    assert picture_difference(card, recoded.getvalue()) is None
+    why = picture_difference(card, other)
+    assert why is not None and "of the pixels differ" in why

@@ -1,0 +1,148 @@
+"""Social cards in a build: one per briefing and translation, named in the page's head, an own
+`image:` winning, off by config, and never drawn again while what it shows is unchanged."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import html
+from PIL import Image
+
+from tests.sitekit import CONFIG, build_site, cold_tree, tree, write_site
+
+SITE = CONFIG + """\
+languages:
+  - code: en
+    default: true
+  - code: ru
+    title: Тестовый отдел
+-- content/categories.yaml --
+ferries:
+  name: Ferries
+-- content/briefings/alpha.md --
+---
+title: Alpha ferry timetable changes
+summary: The winter timetable starts.
+date: 2026-11-20T09:00:00Z
+category: ferries
+translation_key: alpha
+---
+Alpha body.
+-- content/briefings/alpha.ru.md --
+---
+title: Паром Альфа меняет расписание
+summary: Начинается зимнее расписание.
+date: 2026-11-20T09:00:00Z
+lang: ru
+category: ferries
+translation_key: alpha
+---
+Текст.
+-- content/briefings/beta.md --
+---
+title: Beta has its own picture
+summary: A photo of the pier.
+date: 2026-11-21T09:00:00Z
+image: https://images.example.org/pier.jpg
+---
+Beta body.
+"""
+ALPHA = "briefings/2026/11/alpha/"
+ALPHA_RU = "ru/briefings/2026/11/alpha/"
+BETA = "briefings/2026/11/beta/"
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    return write_site(tmp_path / "desk", SITE)
+
+
+def head(root: Path, page: str) -> dict[str, str]:
+    doc = html.fromstring((root / "site" / page / "index.html").read_bytes())
+    return {m.get("property") or m.get("name"): m.get("content") for m in doc.iter("meta")}
+
+
+def card(root: Path, page: str) -> Path:
+    return root / "site" / page / "card.png"
+
+
+def test_each_briefing_and_translation_has_a_card_named_in_its_head(site: Path) -> None:
+    build_site(site)
+    for page in (ALPHA, ALPHA_RU):
+        meta = head(site, page)
+        assert meta["og:image"] == meta["twitter:image"] == f"https://example.org/{page}card.png"
+        assert meta["twitter:card"] == "summary_large_image"
+        with Image.open(card(site, page)) as picture:
+            assert picture.size == (1200, 630)
+    assert card(site, ALPHA).read_bytes() != card(site, ALPHA_RU).read_bytes()
+    assert head(site, ALPHA_RU)["og:image:alt"] == "Паром Альфа меняет расписание"
+    assert head(site, "")["twitter:card"] == "summary"  # lists have no picture
+    assert "og:image" not in head(site, "")
+
+
+def test_a_briefing_image_wins_over_its_card(site: Path) -> None:
+    build_site(site)
+    meta = head(site, BETA)
+    assert meta["og:image"] == meta["twitter:image"] == "https://images.example.org/pier.jpg"
+    assert "og:image:width" not in meta  # its size is not known
+    assert not card(site, BETA).exists()
+
+
+def test_cards_off_draws_none_and_keeps_an_own_image(site: Path) -> None:
+    config = site / "briefgen.yaml"
+    config.write_text(config.read_text() + "share:\n  cards: false\n")
+    build_site(site)
+    assert not list((site / "site").rglob("card.png"))
+    assert head(site, ALPHA)["twitter:card"] == "summary" and "og:image" not in head(site, ALPHA)
+    assert head(site, BETA)["og:image"] == "https://images.example.org/pier.jpg"
+
+
+def test_a_card_showing_the_same_is_copied_from_the_cache_not_drawn_again(site: Path) -> None:
+    build_site(site)
+    kept = sorted((site / ".briefgen-cache" / "cards").glob("*.png"))
+    assert len(kept) == 2  # alpha in English and in Russian
+    # Mark every kept card: a build that copies them publishes the mark, one that draws does not.
+    marked = io.BytesIO()
+    Image.new("RGB", (1200, 630), (0, 128, 0)).save(marked, "PNG")
+    for path in kept:
+        path.write_bytes(marked.getvalue())
+    shutil.rmtree(site / "site")
+    build_site(site)
+    assert card(site, ALPHA).read_bytes() == marked.getvalue()
+
+
+def test_a_summary_edit_leaves_the_card_and_a_title_edit_draws_it_anew(
+        site: Path, tmp_path: Path) -> None:
+    build_site(site)
+    before = card(site, ALPHA).stat()
+    alpha = site / "content/briefings/alpha.md"
+    alpha.write_text(alpha.read_text().replace("The winter", "The new winter"))
+    build_site(site)
+    after = card(site, ALPHA).stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    drawn = card(site, ALPHA).read_bytes()
+    alpha.write_text(alpha.read_text().replace("Alpha ferry", "Alpha ferries"))
+    build_site(site)
+    assert card(site, ALPHA).read_bytes() != drawn
+    assert tree(site / "site") == cold_tree(site, tmp_path)
+
+
+def test_giving_a_briefing_an_image_removes_its_card_and_taking_it_away_brings_it_back(
+        site: Path, tmp_path: Path) -> None:
+    build_site(site)
+    alpha = site / "content/briefings/alpha.md"
+    text = alpha.read_text()
+    alpha.write_text(text.replace("category: ferries\n",
+                                  "category: ferries\nimage: /images/alpha.png\n"))
+    build_site(site)
+    assert not card(site, ALPHA).exists() and card(site, ALPHA_RU).exists()
+    assert head(site, ALPHA)["og:image"] == "https://example.org/images/alpha.png"
+    assert tree(site / "site") == cold_tree(site, tmp_path)
+    alpha.write_text(text)
+    build_site(site)
+    assert card(site, ALPHA).exists()
+    assert tree(site / "site") == cold_tree(site, tmp_path)
