@@ -458,7 +458,8 @@ def test_editing_the_config_rerenders_every_page_and_feed_but_not_static_files(
                                                      "card.png")}
     edit(project.file("briefgen.yaml"), "title: Test Desk", "title: Harbour Desk")
     rebuild = project.build()
-    # the site title is in every page, feed and social card; assets, robots.txt and the sitemap do not show it
+    # the site title is in every page, feed and social card; assets, robots.txt and the
+    # sitemap do not show it
     assert rebuild.written == pages_and_feeds
     assert rebuild.result.counts["written"] == len(pages_and_feeds)
     project.assert_matches_cold_build()

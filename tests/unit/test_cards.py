@@ -84,8 +84,8 @@ def test_nothing_is_drawn_in_the_margins_however_long_the_text() -> None:
             assert part.getcolors() == [(part.width * part.height, background)], strip
 
 
-words = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzабвгдежзийклмнопрстуфхцчшщыэюя"),
-                min_size=1, max_size=14)
+LETTERS = "abcdefghijklmnopqrstuvwxyzабвгдежзийклмнопрстуфхцчшщыэюя"
+words = st.text(alphabet=st.sampled_from(LETTERS), min_size=1, max_size=14)
 
 
 @settings(max_examples=60, deadline=None)
