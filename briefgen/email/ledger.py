@@ -32,14 +32,15 @@ def ledger_path(csv_path: Path) -> Path:
 
 
 def check_outside_site(path: Path, root: Path, output: Path, what: str) -> None:
-    """Refuse path inside content/, static/ or the output folder, which end up published."""
+    """Refuse path inside content/, static/, themes/ or the output folder: all get published."""
     real = path.resolve()
     for folder, why in ((root / "content", "the site's content/ folder"),
-                        (root / "static", "the site's static/ folder, copied into the site"),
+                        (root / "static", "the site's static/ folder"),
+                        (root / "themes", "the site's themes/ folder"),
                         (output, "the output folder")):
         if real.is_relative_to(folder.resolve()):
-            raise LedgerError(f"{what} {path.name} is inside {why}, which is published: "
-                              "keep it outside content/, static/ and the output folder")
+            raise LedgerError(f"{what} {path.name} is inside {why}, which is published: keep "
+                              "it outside content/, static/, themes/ and the output folder")
 
 
 class Ledger:

@@ -18,6 +18,7 @@ def test_the_ledger_is_beside_the_list() -> None:
     ("content/subscribers.csv", "the site's content/ folder"),
     ("content/pages/deep/subscribers.csv", "the site's content/ folder"),
     ("static/subscribers.csv", "the site's static/ folder"),
+    ("themes/mine/static/subscribers.csv", "the site's themes/ folder"),
     ("site/subscribers.csv", "the output folder"),
 ])
 def test_a_list_in_a_published_folder_is_refused(tmp_path: Path, place: str, why: str) -> None:
