@@ -8,10 +8,10 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml.etree import ParserError
 
-__all__ = ["LINK_SCHEMES", "absolute", "email_body"]
+__all__ = ["DROPPED", "LINK_SCHEMES", "absolute", "email_body"]
 
 # Elements that run, submit, embed or style from outside: gone with their content.
-_DROPPED = ("script", "noscript", "style", "link", "meta", "base", "form", "input", "button",
+DROPPED = ("script", "noscript", "style", "link", "meta", "base", "form", "input", "button",
             "select", "textarea", "iframe", "frame", "frameset", "object", "embed", "applet",
             "template", "audio", "video", "canvas", "svg", "math")
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -32,7 +32,7 @@ def email_body(html: str, page_url: str) -> str:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except ParserError:  # nothing but whitespace
         return ""
-    for element in list(root.iter(*_DROPPED)):
+    for element in list(root.iter(*DROPPED)):
         element.drop_tree()
     for element in root.iter():
         if not isinstance(element.tag, str):

@@ -16,7 +16,7 @@ from lxml.etree import ParserError
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from briefgen.email.markup import absolute
+from briefgen.email.markup import DROPPED, absolute
 
 __all__ = ["WIDTH", "TextBody", "text_body", "wrap"]
 
@@ -134,10 +134,13 @@ class _Writer:
 
 
 def _html_text(html: str) -> str:
+    """What a reader would see of raw HTML: its text, without scripts, styles or forms."""
     try:
-        root: Any = lxml.html.fromstring(html)
+        root: Any = lxml.html.fragment_fromstring(html, create_parent="div")
     except ParserError:
         return ""
+    for element in list(root.iter(*DROPPED)):
+        element.drop_tree()
     return " ".join(str(root.text_content()).split())
 
 
