@@ -75,6 +75,9 @@ def _message(engine: Engine, edition: Edition, guid: str) -> EmailMessage:
                       unsubscribe=config.email_unsubscribe)
     msg.set_content(edition.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(edition.html, subtype="html", charset="utf-8", cte="quoted-printable")
+    # the same message, the same bytes: a boundary from its id, never in a quoted-printable
+    # part (where '=' is always written =3D)
+    msg.set_boundary("==briefgen-" + str(msg["Message-ID"]).strip("<>").split("@")[0])
     return msg
 
 
