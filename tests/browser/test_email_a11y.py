@@ -4,7 +4,6 @@ and the 600 px frame fills a phone's width."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest

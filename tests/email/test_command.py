@@ -87,3 +87,14 @@ def test_errors_exit_1_with_their_message(root: Path, tmp_path: Path) -> None:
     code, output = run(root, "-o", out)
     assert code == 1
     assert "content/briefings/bad.md:6:6: error: " in output
+
+
+def test_a_new_site_from_init_can_write_its_newest_briefing(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(tmp_path / "new")]).exit_code == 0
+    code, output = run(tmp_path / "new", "-o", str(tmp_path / "outbox"))
+    assert code == 0, output
+    (written,) = (tmp_path / "outbox").iterdir()
+    msg = message_from_bytes(written.read_bytes(), policy=default)
+    assert msg["From"] == "The Briefing Desk <desk@example.org>"
+    assert "subscribed to them" in msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
