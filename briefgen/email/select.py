@@ -45,8 +45,10 @@ def _candidates(site: Site) -> list[Briefing]:
 
 
 def _by_content_path(root: Path, wanted: str, site: Site) -> Briefing | None:
+    """A content path: from the site folder, under content/briefings/, or an existing file's
+    path (absolute, or from the current folder when the site is elsewhere)."""
     path = Path(wanted)
-    if path.is_absolute():
+    if path.is_absolute() or (not (root / path).exists() and path.is_file()):
         try:
             wanted = path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:

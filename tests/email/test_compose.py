@@ -13,6 +13,7 @@ from briefgen.diagnostics import BuildFailed
 from briefgen.email.compose import EmailError, Selection
 from briefgen.email.plaintext import WIDTH
 from tests.email.kit import composed, desk, html_of, parsed, text_of
+from tests.sitekit import write_site
 
 GRID = Selection(("content/briefings/grid.md",))
 PAGE = "https://example.org/desk/briefings/2026/03/grid/"
@@ -250,3 +251,31 @@ def test_the_base_url_can_be_given_and_must_be_absolute(root: Path) -> None:
     assert "https://staging.example.net/briefings/2026/03/grid/#source.1" in html_of(msg)
     with pytest.raises(EmailError, match="must be an absolute http"):
         composed(root, GRID, base_url="/desk/")
+
+
+def test_a_content_path_from_the_current_folder_also_names_a_briefing(
+        root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(root.parent)
+    result = composed(root, Selection(("desk/content/briefings/grid.md",)))
+    assert result.names == ["2026-03-02-grid.eml"]
+
+
+def test_a_right_to_left_language_sets_dir_rtl(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "ar", """\
+-- briefgen.yaml --
+title: مكتب الإحاطات
+base_url: https://example.org/
+language: ar
+timezone: UTC
+email:
+  from: desk@example.org
+-- content/briefings/one.md --
+---
+title: إحاطة
+summary: ملخص قصير.
+date: 2026-03-02
+---
+نص الإحاطة.
+""")
+    doc = lxml.html.document_fromstring(html_of(parsed(composed(root).messages[0])))
+    assert (doc.get("lang"), doc.get("dir")) == ("ar", "rtl")
