@@ -54,7 +54,8 @@ def _url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str
               help="One email with the briefings of a day, or of its week (Monday to Sunday).")
 @click.option("--date", "day", callback=_day, metavar="YYYY-MM-DD",
               help="The digest's day (default: today in the site timezone).")
-@click.option("--lang", metavar="CODE", help="Each briefing's translation in this language, where it has one.")
+@click.option("--lang", metavar="CODE",
+              help="Each briefing's translation in this language, where it has one.")
 @click.option("--base-url", callback=_url, metavar="URL",
               help="Link to the site at another address than base_url in briefgen.yaml.")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
