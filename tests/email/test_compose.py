@@ -187,6 +187,13 @@ def test_a_russian_digest_takes_each_story_once_in_russian_where_translated(
         root: Path) -> None:
     assert _digest_titles(root, "weekly", dt.date(2026, 3, 4), "ru") == [
         "Соглашение о сетях подписано", "Late-night vote on the port budget"]
+    msg = parsed(composed(root, Selection(digest="weekly", day=dt.date(2026, 3, 4)),
+                          language="ru").messages[0])
+    assert msg["Subject"] == "Desk Daily: 2—8 мар. 2026 г."
+    doc = lxml.html.document_fromstring(html_of(msg))
+    assert doc.get("lang") == "ru"
+    assert [a.get("lang") for a in doc.xpath("//article")] == [None, "en"]
+    assert "Еженедельная подборка" in text_of(msg)
 
 
 def test_a_line_break_in_a_title_cannot_inject_a_header(tmp_path: Path) -> None:
