@@ -179,3 +179,17 @@ def test_a_readers_language_matches_the_site_language() -> None:
     codes = ["en", "ru", "pt-BR"]
     assert [site_language(c, codes) for c in ("", "ru", "RU-ru", "pt-br", "pt", "zh")] == [
         None, "ru", "ru", "pt-BR", None, None]
+
+
+def test_a_list_at_the_site_root_is_allowed_and_never_published(root: Path) -> None:
+    (root / "readers.csv").write_text(READERS, encoding="utf-8", newline="")
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        code, output = run(root, "--to", str(root / "readers.csv"), "--smtp",
+                           f"smtp://127.0.0.1:{port}")
+    assert code == 0, output
+    assert (root / "readers.sent.jsonl").is_file()
+    result = CliRunner().invoke(cli, ["--site", str(root), "build"])
+    assert result.exit_code == 0, result.output
+    published = [p.name for p in (root / "site").rglob("*")]
+    assert published and not [n for n in published if n.startswith("readers")]
