@@ -1,4 +1,6 @@
-"""The briefgen command line: init, new, build, check, serve. Exit 0 ok, 1 errors, 2 usage."""
+"""The briefgen command line: init, new, build, check, serve, ping, clip, email, send.
+
+Exit 0 ok, 1 errors, 2 usage."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from briefgen.build import BuildOptions, BuildResult, build
 from briefgen.clip.command import clip_command
 from briefgen.config import load_config
 from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostics, format_json
+from briefgen.email.command import email_command
+from briefgen.email.sendcommand import send_command
 from briefgen.progress import BuildProgress
 from briefgen.registry import load_authors, load_categories
 from briefgen.scaffold import default_author, init_site, new_briefing
@@ -300,6 +304,8 @@ def serve_command(ctx: click.Context, host: str, port: int | None, drafts: bool,
 
 
 cli.add_command(clip_command)
+cli.add_command(email_command)
+cli.add_command(send_command)
 
 
 def _end_now(code: int) -> NoReturn:

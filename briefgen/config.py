@@ -167,7 +167,13 @@ SECTIONS = {
     "clip": "Settings of 'briefgen clip' and of the snapshots it keeps.",
     "websub": "Instant feed delivery: the WebSub hub that 'briefgen ping' notifies.",
     "share": "How a briefing looks when it is shared: its social card.",
+    "email": "The email edition: sender, unsubscribe address and footer of 'briefgen email'.",
 }
+
+# An address, bare or with a display name: 'desk@example.org' or 'The Desk <desk@example.org>'
+_ADDR = r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+"
+ADDRESS = rf"{_ADDR}|[^<>\r\n@\"]*<{_ADDR}>"
+_ADDRESS_HINT = "an address like 'desk@example.org' or 'The Desk <desk@example.org>'"
 
 _AUTHOR = Record("author", {
     "name": Field(Str(), required=True),
@@ -254,6 +260,21 @@ class Config:
         "clip.publish_snapshots", Bool(), False,
         doc="Publish each source's newest snapshot, sanitised again, at /sources/<id>/archived/, "
         "and link it from the source's page as 'Archived copy (date)'.")
+
+    email_from: str = option("email.from", Str(ADDRESS, _ADDRESS_HINT), "",
+                             doc="The sender of the email edition, 'desk@example.org' or "
+                             "'The Desk <desk@example.org>' (required by 'briefgen email').")
+    email_reply_to: str = option("email.reply_to", Str(ADDRESS, _ADDRESS_HINT), "",
+                                 doc="Where replies to the email edition go (default: 'from').")
+    email_unsubscribe: str = option(
+        "email.unsubscribe", Url(("mailto", "https"), relative=False), "",
+        doc="A mailto: address or https: URL for unsubscribing; when given, every email carries "
+        "List-Unsubscribe and one-click List-Unsubscribe-Post headers (RFC 8058).")
+    email_footer: str = option("email.footer", Str(), "",
+                               doc="Text at the end of every email, e.g. why the reader gets it.")
+    email_digest_title: str = option("email.digest_title", Str(), "",
+                                     doc="The digest's subject before its date (default: the "
+                                     "site's title).")
 
     cards: bool = option(
         "share.cards", Bool(), True,

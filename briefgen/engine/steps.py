@@ -151,7 +151,9 @@ class Engine:
             ("publish", self.publish),
         ]
 
-    def run(self) -> BuildResult:
+    def run(self, until: str | None = None) -> BuildResult:
+        """Run the steps in order (until: and stop after the step of that name, e.g. "model"
+        for what needs the site model but no output, such as `briefgen email`)."""
         try:
             for name, step in self.steps():
                 if self.edited is not None and name in _WHOLE_ONLY:
@@ -167,6 +169,8 @@ class Engine:
                 go_on = name in _GO_ON_AFTER_ERRORS or (name == "in place" and self.edited is None)
                 if not go_on and self.diags.has_errors(self.options.strict):
                     raise BuildFailed(self.diags)
+                if name == until:
+                    break
         except BaseException:
             if hasattr(self, "output"):
                 self.output.abort()
