@@ -165,6 +165,7 @@ def test_a_title_edit_reaches_lists_neighbours_sources_outlets_and_feeds(live: L
     assert written(live) == {
         BETA, ALPHA, GAMMA, "index.html", "archive/2026/index.html", "tags/energy/index.html",
         "sources/s-two/index.html", *feeds(), *feeds("tags/energy/"),
+        BETA.removesuffix("index.html") + "card.png",  # its social card shows the title
     }
     live.assert_matches_cold_build()
 
