@@ -9,16 +9,14 @@ from pathlib import Path
 
 import click
 
-from briefgen.config import load_config
 from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostics
-from briefgen.email.command import _day, _url
+from briefgen.email.command import check_selection, parse_day, parse_url, site_config
 from briefgen.email.ledger import Ledger, check_outside_site, ledger_path
 from briefgen.email.recipients import Recipient, read_recipients
 from briefgen.email.send import SendReport, send_all
 from briefgen.email.smtpurl import DEFAULT_URL, SmtpUrlError, parse_smtp_url
 from briefgen.email.transport import SmtpTransport
-from briefgen.sitefolder import site_root
-from briefgen.terminal import Printer, print_diagnostic, printer
+from briefgen.terminal import Printer, print_diagnostic
 
 __all__ = ["parse_rate", "send_command", "site_language"]
 
@@ -77,7 +75,7 @@ def _print_report(console: Printer, report: SendReport, dry_run: bool, messages:
 @click.argument("briefings", nargs=-1, metavar="[BRIEFING]...")
 @click.option("--digest", type=click.Choice(["daily", "weekly"]),
               help="One email with the briefings of a day, or of its week (Monday to Sunday).")
-@click.option("--date", "day", callback=_day, metavar="YYYY-MM-DD",
+@click.option("--date", "day", callback=parse_day, metavar="YYYY-MM-DD",
               help="The digest's day (default: today in the site timezone).")
 @click.option("--to", "to", required=True, metavar="FILE.csv",
               type=click.Path(dir_okay=False, path_type=Path),
@@ -92,7 +90,7 @@ def _print_report(console: Printer, report: SendReport, dry_run: bool, messages:
               help="At most N messages a second (also N/min, N/h); default: no limit.")
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
               help="Tries again after a temporary failure, waiting 2, 4, 8... seconds.")
-@click.option("--base-url", callback=_url, metavar="URL",
+@click.option("--base-url", callback=parse_url, metavar="URL",
               help="Link to the site at another address than base_url in briefgen.yaml.")
 @click.pass_context
 def send_command(ctx: click.Context, briefings: tuple[str, ...], digest: str | None,
@@ -103,23 +101,13 @@ def send_command(ctx: click.Context, briefings: tuple[str, ...], digest: str | N
     twice and a stopped run resumes."""
     from briefgen.email.compose import Composed, EmailError, Selection, compose
 
-    if digest and briefings:
-        raise click.UsageError("--digest gathers its own briefings: name briefings or use "
-                               "--digest, not both")
-    if day and not digest:
-        raise click.UsageError("--date only applies to --digest")
+    check_selection(briefings, digest, day)
     try:
         settings = parse_smtp_url(smtp_url)
     except SmtpUrlError as why:
         raise click.UsageError(str(why)) from None
-    root = site_root(ctx.obj["site"])
-    console = printer()
+    root, console, config = site_config(ctx, base_url)
     diags = Diagnostics()
-    config = load_config(root, diags, base_url)
-    if config is None:
-        for found in diags:
-            print_diagnostic(console, found)
-        ctx.exit(1)
     csv_path = to if to.is_absolute() else Path.cwd() / to
     ledger_file = ledger_path(csv_path)
     try:
