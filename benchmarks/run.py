@@ -4,6 +4,7 @@
     python -m benchmarks.run --sizes 1000 --no-hugo                    # briefgen only
     python -m benchmarks.run --sizes 1000 --compare "other-ssg build"  # time another command
     python -m benchmarks.run --sizes 1000 --citations-off              # cost of citations
+    python -m benchmarks.run --sizes 1000 --cards-off                  # without social cards
 
 Each figure is the median of --repeat runs of `python -m briefgen build` in a child process on the
 deterministic corpus from benchmarks/corpus.py; peak memory is the child's maximum resident set.
@@ -116,8 +117,20 @@ def _pages(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.html"))
 
 
-def run_size(size: int, workdir: Path, repeat: int, command: list[str]) -> dict[str, Any]:
+_NO_CARDS = "share:\n  cards: false\n"
+
+
+def _cards(root: Path, on: bool) -> None:
+    """Social cards on (the default) or off in the corpus's briefgen.yaml."""
+    config = root / "briefgen.yaml"
+    text = config.read_text(encoding="utf-8").replace(_NO_CARDS, "")
+    config.write_text(text + ("" if on else _NO_CARDS), encoding="utf-8")
+
+
+def run_size(size: int, workdir: Path, repeat: int, command: list[str],
+             cards: bool = True) -> dict[str, Any]:
     root = _corpus(size, workdir)
+    _cards(root, cards)
 
     def clean() -> None:
         for folder in ("site", "site.briefgen-spare", ".briefgen-cache"):
@@ -182,6 +195,8 @@ def main() -> None:
     parser.add_argument("--compare", help="another build command to time on the same corpus")
     parser.add_argument("--citations-off", action="store_true",
                         help="build with the citation plugin disabled, to measure its cost")
+    parser.add_argument("--cards-off", action="store_true",
+                        help="build with 'share: cards: false', to measure what cards cost")
     add_hugo_options(parser, "Hugo")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -201,7 +216,7 @@ def main() -> None:
           f"{'template s':>10} {'peak MiB':>9} {'pages':>7} {'pages/s':>8}")
     by_template: list[tuple[int, list[tuple[str, int, float]]]] = []
     for size in (int(s) for s in args.sizes.split(",")):
-        row = run_size(size, args.workdir, args.repeat, command)
+        row = run_size(size, args.workdir, args.repeat, command, cards=not args.cards_off)
         by_template.append((size, row.pop("templates")))
         print(_row(name, row), flush=True)
         if binary:

@@ -1,10 +1,10 @@
 """Social cards: a 1200×630 PNG per briefing, drawn with Pillow in the theme's colours and fonts.
 
-A card is drawn in two 8-bit layers, one for text in the theme's ink (and its muted shade, a
-point between the background and the ink) and one for the accent, and saved as a palette PNG whose
-256 colours are those two blends of the background: a card costs about 3 ms and 25 KB, a fifth of
-an RGB one. What a card shows (CardText) and the design digest name it in the card cache, so an
-unchanged card is never drawn twice.
+A card is drawn as one 8-bit image of levels: 0-127 blend the background into the theme's ink (its
+muted shade is a level between them), 128-255 into its accent (accent text is drawn alone and
+pasted with its levels moved up). Saved as a palette PNG of those 256 colours, a card costs about
+4 ms and 30 KB, a fifth of the time an RGB card takes. What a card shows (CardText) and the design
+digest name it in the card cache, so an unchanged card is never drawn twice.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from briefgen.diagnostics import Diagnostics
 
 if TYPE_CHECKING:
+    from PIL.Image import Image
     from PIL.ImageFont import FreeTypeFont
 
 __all__ = ["HEIGHT", "WIDTH", "CardText", "Design", "draw_card", "load_design", "shown"]
@@ -127,6 +128,7 @@ def _blend(start: RGB, end: RGB, steps: int) -> list[int]:
     return [round(s + (e - s) * i / (steps - 1)) for i in range(steps) for s, e in pairs]
 
 
+@cache
 def _palette(design: Design) -> list[int]:
     """Entries 0-127 blend the background into the ink, 128-255 into the accent."""
     return _blend(design.background, design.ink, 128) + _blend(design.background, design.accent,
@@ -187,20 +189,19 @@ def _fit_title(title: str, path: Path, width: int, height: int) -> tuple[FreeTyp
 
 def draw_card(design: Design, text: CardText) -> bytes:
     """The card's PNG bytes."""
-    from PIL import Image, ImageChops, ImageDraw
+    from PIL import Image as Images
+    from PIL import ImageDraw
 
     title_path, label_path, text_path = design.fonts
-    ink = Image.new("L", (WIDTH, HEIGHT), 0)
-    accent = Image.new("L", (WIDTH, HEIGHT), 0)
-    pen, marker = ImageDraw.Draw(ink), ImageDraw.Draw(accent)
+    card = Images.new("L", (WIDTH, HEIGHT), 0)
+    pen = ImageDraw.Draw(card)
     muted = _muted_level(design)
     label, small = _font(label_path, 26), _font(text_path, 28)
     inner = WIDTH - 2 * MARGIN
-    marker.rectangle((0, 0, WIDTH, 11), fill=127)
+    pen.rectangle((0, 0, WIDTH, 11), fill=255)
     top = 64
     if text.section:
-        marker.text((MARGIN, top), _clip(text.section.upper(), label, inner), font=label,
-                    fill=127)
+        _accent_text(card, (MARGIN, top), _clip(text.section.upper(), label, inner), label)
         top += 44
     if text.kicker:
         pen.text((MARGIN, top), _clip(text.kicker, small, inner), font=small, fill=muted)
@@ -214,15 +215,34 @@ def draw_card(design: Design, text: CardText) -> bytes:
         y += step
     pen.line((MARGIN, footer, WIDTH - MARGIN, footer), fill=muted // 3, width=2)
     date_width = round(small.getlength(text.date))
-    site = _clip(text.site, _font(label_path, 28), inner - date_width - 32)
-    marker.text((MARGIN, footer + 28), site, font=_font(label_path, 28), fill=127)
+    site_font = _font(label_path, 28)
+    site = _clip(text.site, site_font, inner - date_width - 32)
+    _accent_text(card, (MARGIN, footer + 28), site, site_font)
     pen.text((WIDTH - MARGIN - date_width, footer + 28), text.date, font=small, fill=muted)
-    # the layers never overlap: the accent's levels move up to the palette's second half
-    card = ImageChops.lighter(ink, accent.point([0] + [min(255, 128 + v) for v in range(1, 256)]))
     card.putpalette(_palette(design))
     out = io.BytesIO()
-    card.save(out, "PNG", compress_level=1)
+    # Z_RLE: as small as the default strategy on a card's flat rows, and a fifth faster
+    card.save(out, "PNG", compress_level=1, compress_type=3)
     return out.getvalue()
+
+
+# An accent text's coverage (0-127) as palette entries 128-255; 0 stays the background.
+_TO_ACCENT = [0] + [min(255, 128 + v) for v in range(1, 256)]
+_COVERED = [0] + [255] * 255
+
+
+def _accent_text(card: Image, at: tuple[int, int], text: str, font: FreeTypeFont) -> None:
+    """Text in the accent colour: drawn alone at its size, its levels moved to the palette's
+    second half, pasted where it covers anything."""
+    from PIL import Image as Images
+    from PIL import ImageDraw
+
+    _left, _top, right, bottom = font.getbbox(text)
+    if right <= 0 or bottom <= 0:
+        return
+    alone = Images.new("L", (int(right), int(bottom)), 0)
+    ImageDraw.Draw(alone).text((0, 0), text, font=font, fill=127)
+    card.paste(alone.point(_TO_ACCENT), at, alone.point(_COVERED))
 
 
 def _clip(text: str, font: FreeTypeFont, width: int) -> str:
