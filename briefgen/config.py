@@ -194,6 +194,11 @@ _LANGUAGE = Record("language", {
                        "(default 'copyright')."),
     "social": Field(_SOCIAL, doc="The footer's links in this language, replacing 'social' "
                     "(default: the site's)."),
+    "email": Field(Record("language email", {
+        "footer": Field(Str(), doc="The email footer in this language (default 'email.footer')."),
+        "digest_title": Field(Str(), doc="The digest's subject before its date in this "
+                              "language (default 'email.digest_title', else this title)."),
+    }), doc="The email edition's texts in this language."),
 })
 _PERMALINKS = Record("permalinks", {
     kind: Field(Str(), doc=f"URL pattern of a {kind}.") for kind in DEFAULT_PERMALINKS
@@ -359,7 +364,9 @@ def _languages(values: LDict, config: Config) -> list[Language]:
                      description=e.get("description", ""),
                      author=tuple(dict(e.get("author", {})).items()),
                      copyright=e.get("copyright", ""),
-                     social=tuple(dict(e.get("social", {})).items()))
+                     social=tuple(dict(e.get("social", {})).items()),
+                     email_footer=dict(e.get("email", {})).get("footer", ""),
+                     email_digest_title=dict(e.get("email", {})).get("digest_title", ""))
             for e in entries]
 
 

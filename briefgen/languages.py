@@ -26,6 +26,9 @@ class Language:
     author: tuple[tuple[str, str], ...] = ()
     copyright: str = ""
     social: tuple[tuple[str, str], ...] = ()
+    # the email edition's footer and digest title in this language; empty: the site's
+    email_footer: str = ""
+    email_digest_title: str = ""
 
     @property
     def name(self) -> str:

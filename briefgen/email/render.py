@@ -75,7 +75,7 @@ def _common(engine: Engine, lang: Language) -> dict[str, Any]:
         "dir": _direction(lang.code),
         "site_title": lang.title or config.title,
         "home_url": engine.urls.abs(lang.home),
-        "footer": config.email_footer,
+        "footer": lang.email_footer or config.email_footer,
         "unsubscribe": config.email_unsubscribe,
         "copyright": lang.copyright or config.copyright,
         "wrap": _wrap,
@@ -150,7 +150,8 @@ def render_digest(engine: Engine, digest: Digest, code: str) -> Edition:
         when = format_date(digest.first, "d MMMM y", locale=locale)
     else:
         when = format_interval(digest.first, digest.last, "yMMMMd", locale=locale)
-    title = engine.config.email_digest_title or lang.title or engine.config.title
+    title = (lang.email_digest_title or engine.config.email_digest_title or lang.title
+             or engine.config.title)
     items = [_Item(b, engine.urls.abs(b.url), plain_text(b.summary), _outlets(b))
              for b in digest.briefings]
     home = engine.urls.abs(lang.home)

@@ -286,3 +286,19 @@ date: 2026-03-02
 """)
     doc = lxml.html.document_fromstring(html_of(parsed(composed(root).messages[0])))
     assert (doc.get("lang"), doc.get("dir")) == ("ar", "rtl")
+
+
+def test_a_language_has_its_own_footer_and_digest_title(root: Path) -> None:
+    config = root / "briefgen.yaml"
+    config.write_text(config.read_text().replace(
+        "    title: Тестовая редакция\n",
+        "    title: Тестовая редакция\n    email:\n      footer: Вы подписаны на рассылку.\n"
+        "      digest_title: Обзор недели\n"))
+    week = Selection(digest="weekly", day=dt.date(2026, 3, 4))
+    russian = parsed(composed(root, week, language="ru").messages[0])
+    assert russian["Subject"] == "Обзор недели: 2—8 мар. 2026 г."
+    assert "Вы подписаны на рассылку." in html_of(russian)
+    assert "Вы подписаны на рассылку." in text_of(russian)
+    english = parsed(composed(root, week).messages[0])
+    assert english["Subject"].startswith("Desk Daily: ")
+    assert "You get this because you asked for it on example.org." in html_of(english)
