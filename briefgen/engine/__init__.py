@@ -2,7 +2,8 @@
 
 Modules, one job each:
 
-    steps.py     the build as named, timed steps (Engine); BuildOptions, BuildResult, build()
+    steps.py     the build as named, timed steps (Engine), and build()
+    options.py   what a build is asked to do (BuildOptions) and reports (BuildResult)
     run.py       running output jobs: skip the unchanged, make the rest in parallel, stage files
     kept.py      a full run kept in memory (Session): the model, jobs, digests, dependency index
     shapes.py    a briefing's shape: every field but its content, as one digest

@@ -13,7 +13,6 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +22,7 @@ from briefgen.config import Config, load_config
 from briefgen.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from briefgen.digests import Digests, digest, recording
 from briefgen.discover import ContentFiles, discover
+from briefgen.engine.options import BuildOptions, BuildResult
 from briefgen.freshness import due, input_digest, outputs_intact, published_at
 from briefgen.jobs import Job
 from briefgen.models import Author, Category, Outlet, TagInfo
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from briefgen.clip.snapshots import Snapshot
     from briefgen.engine.depends import DependencyIndex
     from briefgen.engine.run import RenderReport
-    from briefgen.external import ExternalOptions
     from briefgen.loader import Loaded
     from briefgen.site import Site
     from briefgen.theme import Theme
@@ -45,41 +44,6 @@ if TYPE_CHECKING:
 # imported inside their steps so that a build with nothing to do starts in a blink.
 
 __all__ = ["BuildOptions", "BuildResult", "Engine", "build"]
-
-
-@dataclass
-class BuildOptions:
-    """What a build was asked to do."""
-
-    root: Path
-    drafts: bool = False
-    future: bool = False
-    base_url: str | None = None
-    output: Path | None = None
-    strict: bool = False
-    write: bool = True  # False: validate and render everything, publish nothing (check)
-    check_links: bool = False  # check every internal link and #anchor of the built pages
-    external: ExternalOptions | None = None  # check --external: fetch every source URL
-    check_catalogues: bool = False  # report interface strings a language has no translation for
-    now: datetime | None = None
-    jobs: int | None = None  # worker processes; None: every available CPU
-    cache: bool = True  # False: parse and render everything; the cache is neither read nor written
-    spare: bool = True  # False: keep no spare (a folder that is never built incrementally)
-    progress: Callable[[str, int, int], None] | None = None  # (step, done, total)
-
-
-@dataclass
-class BuildResult:
-    """What a build did: its diagnostics, each step's time, and how many files it wrote."""
-
-    diagnostics: Diagnostics
-    timings: list[tuple[str, float]] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    output: Path | None = None
-    # the render step's time by template (or kind of file): name -> (files made, seconds)
-    makers: dict[str, tuple[int, float]] = field(default_factory=dict)
-    next_change: datetime | None = None  # when the site next changes by the clock alone
-
 
 # Steps an edit made in place (quick.py) does not need.
 _WHOLE_ONLY = frozenset({"parse", "external", "model", "jobs", "render"})
