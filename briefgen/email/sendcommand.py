@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from email.message import EmailMessage
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from briefgen.diagnostics import BriefgenError, BuildFailed, Diagnostics
 from briefgen.email.command import check_selection, parse_day, parse_url, site_config
-from briefgen.email.ledger import Ledger, check_outside_site, ledger_path
-from briefgen.email.recipients import Recipient, read_recipients
-from briefgen.email.send import SendReport, send_all
 from briefgen.email.smtpurl import DEFAULT_URL, SmtpUrlError, parse_smtp_url
-from briefgen.email.transport import SmtpTransport
 from briefgen.terminal import Printer, print_diagnostic
+
+if TYPE_CHECKING:  # imported when the command runs: every other command starts without them
+    from email.message import EmailMessage
+
+    from briefgen.email.recipients import Recipient
+    from briefgen.email.send import SendReport
 
 __all__ = ["parse_rate", "send_command", "site_language"]
 
@@ -100,6 +102,10 @@ def send_command(ctx: click.Context, briefings: tuple[str, ...], digest: str | N
     once: a ledger beside the list records what went to whom, so a second run sends nothing
     twice and a stopped run resumes."""
     from briefgen.email.compose import Composed, EmailError, Selection, compose
+    from briefgen.email.ledger import Ledger, check_outside_site, ledger_path
+    from briefgen.email.recipients import read_recipients
+    from briefgen.email.send import SendReport, send_all
+    from briefgen.email.transport import SmtpTransport
 
     check_selection(briefings, digest, day)
     try:
