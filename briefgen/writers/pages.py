@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from briefgen.config import Config
@@ -19,7 +19,7 @@ from briefgen.theme import Theme
 from briefgen.urls import Urls
 from briefgen.writers.cards import share_image
 from briefgen.writers.jsonld import briefing_jsonld
-from briefgen.writers.snapshots import archived_copy
+from briefgen.writers.snapshots import ArchivedCopy, archived_copy
 
 __all__ = ["FeedLink", "Pager", "page_jobs", "paginate"]
 
@@ -45,13 +45,15 @@ class FeedLink:
     url: str
 
 
-def feed_links(title: str, prefix: str) -> list[FeedLink]:
-    """The three feeds under a path prefix, for autodiscovery."""
-    return [
+@cache
+def feed_links(title: str, prefix: str) -> tuple[FeedLink, ...]:
+    """The three feeds under a path prefix, for autodiscovery (one tuple for every page that
+    shows them: at 10,000 briefings, a list per page held 20 MB until rendering)."""
+    return (
         FeedLink("application/rss+xml", f"{title} (RSS)", prefix + "feed.xml"),
         FeedLink("application/atom+xml", f"{title} (Atom)", prefix + "atom.xml"),
         FeedLink("application/feed+json", f"{title} (JSON Feed)", prefix + "feed.json"),
-    ]
+    )
 
 
 def paginate(items: list[Briefing], per_page: int, base: str) -> Iterator[Pager]:
@@ -81,21 +83,23 @@ class _Pages:
         return self.only is None or self.site.urls.output_file(url) in self.only
 
     def page(self, edition: Edition, template: str, url: str, key: str,
-             lazy: dict[str, Callable[[], Any]] | None = None,
+             lazy: Callable[[], dict[str, Any]] | None = None,
              equivalents: dict[str, str] | None = None, bodies: tuple[Briefing, ...] = (),
              **context: Any) -> None:
         """A page job in a language; `equivalents` (language code -> site path) are the same
-        page in other languages; `lazy` values are computed only if the page is rendered;
+        page in other languages; `lazy()` gives values computed only if the page is rendered;
         `bodies` are the briefings whose bodies it shows."""
         if not self.wants(url):
             return
         language = edition.language
-        feeds = [*feed_links(edition.config.title, language.home), *context.pop("feeds", [])]
+        feeds = feed_links(edition.config.title, language.home)
+        if more := context.pop("feeds", ()):
+            feeds = (*feeds, *more)
         switch = alternates(self.languages, language, equivalents or {})
         theme = self.theme
 
         def make() -> str:
-            extra = {name: compute() for name, compute in (lazy or {}).items()}
+            extra = lazy() if lazy is not None else {}
             return theme.render(template, site=edition, config=edition.config, lang=language,
                                 languages=self.languages, alternates=switch, canonical=url,
                                 feeds=feeds, **context, **extra)
@@ -107,7 +111,7 @@ class _Pages:
                              bodies=bodies))
 
     def lists(self, edition: Edition, kind: str, url: str, items: list[Briefing], title: str,
-              term: Term | None = None, feeds: list[FeedLink] | None = None,
+              term: Term | None = None, feeds: tuple[FeedLink, ...] = (),
               equivalents: dict[str, str] | None = None) -> None:
         term_key = self.d.term(term) if term else ""
         for pager in paginate(items, self.site.config.pagination, url):
@@ -118,7 +122,7 @@ class _Pages:
             # Page 2 of a list has no counterpart elsewhere: its switch goes to their page 1.
             same = (equivalents or {}) if pager.number == 1 else {}
             self.page(edition, "list.html", pager.url, key, equivalents=same, kind=kind,
-                      title=title, term=term, pager=pager, feeds=feeds or [])
+                      title=title, term=term, pager=pager, feeds=feeds)
 
 
 
@@ -160,16 +164,19 @@ def _briefing_page(r: _Pages, edition: Edition, b: Briefing, newer: Briefing | N
            related=related, translations=translated,
            equivalents=site.versions(b) if not b.expired else {}, bodies=(b,),
            # read when rendered: the preview edits the briefing in place
-           lazy={"share": partial(share_image, b, edition.config),
-                 "jsonld": partial(_jsonld, b, site.urls, edition.config),
-                 # the body as it is when the page is rendered (the preview edits in place)
-                 "reading_minutes": partial(lambda it: reading_minutes(it.body_html), b)},
-           feeds=feed_links(b.category.name, b.category.url) if b.category else [])
+           lazy=partial(_briefing_extras, b, site.urls, edition.config),
+           feeds=feed_links(b.category.name, b.category.url) if b.category else ())
 
 
-def _jsonld(b: Briefing, urls: Urls, config: Config) -> dict[str, Any]:
+def _briefing_extras(b: Briefing, urls: Urls, config: Config) -> dict[str, Any]:
+    """What a briefing page shows of the briefing as it is when the page is rendered."""
     share = share_image(b, config)
-    return briefing_jsonld(b, urls, config.title, share.url if share else "")
+    return {"share": share, "reading_minutes": reading_minutes(b.body_html),
+            "jsonld": briefing_jsonld(b, urls, config.title, share.url if share else "")}
+
+
+def _snapshot_extras(copy: ArchivedCopy, url: str) -> dict[str, Any]:
+    return {"snapshot": copy.content(url)}
 
 
 def _archive_jobs(r: _Pages, edition: Edition) -> None:
@@ -224,7 +231,7 @@ def page_jobs(site: Site, theme: Theme, digests: Digests,
             r.page(default, "snapshot.html", copy.url,
                    digest(d.source(source), outlet.url, *link, copy.kind, copy.digest),
                    source=source, outlet=outlet, archived=copy,
-                   lazy={"snapshot": partial(copy.content, source.url)})
+                   lazy=partial(_snapshot_extras, copy, source.url))
     for outlet in site.outlets.values():
         if not r.wants(outlet.url):
             continue
