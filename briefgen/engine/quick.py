@@ -57,7 +57,8 @@ def _intact(engine: Engine) -> dict[str, str] | None:
     assert cache is not None
     manifest = cache.manifest(name)
     published = cache.meta(f"published:{name}")
-    if manifest is None or not outputs_intact(engine.out_dir().resolve(), manifest, published):
+    if manifest is None or not outputs_intact(engine.out_dir().resolve(), manifest, published,
+                                              engine.workers):
         return None
     return manifest
 

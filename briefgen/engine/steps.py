@@ -225,7 +225,7 @@ class Engine:
         now = self.options.now or datetime.now(UTC)
         if (manifest is None or not isinstance(published, int) or not (out / MARKER).is_file()
                 or due(self.cache.meta(f"next:{name}"), now)
-                or not outputs_intact(out, manifest, published)):
+                or not outputs_intact(out, manifest, published, self.workers)):
             return
         self.fresh = True
         self.result.output = out

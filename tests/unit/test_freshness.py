@@ -4,6 +4,7 @@ they changed after the build that published them."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -79,6 +80,38 @@ def test_a_change_by_hand_is_seen(published: tuple[Path, dict[str, str], int],
     out, manifest, at = published
     CHANGES[change](out)
     assert not outputs_intact(out, manifest, at)
+
+
+@pytest.fixture
+def shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even a small folder is checked by several processes."""
+    monkeypatch.setattr(briefgen.freshness, "SHARED_FROM", 0)
+
+
+@pytest.mark.usefixtures("shared")
+@pytest.mark.parametrize("processes", [2, 3])
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_change_by_hand_is_seen_by_whichever_process_checks_it(
+        published: tuple[Path, dict[str, str], int], change: str, processes: int) -> None:
+    out, manifest, at = published
+    assert outputs_intact(out, manifest, at, processes)
+    CHANGES[change](out)
+    assert not outputs_intact(out, manifest, at, processes)
+
+
+@pytest.mark.usefixtures("shared")
+def test_the_check_runs_in_one_process_while_other_threads_run(
+        published: tuple[Path, dict[str, str], int], monkeypatch: pytest.MonkeyPatch) -> None:
+    out, manifest, at = published
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked beside a running thread"))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert outputs_intact(out, manifest, at, 2)
+    finally:
+        stop.set()
+        other.join()
 
 
 @pytest.fixture
