@@ -55,7 +55,9 @@ class Citation:
     items: list[CiteItem]
     line: int = 0
     col: int = 0
-    context: str = ""  # the sentence the marker stands in, as plain text
+    # the sentence the marker stands in, as plain text: only for a marker that cites a source
+    # for the first time (the one sentence a source page shows), "" for the others
+    context: str = ""
     anchors: list[str] = field(default_factory=list)  # one back-link id per item
 
 
@@ -276,7 +278,7 @@ def _collect(state: StateCore) -> None:
             inlines.append(token)
         first_line = token.map[0] if token.map else 0
         plain, marks = _plain_children(token.children)
-        bounds = _sentences(plain) if marks else []
+        bounds: list[tuple[int, int]] | None = None  # the sentences, found when first needed
         for at, child in marks:
             line, col = _position(lines, first_line, token.content, child.meta["offset"],
                                   child.meta["raw"])
@@ -287,7 +289,11 @@ def _collect(state: StateCore) -> None:
                                       "write [@id], [@a; @b] or [@id, p. 3] "
                                       "(or \\[@ for a literal bracket)"))
                 continue
-            citation = Citation(items, line, col, _sentence(plain, bounds, at))
+            context = ""
+            if any(item.id not in data.order for item in items):
+                bounds = _sentences(plain) if bounds is None else bounds
+                context = _sentence(plain, bounds, at)
+            citation = Citation(items, line, col, context)
             for item in items:
                 if item.id not in data.order:
                     data.order.append(item.id)

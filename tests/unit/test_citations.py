@@ -181,6 +181,12 @@ def test_context_is_the_citing_sentence() -> None:
     assert found.context("unknown") == ""
 
 
+def test_only_a_marker_citing_a_source_first_keeps_its_sentence() -> None:
+    found = data("Prices rose [@a]. Wages fell [@a]. Rents held [@a; @b].")
+    assert [c.context for c in found.citations] == ["Prices rose.", "", "Rents held."]
+    assert (found.context("a"), found.context("b")) == ("Prices rose.", "Rents held.")
+
+
 def test_the_summary_kept_in_the_build_state_answers_like_the_parse() -> None:
     text = ('Prices rose [@b, p. 2]. Wages fell [@a; @b].\n\nThen "they said so" [@c, "x"] '
             "and [@b, p. 2] [@b, p. 4].")
