@@ -16,23 +16,10 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.frontmatter import Document, decode, split
 from briefgen.languages import LANG
 from briefgen.markdown import create_markdown, render_markdown
-from briefgen.models import Briefing, Page, Source
-from briefgen.schema import (
-    Bool,
-    Ctx,
-    DateTime,
-    Field,
-    Int,
-    LDict,
-    ListOf,
-    Record,
-    Str,
-    Url,
-    Zone,
-    zone,
-)
+from briefgen.models import Briefing, Page, Source, front_matter_fields
+from briefgen.schema import Bool, Ctx, Field, Int, LDict, Record, Str, zone
 from briefgen.slugs import is_slug, slugify
-from briefgen.sourceschema import SOURCE_ID, SOURCE_SCHEMA, SourceRef
+from briefgen.sourceschema import SOURCE_ID, SOURCE_SCHEMA
 
 __all__ = [
     "BRIEFING_SCHEMA",
@@ -47,33 +34,9 @@ __all__ = [
 ]
 
 GUID_NAMESPACE = uuid.UUID("5b0f4d0e-5f43-4b8a-9c59-1f6c2b1e0b7a")
-UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
-
-# The type of each front matter key that a Briefing field declares (models.py); a test proves the
-# keys are exactly those.
-BRIEFING_SCHEMA = Record("briefing front matter", {
-    "id": Field(Str(UUID_RE, "a UUID like 3f1c2a9e-6b7d-4c1e-9a55-0d2f4e8b7c61"),
-                doc="Permanent id: the feed guid. Written by 'briefgen new'."),
-    "title": Field(Str(), required=True),
-    "kicker": Field(Str(), doc="Overline above the title."),
-    "summary": Field(Str(), doc="One or two sentences for lists, feeds and meta tags."),
-    "date": Field(DateTime(), required=True),
-    "updated": Field(DateTime()),
-    "expires": Field(DateTime(), doc="When the briefing leaves the lists and feeds (its page "
-                     "stays, with a note); see docs/publishing.md."),
-    "timezone": Field(Zone(), doc="IANA timezone of this briefing's bare dates and of its "
-                      "byline (default: the site's)."),
-    "slug": Field(Str(), doc="URL slug (default: the file name)."),
-    "authors": Field(ListOf(Str())),
-    "category": Field(Str()),
-    "tags": Field(ListOf(Str())),
-    "lang": Field(Str(LANG, "a language code like 'en'")),
-    "translation_key": Field(Str()),
-    "draft": Field(Bool()),
-    "image": Field(Url(("http", "https"), relative=True)),
-    "sources": Field(ListOf(SourceRef())),
-})
+# Each key's type is declared on the Briefing field it is read into (models.py).
+BRIEFING_SCHEMA = Record("briefing front matter", front_matter_fields())
 
 PAGE_SCHEMA = Record("page front matter", {
     "title": Field(Str(), required=True),
