@@ -16,24 +16,10 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.frontmatter import Document, decode, split
 from briefgen.languages import LANG
 from briefgen.markdown import create_markdown, render_markdown
-from briefgen.models import Briefing, Page, Source
-from briefgen.schema import (
-    INVALID,
-    Bool,
-    Ctx,
-    DateTime,
-    Field,
-    Int,
-    LDict,
-    ListOf,
-    Record,
-    Str,
-    Type,
-    Url,
-    Zone,
-    zone,
-)
+from briefgen.models import Briefing, Page, Source, front_matter_fields
+from briefgen.schema import Bool, Ctx, Field, Int, LDict, Record, Str, zone
 from briefgen.slugs import is_slug, slugify
+from briefgen.sourceschema import SOURCE_ID, SOURCE_SCHEMA
 
 __all__ = [
     "BRIEFING_SCHEMA",
@@ -48,71 +34,9 @@ __all__ = [
 ]
 
 GUID_NAMESPACE = uuid.UUID("5b0f4d0e-5f43-4b8a-9c59-1f6c2b1e0b7a")
-SOURCE_ID = r"[a-z0-9][a-z0-9._-]*"
-SOURCE_ID_HINT = "a source id (lowercase letters, digits, '.', '_' and '-')"
-UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
-
-def _source_fields(inline: bool) -> dict[str, Field]:
-    fields = {
-        "title": Field(Str(), required=True, doc="Headline of the article."),
-        "outlet": Field(Str(), required=True, doc="Who published it."),
-        "url": Field(Url(("http", "https"), relative=False), required=True),
-        "author": Field(Str(), doc="One author."),
-        "authors": Field(ListOf(Str()), doc="Several authors."),
-        "published": Field(DateTime(), doc="When the article was published."),
-        "accessed": Field(DateTime(), doc="When we read it."),
-        "language": Field(Str(LANG, "a language code like 'en'")),
-        "archive_url": Field(Url(("http", "https"), relative=False)),
-        "publish_text": Field(Bool(), doc="Publish the clipped text (default false)."),
-    }
-    if inline:
-        fields = {"id": Field(Str(SOURCE_ID, SOURCE_ID_HINT), required=True), **fields}
-    return fields
-
-
-SOURCE_SCHEMA = Record("source front matter", _source_fields(inline=False))
-INLINE_SOURCE_SCHEMA = Record("inline source", _source_fields(inline=True))
-
-
-class SourceRef(Type):
-    """A source in a briefing: a library id, or an inline source mapping with an id."""
-
-    label = "a source id or a source mapping"
-
-    def convert(self, node: yaml.Node, ctx: Ctx, key: str) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            values = INLINE_SOURCE_SCHEMA.convert(node, ctx, key)
-            if values is INVALID:
-                return values
-            return _make_source(values, ctx.path, ctx.at(node)[0], inline=True)
-        return Str(SOURCE_ID, SOURCE_ID_HINT).convert(node, ctx, key)
-
-
-# The type of each front matter key that a Briefing field declares (models.py); a test proves the
-# keys are exactly those.
-BRIEFING_SCHEMA = Record("briefing front matter", {
-    "id": Field(Str(UUID_RE, "a UUID like 3f1c2a9e-6b7d-4c1e-9a55-0d2f4e8b7c61"),
-                doc="Permanent id: the feed guid. Written by 'briefgen new'."),
-    "title": Field(Str(), required=True),
-    "kicker": Field(Str(), doc="Overline above the title."),
-    "summary": Field(Str(), doc="One or two sentences for lists, feeds and meta tags."),
-    "date": Field(DateTime(), required=True),
-    "updated": Field(DateTime()),
-    "expires": Field(DateTime(), doc="When the briefing leaves the lists and feeds (its page "
-                     "stays, with a note); see docs/publishing.md."),
-    "timezone": Field(Zone(), doc="IANA timezone of this briefing's bare dates and of its "
-                      "byline (default: the site's)."),
-    "slug": Field(Str(), doc="URL slug (default: the file name)."),
-    "authors": Field(ListOf(Str())),
-    "category": Field(Str()),
-    "tags": Field(ListOf(Str())),
-    "lang": Field(Str(LANG, "a language code like 'en'")),
-    "translation_key": Field(Str()),
-    "draft": Field(Bool()),
-    "image": Field(Url(("http", "https"), relative=True)),
-    "sources": Field(ListOf(SourceRef())),
-})
+# Each key's type is declared on the Briefing field it is read into (models.py).
+BRIEFING_SCHEMA = Record("briefing front matter", front_matter_fields())
 
 PAGE_SCHEMA = Record("page front matter", {
     "title": Field(Str(), required=True),
@@ -229,6 +153,12 @@ def _located(values: LDict, key: str) -> list[tuple[Any, tuple[int, int]]]:
     return list(zip(items, items.pos, strict=True)) if items else []
 
 
+def _source_refs(values: LDict, path: str) -> list[tuple[str | Source, tuple[int, int]]]:
+    """The `sources:` entries: library ids, and a Source for each inline one (schema: SourceRef)."""
+    return [(_make_source(ref, path, ref.where[0], inline=True) if isinstance(ref, LDict) else ref,
+             pos) for ref, pos in _located(values, "sources")]
+
+
 def parse_briefing(path: str, raw: bytes, ctx: ParseContext) -> tuple[Briefing | None, Diagnostics]:
     """A briefing from its file's bytes, or None with the diagnostics that explain why."""
     briefing, diags = read_briefing(path, raw, ctx)
@@ -287,7 +217,7 @@ def read_briefing(path: str, raw: bytes, ctx: ParseContext) -> tuple[Briefing | 
         draft=values.get("draft", False),
         image=values.get("image", ""),
         timezone=values.get("timezone", ""),
-        source_refs=_located(values, "sources"),
+        source_refs=_source_refs(values, path),
         headings=rendered.headings,
         citations=rendered.citations.shifted(doc.body_offset),
         positions=_positions(values),

@@ -6,12 +6,16 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from briefgen.languages import LANG
+from briefgen.schema import Bool, DateTime, Field, ListOf, Str, Url, Zone
+from briefgen.sourceschema import SourceRef
+
 if TYPE_CHECKING:
     from briefgen.citations import CitationData
 
 __all__ = ["CARD", "CONTENT", "HIDDEN", "MODEL", "PAGE", "SHAPE", "UNLOADED", "Author", "Briefing",
            "Category", "CitedSource", "Outlet", "Page", "Source", "TagInfo", "Term",
-           "briefing_fields", "declared", "front_matter_keys", "localized"]
+           "briefing_fields", "declared", "front_matter_fields", "front_matter_keys", "localized"]
 
 Pos = tuple[int, int]
 
@@ -116,8 +120,10 @@ class Outlet:
 # - role: CONTENT (an edit changes only what pages show: the preview edits it in place), SHAPE (an
 #   edit can move the briefing to other URLs, lists, terms, months or related blocks: a full build),
 #   MODEL (set by the site model, never read from a file).
-# - front: its key in the front matter, if an editor writes it (its type: content.py's schema,
-#   which must name exactly these keys).
+# - front, spec: its key in the front matter, if an editor writes it, and that key's schema Field
+#   (its type, whether it is required, its doc). content.py's BRIEFING_SCHEMA is made of these, so
+#   a new front matter key is one line here (and its use in content.py and the templates); a test
+#   proves that every field is classified and that a field has a key exactly when it has a spec.
 CARD, PAGE, HIDDEN = "card", "page", "hidden"
 # body_html of a briefing read back from the build state without its body (loader.py): the body
 # is read only for the jobs that render it, and its digest stands in for it until then.
@@ -125,9 +131,14 @@ UNLOADED = "\0the body is in the build state\0"
 CONTENT, SHAPE, MODEL = "content", "shape", "model"
 
 
-def declared(feeds: str, role: str, front: str | None = None, **default: Any) -> Any:
+UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
+def declared(feeds: str, role: str, front: str | None = None, spec: Field | None = None,
+             **default: Any) -> Any:
     """A Briefing field with its declaration (see above); default= or default_factory=."""
-    return field(metadata={"feeds": feeds, "role": role, "front": front}, **default)
+    return field(metadata={"feeds": feeds, "role": role, "front": front, "spec": spec},
+                 **default)
 
 
 @dataclass
@@ -135,28 +146,42 @@ class Briefing:
     """One briefing: front matter values, its rendered body, and what the site model resolves."""
 
     path: str = declared(HIDDEN, SHAPE)
-    guid: str = declared(CARD, SHAPE, "id")
-    title: str = declared(CARD, CONTENT, "title")
-    slug: str = declared(HIDDEN, SHAPE, "slug")
-    date: datetime = declared(CARD, SHAPE, "date")
+    guid: str = declared(CARD, SHAPE, "id", Field(
+        Str(UUID_RE, "a UUID like 3f1c2a9e-6b7d-4c1e-9a55-0d2f4e8b7c61"),
+        doc="Permanent id: the feed guid. Written by 'briefgen new'."))
+    title: str = declared(CARD, CONTENT, "title", Field(Str(), required=True))
+    slug: str = declared(HIDDEN, SHAPE, "slug",
+                         Field(Str(), doc="URL slug (default: the file name)."))
+    date: datetime = declared(CARD, SHAPE, "date", Field(DateTime(), required=True))
     body_html: str = declared(PAGE, CONTENT)  # the Markdown body, rendered
-    summary: str = declared(CARD, CONTENT, "summary")
-    kicker: str = declared(CARD, CONTENT, "kicker", default="")
-    updated: datetime | None = declared(CARD, SHAPE, "updated", default=None)
-    author_refs: list[tuple[str, Pos]] = declared(HIDDEN, SHAPE, "authors", default_factory=list)
-    category_ref: tuple[str, Pos] | None = declared(HIDDEN, SHAPE, "category", default=None)
+    summary: str = declared(CARD, CONTENT, "summary", Field(
+        Str(), doc="One or two sentences for lists, feeds and meta tags."))
+    kicker: str = declared(CARD, CONTENT, "kicker", Field(Str(), doc="Overline above the title."),
+                           default="")
+    updated: datetime | None = declared(CARD, SHAPE, "updated", Field(DateTime()), default=None)
+    author_refs: list[tuple[str, Pos]] = declared(HIDDEN, SHAPE, "authors", Field(ListOf(Str())),
+                                                  default_factory=list)
+    category_ref: tuple[str, Pos] | None = declared(HIDDEN, SHAPE, "category", Field(Str()),
+                                                    default=None)
     # (slug, display name)
-    tags: list[tuple[str, str]] = declared(CARD, SHAPE, "tags", default_factory=list)
-    lang: str = declared(CARD, SHAPE, "lang", default="")
-    translation_key: str = declared(PAGE, SHAPE, "translation_key", default="")
-    draft: bool = declared(CARD, SHAPE, "draft", default=False)
-    image: str = declared(PAGE, CONTENT, "image", default="")
+    tags: list[tuple[str, str]] = declared(CARD, SHAPE, "tags", Field(ListOf(Str())),
+                                           default_factory=list)
+    lang: str = declared(CARD, SHAPE, "lang", Field(Str(LANG, "a language code like 'en'")),
+                         default="")
+    translation_key: str = declared(PAGE, SHAPE, "translation_key", Field(Str()), default="")
+    draft: bool = declared(CARD, SHAPE, "draft", Field(Bool()), default=False)
+    image: str = declared(PAGE, CONTENT, "image", Field(Url(("http", "https"), relative=True)),
+                          default="")
     # its own IANA zone for the byline ('' : the site's)
-    timezone: str = declared(CARD, SHAPE, "timezone", default="")
+    timezone: str = declared(CARD, SHAPE, "timezone", Field(
+        Zone(), doc="IANA timezone of this briefing's bare dates and of its byline (default: the "
+        "site's)."), default="")
     # when it leaves the lists and feeds (its page stays, with a note): scheduled publishing
-    expires: datetime | None = declared(PAGE, SHAPE, "expires", default=None)
-    source_refs: list[tuple[str | Source, Pos]] = declared(HIDDEN, SHAPE, "sources",
-                                                           default_factory=list)
+    expires: datetime | None = declared(PAGE, SHAPE, "expires", Field(
+        DateTime(), doc="When the briefing leaves the lists and feeds (its page stays, with a "
+        "note); see docs/publishing.md."), default=None)
+    source_refs: list[tuple[str | Source, Pos]] = declared(
+        HIDDEN, SHAPE, "sources", Field(ListOf(SourceRef())), default_factory=list)
     headings: list[tuple[int, str, str]] = declared(PAGE, CONTENT, default_factory=list)
     citations: CitationData | None = declared(HIDDEN, CONTENT, default=None)
     # digests.body_digest of body_html and headings, kept when the state holds them back (UNLOADED)
@@ -224,6 +249,12 @@ def briefing_fields(*, feeds: str | None = None, role: str | None = None) -> tup
     return tuple(f.name for f in fields(Briefing)
                  if (feeds is None or f.metadata["feeds"] == feeds)
                  and (role is None or f.metadata["role"] == role))
+
+
+def front_matter_fields() -> dict[str, Field]:
+    """Front matter key -> its schema Field, in the order the Briefing fields are declared."""
+    return {f.metadata["front"]: f.metadata["spec"] for f in fields(Briefing)
+            if f.metadata["front"]}
 
 
 def front_matter_keys() -> dict[str, str]:

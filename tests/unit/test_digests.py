@@ -4,6 +4,8 @@ shows of them changes."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -26,8 +28,10 @@ from briefgen.models import (
     Briefing,
     Source,
     briefing_fields,
+    front_matter_fields,
     front_matter_keys,
 )
+from briefgen.schema import Field, Type
 from briefgen.site import Site
 from tests.sitekit import CONFIG, NOW, write_site
 
@@ -293,19 +297,44 @@ def test_fields_no_template_shows_change_no_digest(site_with: Callable[..., Site
     assert d.briefing(other) == d.briefing(alpha)
 
 
-def test_every_briefing_field_is_declared_and_tested() -> None:
-    """Each Briefing field declares what it feeds and what an edit of it does (models.py), and
-    the tests above have a value to change it to."""
+def test_every_briefing_field_is_classified() -> None:
+    """Each Briefing field declares what it feeds and what an edit of it does (models.py), and a
+    field has a front matter key exactly when it declares that key's schema Field."""
+    fronts = []
     for f in dataclasses.fields(Briefing):
         assert f.metadata.get("feeds") in (CARD, PAGE, HIDDEN), f.name
         assert f.metadata.get("role") in (CONTENT, SHAPE, MODEL), f.name
+        front, spec = f.metadata.get("front"), f.metadata.get("spec")
+        if front is None:
+            assert spec is None, f"{f.name} declares a schema Field but no front matter key"
+            continue
+        assert isinstance(front, str) and front, f.name
+        assert isinstance(spec, Field) and isinstance(spec.type, Type), \
+            f"{f.name} (front matter '{front}') declares no schema Field"
+        assert f.metadata["role"] != MODEL, f"{f.name}: the site model's fields are not read"
+        fronts.append(front)
+    assert len(fronts) == len(set(fronts)), "two fields read the same front matter key"
+
+
+def test_every_briefing_field_is_tested() -> None:
+    """The tests above have a value to change each Briefing field to."""
     assert set(OTHER_VALUES) == {f.name for f in dataclasses.fields(Briefing)}
 
 
-def test_front_matter_schema_reads_exactly_the_declared_keys() -> None:
-    assert set(BRIEFING_SCHEMA.fields) == set(front_matter_keys())
+def test_the_front_matter_schema_is_made_of_the_declarations() -> None:
+    assert BRIEFING_SCHEMA.fields == front_matter_fields()
+    assert list(BRIEFING_SCHEMA.fields) == list(front_matter_keys())
     assert front_matter_keys()["id"] == "guid"
     assert front_matter_keys()["sources"] == "source_refs"
+    assert [name for name, spec in BRIEFING_SCHEMA.fields.items() if spec.required] == \
+        ["title", "date"]
+
+
+@pytest.mark.parametrize("module", ["models", "content", "schema", "languages", "sourceschema"])
+def test_the_declarations_import_without_a_cycle(module: str) -> None:
+    """models.py declares the schema types (sourceschema.py's SourceRef among them): each module
+    imports first in a fresh interpreter."""
+    subprocess.run([sys.executable, "-c", f"import briefgen.{module}"], check=True)
 
 
 def test_only_content_fields_are_edited_in_place() -> None:
