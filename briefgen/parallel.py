@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any, TypeVar
 
 __all__ = ["Progress", "available_cpus", "map_slices", "trim_memory"]
@@ -112,13 +113,20 @@ def map_slices(func: Callable[[int, int], T], total: int, jobs: int, minimum: in
 
 def trim_memory() -> None:
     """Return freed heap memory to the system (glibc keeps it otherwise)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
     import ctypes.util
 
     name = ctypes.util.find_library("c")
     if name is None:
-        return
+        return None
     try:
-        trim = ctypes.CDLL(name).malloc_trim
+        trim: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
     except (OSError, AttributeError):  # not glibc
-        return
-    trim(0)
+        return None
+    return trim

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from briefgen.diagnostics import Diagnostics
 from briefgen.jobs import Job
 from briefgen.output import Output
-from briefgen.parallel import Progress, map_slices
+from briefgen.parallel import Progress, map_slices, trim_memory
 from briefgen.theme import Theme, template_error_location
 
 __all__ = ["OWNED_DIRS", "Manifest", "RenderReport", "job_failure", "make_bytes", "maker",
@@ -187,6 +187,7 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
                 times[maker(job)] = (count + 1, seconds + time.perf_counter() - started)
         if bodies:
             bodies.hold(read)
+        trim_memory()  # the slice's bodies and pages: a forked worker's memory stays its share
         return done, failed, times, touched
 
     for done, failed, times, touched in map_slices(make_slice, len(todo), workers,
