@@ -21,6 +21,7 @@ __all__ = ["Progress", "available_cpus", "map_slices", "trim_memory"]
 
 T = TypeVar("T")
 _STATE: dict[str, Any] = {}
+SLICES_PER_PROCESS = 24
 
 
 def available_cpus() -> int:
@@ -64,7 +65,8 @@ def map_slices(func: Callable[[int, int], T], total: int, jobs: int, minimum: in
     if total == 0:
         return []
     parallel = jobs > 1 and total >= minimum and "fork" in multiprocessing.get_all_start_methods()
-    size = -(-total // (jobs * 8 if parallel else 16))
+    # Many slices, so that the two ends meet with little left for one process alone
+    size = -(-total // (jobs * SLICES_PER_PROCESS if parallel else 16))
     tasks: Sequence[tuple[int, int]] = [(s, min(s + size, total)) for s in range(0, total, size)]
     keep: Callable[[T], T] = each or (lambda result: result)
     results: list[T] = []
@@ -97,7 +99,8 @@ def map_slices(func: Callable[[int, int], T], total: int, jobs: int, minimum: in
                     progress(tasks[position - 1][1], total)
                 return True
 
-            take(block=True)  # a worker has started: this process takes slices from the end
+            # This process takes slices from the end at once (the first is the workers' own:
+            # waiting for it to be done would leave this CPU idle for a whole slice).
             for index in range(len(tasks) - 1, 0, -1):
                 if not _claim(index):
                     break
