@@ -131,6 +131,7 @@ class BuildCache:
         self.db = self._open()
         self._pid = os.getpid()
         self._reader: tuple[int, sqlite3.Connection] | None = None  # bodies() elsewhere
+        self._writer: tuple[int, sqlite3.Connection] | None = None  # put_many() elsewhere
 
     @staticmethod
     def forget(root: Path) -> None:
@@ -262,14 +263,20 @@ class BuildCache:
             return None
 
     def put_many(self, items: list[tuple[str, Any]], table: str = "parse") -> None:
-        """Store parse results (or, table="body", bodies held back from them)."""
+        """Store parse results (or, table="body", bodies held back from them), also from a
+        forked worker (through a connection of its own, waiting its turn to write)."""
         assert table in ("parse", "body", "compiled")
         rows = []
         for key, value in items:
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             rows.append((key, self._sign(blob) + blob))
-        self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
-        self.db.commit()
+        db = self.db
+        if self._pid != os.getpid():
+            if self._writer is None or self._writer[0] != os.getpid():
+                self._writer = (os.getpid(), sqlite3.connect(self.path, timeout=60))
+            db = self._writer[1]
+        db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
+        db.commit()
 
     def prune(self, keep: set[str]) -> None:
         """Forget parse results and bodies no current file has."""
@@ -357,7 +364,8 @@ class BuildCache:
 
     def close(self) -> None:
         self.db.close()
-        if self._reader is not None and self._reader[0] == os.getpid():
-            self._reader[1].close()
-        self._reader = None
+        for other in (self._reader, self._writer):
+            if other is not None and other[0] == os.getpid():
+                other[1].close()
+        self._reader = self._writer = None
         self._pid = 0  # bodies() still reads, through a connection of its own

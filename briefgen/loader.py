@@ -121,27 +121,24 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
         _raw(root, tasks[index][1], raws, index)
 
     def parse_slice(start: int, end: int) -> list[tuple[int, Any, list[Diagnostic]]]:
+        """Parse a slice; with a cache, store its results from the process that parsed them
+        and let go of what the state now holds, so that no body crosses between processes."""
         out = []
         for index in missing[start:end]:
             kind, rel = tasks[index]
             obj, found = _PARSERS[kind](rel, raws[index], ctx)
             out.append((index, obj, list(found)))
-        return out
-
-    def store(chunk: list[tuple[int, Any, list[Diagnostic]]]) -> list[tuple[int, Any,
-                                                                          list[Diagnostic]]]:
-        """Store a slice's results as they come, and let go of what the state now holds."""
         if cache is not None:
-            store_results(cache, [(keys[index], (obj, found)) for index, obj, found in chunk])
+            store_results(cache, [(keys[index], (obj, found)) for index, obj, found in out])
             if hold_bodies:
-                for _index, obj, _found in chunk:
+                for _index, obj, _found in out:
                     if isinstance(obj, Briefing):
-                        Loaded.hold([obj])  # _store gave it its body_digest
+                        Loaded.hold([obj])  # store_results gave it its body_digest
                         if obj.citations is not None:
                             obj.citations.compact()
-        return chunk
+        return out
 
-    for chunk in map_slices(parse_slice, len(missing), jobs, progress=progress, each=store):
+    for chunk in map_slices(parse_slice, len(missing), jobs, progress=progress):
         for index, obj, found in chunk:
             results[index] = (obj, found)
     loaded = Loaded(parsed=len(missing), cache=cache)
