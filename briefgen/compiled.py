@@ -1,8 +1,9 @@
-"""Compiled templates kept in the build state, so that a build does not compile them again.
+"""Compiled templates and catalogues kept in the build state: a build does not compile them again.
 
 Jinja's bytecode cache API over the state's `compiled` table: entries are signed like every other
 (cache.py), and Jinja itself checks each against its template's source before using it. Only the
-process that opened the state writes to it (render workers are forked from it).
+process that opened the state writes to it (render workers are forked from it). A theme's
+catalogues are kept the same way, compiled to .mo bytes under a digest of each file (i18n.py).
 """
 
 from __future__ import annotations
@@ -42,6 +43,21 @@ class StateTemplates(jinja2.BytecodeCache):
             self.pending.append((bucket.key, bucket.bytecode_to_string()))
         else:
             self.cache.put_many([(bucket.key, bucket.bytecode_to_string())], table="compiled")
+
+    def load(self, key: str) -> bytes | None:
+        """A compiled catalogue kept in the state (i18n.CompiledStore)."""
+        if os.getpid() != self.pid:
+            return None
+        found = self.cache.get_many([key], table="compiled")[0]
+        return found if isinstance(found, bytes) else None
+
+    def save(self, key: str, value: bytes) -> None:
+        if os.getpid() != self.pid:
+            return
+        if self.pending is not None:
+            self.pending.append((key, value))
+        else:
+            self.cache.put_many([(key, value)], table="compiled")
 
     def flush(self) -> None:
         """Write what was gathered since gathering began (one transaction)."""

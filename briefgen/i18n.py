@@ -1,7 +1,8 @@
 """Interface strings: a theme's gettext catalogues, a site's merged over them, Jinja's i18n
 callables that follow the page's language, and the check for strings a language lacks.
 
-A catalogue is `<theme folder>/locales/<locale>/LC_MESSAGES/messages.po`, read with Babel. The
+A catalogue is `<theme folder>/locales/<locale>/LC_MESSAGES/messages.po`, read with Babel (a build
+with its state reads a catalogue once per change of its bytes: the state keeps it compiled). The
 theme folders are the site's `themes/<name>/` first, then the bundled theme, so a site's catalogue
 overrides or adds strings message by message; a language `pt-BR` reads `pt_BR` catalogues, then
 `pt` ones. A string no catalogue translates shows its msgid, the English text of the template.
@@ -14,23 +15,24 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import jinja2
 from babel import Locale
-from babel.messages.catalog import Catalog, Message
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.languages import babel_locale
 
+if TYPE_CHECKING:  # Babel's catalogue modules are imported when a .po file is read
+    from babel.messages.catalog import Catalog, Message
+
 __all__ = [
     "SOURCE_LANGUAGE",
     "CatalogueFile",
     "Catalogues",
+    "CompiledStore",
     "UsedString",
     "catalogue_path",
     "check_catalogues",
@@ -78,20 +80,32 @@ class CatalogueFile:
         context, msgid = key
         return self.catalog.get(msgid, context=context)
 
-    def translations(self) -> Translations:
-        """The file as a gettext object (Babel compiles it to .mo bytes in memory); untranslated
-        and fuzzy messages are left out, so a lookup falls through to the next catalogue."""
+    def compiled(self) -> bytes:
+        """The file as .mo bytes (Babel compiles it in memory); untranslated and fuzzy messages
+        are left out, so a lookup falls through to the next catalogue."""
+        from babel.messages.mofile import write_mo
+
         buffer = io.BytesIO()
         write_mo(buffer, self.catalog)
-        buffer.seek(0)
-        return Translations(buffer, domain=DOMAIN)
+        return buffer.getvalue()
+
+
+@runtime_checkable
+class CompiledStore(Protocol):
+    """Where compiled catalogues are kept between builds (the build state: compiled.py)."""
+
+    def load(self, key: str) -> bytes | None: ...
+
+    def save(self, key: str, value: bytes) -> None: ...
 
 
 class Catalogues:
     """The catalogues of a theme's folders (highest priority first), each file read once."""
 
-    def __init__(self, theme_dirs: list[Path]) -> None:
+    def __init__(self, theme_dirs: list[Path], store: CompiledStore | None = None) -> None:
         self.dirs = theme_dirs
+        self.store = store
+        self._mo: dict[Path, bytes | None] = {}
         self._files: dict[Path, CatalogueFile | None] = {}
         self._translations: dict[str, NullTranslations] = {}
         self.problems: dict[Path, tuple[int, str]] = {}  # unreadable file -> line, message
@@ -101,6 +115,8 @@ class Catalogues:
         return [catalogue_path(d, name) for name in locale_chain(code) for d in self.dirs]
 
     def _read(self, path: Path) -> CatalogueFile | None:
+        from babel.messages.pofile import PoFileError, read_po
+
         if path in self._files:
             return self._files[path]
         found = None
@@ -123,13 +139,47 @@ class Catalogues:
         """The readable catalogues of a language, highest priority first."""
         return [f for f in map(self._read, self.candidates(code)) if f is not None]
 
+    def _compiled(self, path: Path) -> bytes | None:
+        """A readable catalogue as .mo bytes: kept by the store under a digest of its path and
+        bytes, else read (an unreadable one records its problem) and kept."""
+        if path in self._mo:
+            return self._mo[path]
+        found = self._mo[path] = self._load(path)
+        return found
+
+    def _load(self, path: Path) -> bytes | None:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None if not path.exists() else self._fresh(path)
+        key = "catalogue:" + hashlib.blake2b(f"{path}\0".encode() + raw,
+                                              digest_size=20).hexdigest()
+        kept = self.store.load(key) if self.store is not None else None
+        if kept is not None:
+            return kept
+        compiled = self._fresh(path)
+        if compiled is not None and self.store is not None:
+            self.store.save(key, compiled)
+        return compiled
+
+    def _fresh(self, path: Path) -> bytes | None:
+        found = self._read(path)
+        return found.compiled() if found is not None else None
+
+    def check(self, code: str) -> None:
+        """Read the language's catalogues (or find them kept): unreadable ones record their
+        problems."""
+        for path in self.candidates(code):
+            self._compiled(path)
+
     def translations(self, code: str) -> NullTranslations:
         """The language's catalogues chained: each falls back to the next, the last to the
         msgids themselves."""
         found = self._translations.get(code)
         if found is None:
             found = NullTranslations()
-            chain = [f.translations() for f in self.files(code)]
+            compiled = [mo for mo in map(self._compiled, self.candidates(code)) if mo is not None]
+            chain = [Translations(io.BytesIO(mo), domain=DOMAIN) for mo in compiled]
             if chain:
                 found = chain[0]
                 for fallback in chain[1:]:
@@ -288,7 +338,7 @@ def check_catalogues(env: jinja2.Environment, catalogues: Catalogues, codes: lis
     """Report unreadable catalogues (errors) and, when `missing`, each string the templates use
     that a language has no translation for (a warning: the page shows the English text)."""
     for code in codes:
-        catalogues.files(code)  # reads them, recording problems
+        catalogues.check(code)  # reads them (once per change), recording problems
     for path, (line, message) in sorted(catalogues.problems.items()):
         diags.error(label(str(path)), line, 0, message)
     if not missing:

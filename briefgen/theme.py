@@ -74,7 +74,8 @@ class Theme:
         )
         self.env.tests.update(midnight=self.is_midnight)
         self.env.globals.update(config=config, urls=urls)
-        self.catalogues = i18n.Catalogues(self.dirs)
+        self.catalogues = i18n.Catalogues(
+            self.dirs, compiled if isinstance(compiled, i18n.CompiledStore) else None)
         i18n.install(self.env, self.catalogues, self.default_code)
         for language in config.languages:  # read now: forked render workers inherit them
             self.catalogues.translations(language.code)

@@ -267,3 +267,55 @@ def test_used_strings_name_the_template_line_and_column() -> None:
     assert [(u.key, u.plural, u.template, u.line, u.col) for u in used] == [
         ((None, "Hello"), None, "a.html", 2, 10),
         ((None, "%(num)d cat"), "%(num)d cats", "a.html", 2, 34)]
+
+
+# Catalogues kept compiled between builds
+
+
+class Kept(dict[str, bytes]):
+    """A CompiledStore in memory, as the build state keeps compiled catalogues."""
+
+    def load(self, key: str) -> bytes | None:
+        return self.get(key)
+
+    def save(self, key: str, value: bytes) -> None:
+        self[key] = value
+
+
+def test_a_kept_catalogue_is_not_read_again_until_its_bytes_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = po(i18n.catalogue_path(tmp_path / "themes" / "default", "ru"), """
+        msgid "Archive"
+        msgstr "Все брифинги"
+    """)
+    kept = Kept()
+    dirs = [tmp_path / "themes" / "default", THEME]
+    first = i18n.Catalogues(dirs, kept).translations("ru")
+    assert first.gettext("Archive") == "Все брифинги" and first.gettext("Sources") == "Источники"
+    assert len(kept) == 2  # the site's catalogue and the theme's
+
+    def unread(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a kept catalogue was read again")
+
+    monkeypatch.setattr("babel.messages.pofile.read_po", unread)
+    again = i18n.Catalogues(dirs, kept).translations("ru")
+    assert again.gettext("Archive") == "Все брифинги" and again.gettext("Sources") == "Источники"
+    monkeypatch.undo()
+    path.write_text(path.read_text(encoding="utf-8").replace("Все брифинги", "Архив брифингов"),
+                    encoding="utf-8")
+    assert i18n.Catalogues(dirs, kept).translations("ru").gettext("Archive") == "Архив брифингов"
+
+
+def test_an_unreadable_catalogue_is_reported_at_every_build_and_never_kept(
+        tmp_path: Path) -> None:
+    po(i18n.catalogue_path(tmp_path / "themes" / "default", "ru"), """
+        msgid "Archive"
+        msgstr "Архив"
+        Archive = Архив
+    """)
+    kept = Kept()
+    for _build in range(2):
+        catalogues = i18n.Catalogues([tmp_path / "themes" / "default", THEME], kept)
+        catalogues.check("ru")
+        assert [line for line, _message in catalogues.problems.values()] == [7]
+    assert len(kept) == 1  # only the theme's own catalogue
