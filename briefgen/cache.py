@@ -106,9 +106,13 @@ def _writer(fingerprint: str) -> str:
     return f"briefgen {version}" if form == FORMAT else f"briefgen {version} (format {form})"
 
 
+# parse results, bodies held back from them, compiled templates and catalogues, feed entries
+TABLES = ("parse", "body", "compiled", "feed")
+
+
 def _rows(db: sqlite3.Connection, table: str, keys: list[str]) -> dict[str, bytes]:
     """The stored values of those keys that a table has."""
-    assert table in ("parse", "body", "compiled")
+    assert table in TABLES
     found: dict[str, bytes] = {}
     for start in range(0, len(keys), 900):  # SQLite's limit on parameters
         chunk = keys[start:start + 900]
@@ -192,6 +196,7 @@ class BuildCache:
         db.execute("CREATE TABLE IF NOT EXISTS parse (key TEXT PRIMARY KEY, value BLOB)")
         db.execute("CREATE TABLE IF NOT EXISTS body (key TEXT PRIMARY KEY, value BLOB)")
         db.execute("CREATE TABLE IF NOT EXISTS compiled (key TEXT PRIMARY KEY, value BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS feed (key TEXT PRIMARY KEY, value BLOB)")
         return db
 
     def _discard(self, db: sqlite3.Connection | None, why: str) -> None:
@@ -219,16 +224,20 @@ class BuildCache:
         return results
 
     def bodies(self, keys: list[str]) -> list[Any | None]:
-        """get_many(keys, "body"), also from a forked worker or after close(): a process other
+        """get_many(keys, "body"), also from a forked worker or after close() (values())."""
+        return self.values(keys, "body")
+
+    def values(self, keys: list[str], table: str) -> list[Any | None]:
+        """get_many(keys, table), also from a forked worker or after close(): a process other
         than the one that opened the cache reads through a connection of its own (SQLite's rule),
         and a bad entry there is reported (None) without discarding anything."""
         if self._pid == os.getpid():
-            return self.get_many(keys, table="body")
+            return self.get_many(keys, table=table)
         if self._reader is None or self._reader[0] != os.getpid():
             # (one inherited from another process is left alone, never used or closed here)
             self._reader = (os.getpid(), sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
                                                          check_same_thread=False))
-        found = _rows(self._reader[1], "body", keys)
+        found = _rows(self._reader[1], table, keys)
         results: list[Any | None] = []
         for key in keys:
             data = found.get(key)
@@ -265,7 +274,7 @@ class BuildCache:
     def put_many(self, items: list[tuple[str, Any]], table: str = "parse") -> None:
         """Store parse results (or, table="body", bodies held back from them), also from a
         forked worker (through a connection of its own, waiting its turn to write)."""
-        assert table in ("parse", "body", "compiled")
+        assert table in TABLES
         rows = []
         for key, value in items:
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
@@ -278,9 +287,10 @@ class BuildCache:
         db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
         db.commit()
 
-    def prune(self, keep: set[str]) -> None:
-        """Forget parse results and bodies no current file has."""
-        for table in ("parse", "body"):
+    def prune(self, keep: set[str], tables: tuple[str, ...] = ("parse", "body")) -> None:
+        """Forget parse results and bodies no current file has (or the entries of other
+        tables not kept)."""
+        for table in tables:
             stored = {row[0] for row in self.db.execute(f"SELECT key FROM {table}")}
             stale = [(k,) for k in stored - keep]
             if stale:

@@ -135,7 +135,7 @@ def _jobs(engine: Engine, session: Session, wanted: set[str]) -> list[Job]:
     if any(rel.endswith(FEED_FILES) for rel in wanted):
         from briefgen.writers.feeds import feed_jobs
 
-        jobs += feed_jobs(site, theme, digests, only=wanted)
+        jobs += feed_jobs(site, theme, digests, only=wanted, state=engine.cache)
     if any(rel.endswith("card.png") for rel in wanted):
         from briefgen.writers.cards import cards_for
 

@@ -334,12 +334,14 @@ class Engine:
     def _output_jobs(self, digests: Digests) -> tuple[list[Job], list[Job]]:
         """Every output file as a job (self.jobs); returns the page and feed jobs."""
         from briefgen.writers.cards import cards_for
-        from briefgen.writers.feeds import feed_jobs
+        from briefgen.writers.feeds import feed_contents, feed_jobs
         from briefgen.writers.pages import page_jobs
         from briefgen.writers.sitemap import sitemap_jobs
         from briefgen.writers.static import static_jobs
 
         pages = page_jobs(self.site, self.theme, digests)
+        if self.feed_contents is None:  # kept in the build state between builds
+            self.feed_contents = feed_contents(self.site, self.theme, self.cache)
         feeds = feed_jobs(self.site, self.theme, digests, self.feed_contents)
         self.jobs = [Job(MARKER, digest(MARKER_TEXT), lambda: MARKER_TEXT, label=MARKER),
                      *pages, *feeds, *sitemap_jobs(self.site)]
@@ -396,6 +398,10 @@ class Engine:
             gc.unfreeze()
         self.result.counts["written"] = len(self.report.changed)
         self.result.makers = self.report.makers
+        if not self.keep and self.feed_contents is not None:
+            from briefgen.writers.feeds import keep_only_used
+
+            keep_only_used(self.feed_contents)  # the state forgets entries no feed shows
 
     def check_links(self) -> None:
         from briefgen.linkcheck import check_links

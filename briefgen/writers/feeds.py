@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree  # (feedgen also uses lxml.etree without importing it)
@@ -22,7 +23,10 @@ from briefgen.site import Edition, Site
 from briefgen.theme import Theme
 from briefgen.urls import FEED_FILES, Urls
 
-__all__ = ["absolutize", "feed_contents", "feed_jobs"]
+if TYPE_CHECKING:
+    from briefgen.cache import BuildCache
+
+__all__ = ["absolutize", "feed_contents", "feed_jobs", "keep_only_used"]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ATTR = re.compile(r"""(\s(?:href|src)=)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
@@ -169,30 +173,70 @@ def _json_feed(edition: Edition, title: str, home: str, self_url: str, items: li
 
 
 class _Contents(dict[str, str]):
-    """Full feed content per briefing, rendered on first use."""
+    """Full feed content per briefing, rendered on first use; with a build state, kept there
+    under a digest of what it shows (kept_key), so that a later build renders only the entries
+    of briefings that changed (an edit at 1,000 briefings renders 12 feeds of 71 entries)."""
 
-    def __init__(self, site: Site, theme: Theme | None) -> None:
+    def __init__(self, site: Site, theme: Theme | None, state: BuildCache | None = None) -> None:
         super().__init__()
         self.site, self.theme = site, theme
         self.by_path = {b.path: b for b in site.briefings}
+        self.state = state
+        self.entry_keys: dict[str, str] = {}  # path -> the state's key of its entry (note())
+        self.fresh: list[tuple[str, str]] = []  # rendered here, to keep in the state
+
+    def note(self, b: Briefing, chrome: str, sources: str, briefing: str) -> None:
+        """The state's key of a feed entry: what its content shows, the body and Sources list of
+        the briefing's own page (its briefing digest), the Sources template and the language's
+        strings (its chrome). Taken when the feed's job is made, from the build's digests."""
+        if self.state is not None and b.path not in self.entry_keys:
+            self.entry_keys[b.path] = digest("feed entry", chrome, sources, briefing)
 
     def __missing__(self, path: str) -> str:
-        value = self[path] = _content(self.site, self.by_path[path], self.theme)
+        b = self.by_path[path]
+        key = self.entry_keys.get(path, "")
+        if key:
+            assert self.state is not None
+            found = self.state.values([key], "feed")[0]
+            if isinstance(found, str):
+                self[path] = found
+                return found
+        value = self[path] = _content(self.site, b, self.theme)
+        if key:
+            self.fresh.append((key, value))
         return value
 
+    def keep(self) -> None:
+        """Store in the state what was rendered since the last call (a feed's new entries)."""
+        if self.fresh and self.state is not None:
+            self.state.put_many(self.fresh, table="feed")
+        self.fresh = []
 
-def feed_contents(site: Site, theme: Theme | None) -> dict[str, str]:
-    """Each briefing's full feed content by path, rendered on first use (see feed_jobs)."""
-    return _Contents(site, theme)
+
+
+def feed_contents(site: Site, theme: Theme | None,
+                  state: BuildCache | None = None) -> dict[str, str]:
+    """Each briefing's full feed content by path, rendered on first use (see feed_jobs); with a
+    build state, kept there between builds."""
+    return _Contents(site, theme, state)
+
+
+def keep_only_used(contents: dict[str, str]) -> None:
+    """Let the state forget every kept feed entry that no feed shows now (a whole build calls
+    this once its feeds are made: its contents noted every feed's entries)."""
+    if isinstance(contents, _Contents) and contents.state is not None:
+        contents.state.prune(set(contents.entry_keys.values()), tables=("feed",))
 
 
 def feed_jobs(site: Site, theme: Theme | None, digests: Digests,
-              contents: dict[str, str] | None = None, only: set[str] | None = None) -> list[Job]:
+              contents: dict[str, str] | None = None, only: set[str] | None = None,
+              state: BuildCache | None = None) -> list[Job]:
     """Jobs for every feed: RSS, Atom and JSON Feed for each language's home and each of its
     categories, tags and authors (or only those written to the `only` files).
 
-    `contents` (from feed_contents) lets a caller keep rendered contents between calls."""
-    contents = _Contents(site, theme) if contents is None else contents
+    `contents` (from feed_contents) lets a caller keep rendered contents between calls; else,
+    with a build `state`, contents are kept there between builds."""
+    contents = _Contents(site, theme, state) if contents is None else contents
     jobs = []
     for edition in site.editions.values():
         jobs += _edition_feeds(edition, theme, digests, contents, only)
@@ -202,12 +246,20 @@ def feed_jobs(site: Site, theme: Theme | None, digests: Digests,
 _NAMES = tuple(zip(FEED_FILES, ("rss", "atom", "json"), strict=True))
 
 
+def _feed_sets(edition: Edition) -> list[tuple[str, str, list[Briefing]]]:
+    """(title, home, briefings) of each feed of a language: its home, categories, tags and
+    authors."""
+    title = edition.config.title
+    sets = [(title, edition.language.home, edition.briefings)]
+    for terms in (edition.categories, edition.tags, edition.authors):
+        sets += [(f"{title}: {t.name}", t.url, t.briefings) for t in terms.values()]
+    return sets
+
+
 def _edition_feeds(edition: Edition, theme: Theme | None, digests: Digests,
                    contents: dict[str, str], only: set[str] | None) -> list[Job]:
     config, urls = edition.config, edition.urls
-    sets = [(config.title, edition.language.home, edition.briefings)]
-    for terms in (edition.categories, edition.tags, edition.authors):
-        sets += [(f"{config.title}: {t.name}", t.url, t.briefings) for t in terms.values()]
+    sets = _feed_sets(edition)
     sources = theme.template_hash("_sources.html") if theme else ""
     updated = edition.updated.isoformat() if edition.updated else ""
     jobs = []
@@ -216,19 +268,25 @@ def _edition_feeds(edition: Edition, theme: Theme | None, digests: Digests,
                                         for name, _kind in _NAMES):
             continue
         items = all_items[:config.feed_items]
-        key = digest(digests.chrome(edition), sources, title, home, updated,
-                     [digests.briefing(b) for b in items])
+        entries = [digests.briefing(b) for b in items]
+        key = digest(digests.chrome(edition), sources, title, home, updated, entries)
+        if isinstance(contents, _Contents):
+            for b, entry in zip(items, entries, strict=True):
+                contents.note(b, digests.chrome(edition), sources, entry)
         for name, kind in _NAMES:
             def make(title: str = title, home: str = home, items: list[Briefing] = items,
                      name: str = name, kind: str = kind) -> str | bytes:
                 self_url = urls.abs(home + name)
+                made: str | bytes
                 if kind == "json":
-                    return _json_feed(edition, title, home, self_url, items, contents)
-                generator = _generator(edition, title, home, self_url, items, contents)
-                if kind == "atom":
-                    atom: bytes = generator.atom_str(pretty=True)
-                    return atom
-                return _rss_hub(generator.rss_str(pretty=True), config.websub_hub)
+                    made = _json_feed(edition, title, home, self_url, items, contents)
+                else:
+                    generator = _generator(edition, title, home, self_url, items, contents)
+                    made = generator.atom_str(pretty=True) if kind == "atom" else _rss_hub(
+                        generator.rss_str(pretty=True), config.websub_hub)
+                if isinstance(contents, _Contents):
+                    contents.keep()
+                return made
             jobs.append(Job(urls.output_file(home + name), digest(key, name), make,
                             label=f"feeds ({home}{name})", bodies=tuple(items)))
     return jobs

@@ -657,3 +657,51 @@ def test_sub_path_base_url_puts_every_feed_link_under_the_sub_path(
     found = alternates(out / "briefings/2026/03/grid/index.html")
     assert found == [*site_feed_links(base), *site_feed_links(base, "categories/energy/")]
     assert alternates(out / "404.html")[:3] == site_feed_links(base)
+
+
+# --- feed entries kept in the build state ------------------------------------------------------
+
+
+def test_a_later_build_renders_only_the_feed_entry_of_the_briefing_that_changed(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefgen.writers.feeds as feeds
+
+    root = make_site(DESK)
+    build_site(root)
+    rendered: list[str] = []
+    real = feeds._content
+
+    def spy(site: Any, b: Any, theme: Any) -> str:
+        rendered.append(b.path)
+        return real(site, b, theme)
+
+    monkeypatch.setattr(feeds, "_content", spy)
+    grid = root / "content/briefings/grid.md"
+    grid.write_text(grid.read_text(encoding="utf-8") + "\nA line added later.\n",
+                    encoding="utf-8")
+    build_site(root)
+    assert rendered == ["content/briefings/grid.md"]
+    assert "A line added later." in (root / "site/feed.xml").read_text(encoding="utf-8")
+    rendered.clear()
+    build_site(root, cache=False)
+    assert len(rendered) == 3  # without the state, every entry is rendered again
+
+
+def test_the_state_forgets_the_feed_entry_of_a_briefing_deleted(
+        make_site: Callable[..., Path]) -> None:
+    import sqlite3
+
+    root = make_site(DESK)
+    build_site(root)
+
+    def kept() -> int:
+        state = sqlite3.connect(root / ".briefgen-cache/build.sqlite")
+        try:
+            return len(state.execute("SELECT key FROM feed").fetchall())
+        finally:
+            state.close()
+
+    assert kept() == 3
+    (root / "content/briefings/grid.md").unlink()
+    build_site(root)
+    assert kept() == 2
