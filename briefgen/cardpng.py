@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import zlib
 from functools import cache
+from itertools import groupby
 
 __all__ = ["palette_png"]
 
@@ -38,26 +39,16 @@ def palette_png(pixels: bytes, width: int, height: int, palette: bytes) -> bytes
     if len(pixels) != width * height or not 0 < len(palette) <= 768 or len(palette) % 3:
         raise ValueError("pixels must be width × height bytes and palette 1-256 RGB triples")
     blank = bytes(width)
+    rows = [pixels[at:at + width] for at in range(0, width * height, width)]
     segments: list[bytes] = []
-    drawn: list[bytes] = []  # the filtered rows of the current run of rows that are not blank
     a, b = 1, 0  # the Adler-32 of the stream so far, in its two halves
-    y = 0
-    while y < height:
-        start = y
-        while y < height and pixels[y * width:(y + 1) * width] == blank:
-            y += 1
-        if y > start:
-            size = (y - start) * (width + 1)
-            b = (b + size * a) % _ADLER_BASE  # zero bytes leave the first half as it is
-            segments.append(_blank_rows(y - start, width))
-        start = y
-        while y < height and pixels[y * width:(y + 1) * width] != blank:
-            drawn.append(b"\x00")
-            drawn.append(pixels[y * width:(y + 1) * width])
-            y += 1
-        if drawn:
-            raw = b"".join(drawn)
-            drawn.clear()
+    for is_blank, run in groupby(rows, blank.__eq__):
+        if is_blank:
+            count = len(list(run))
+            b = (b + count * (width + 1) * a) % _ADLER_BASE  # zero bytes leave a as it is
+            segments.append(_blank_rows(count, width))
+        else:
+            raw = b"\x00" + b"\x00".join(run)  # each row after filter type 0 (none)
             summed = zlib.adler32(raw, a | b << 16)
             a, b = summed & 0xFFFF, summed >> 16
             segments.append(_segment(raw))

@@ -223,8 +223,8 @@ def draw_card(design: Design, text: CardText) -> bytes:
 
 
 # An accent text's coverage (0-127) as palette entries 128-255; 0 stays the background.
-_TO_ACCENT = [0] + [min(255, 128 + v) for v in range(1, 256)]
-_COVERED = [0] + [255] * 255
+_TO_ACCENT = bytes([0] + [min(255, 128 + v) for v in range(1, 256)])
+_COVERED = bytes([0] + [255] * 255)
 
 
 def _accent_text(card: Image, at: tuple[int, int], text: str, font: FreeTypeFont) -> None:
@@ -236,9 +236,12 @@ def _accent_text(card: Image, at: tuple[int, int], text: str, font: FreeTypeFont
     _left, _top, right, bottom = font.getbbox(text)
     if right <= 0 or bottom <= 0:
         return
-    alone = Images.new("L", (int(right), int(bottom)), 0)
+    size = (int(right), int(bottom))
+    alone = Images.new("L", size, 0)
     ImageDraw.Draw(alone).text((0, 0), text, font=font, fill=127)
-    card.paste(alone.point(_TO_ACCENT), at, alone.point(_COVERED))
+    levels = alone.tobytes()  # bytes.translate: a table lookup without Image.point's rounding
+    card.paste(Images.frombytes("L", size, levels.translate(_TO_ACCENT)), at,
+               Images.frombytes("L", size, levels.translate(_COVERED)))
 
 
 def _clip(text: str, font: FreeTypeFont, width: int) -> str:
