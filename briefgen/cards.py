@@ -144,18 +144,23 @@ def _muted_level(design: Design) -> int:
     return max(40, min(127, round(share * 127)))
 
 
+@cache
+def _char_width(font: FreeTypeFont) -> float:
+    """A font's mean advance per character in a sentence (never 0)."""
+    sample = "The quick brown fox jumps over the lazy dog, 2026."
+    return max(1.0, font.getlength(sample) / len(sample))
+
+
 def wrap(words: list[str], font: FreeTypeFont, width: int,
          most: int | None = None) -> list[str] | None:
     """Words in lines no wider than width, broken only between words (a word wider than the
     line has a line of its own); None as soon as there would be more than most lines.
 
     The lines are those of adding words one by one while the line fits, but each line's word
-    count is first guessed from the text's mean width per character and then only checked
+    count is first guessed from the font's mean width per character and then only checked
     (a fit and, for one word more, a misfit), so a line costs about two measurements."""
     lines: list[str] = []
-    text = " ".join(words)
-    per_char = font.getlength(text) / len(text) if text else 0.0
-    room = width / per_char if per_char else float("inf")  # characters a line may hold
+    room = width / _char_width(font)  # about the characters a line holds
     start = 0
     while start < len(words):
         if most is not None and len(lines) == most:
