@@ -48,7 +48,7 @@ def palette_png(pixels: bytes, width: int, height: int, palette: bytes) -> bytes
             b = (b + count * (width + 1) * a) % _ADLER_BASE  # zero bytes leave a as it is
             segments.append(_blank_rows(count, width))
         else:
-            raw = b"\x00" + b"\x00".join(run)  # each row after filter type 0 (none)
+            raw = b"\x00".join([b"", *run])  # each row after filter type 0 (none)
             summed = zlib.adler32(raw, a | b << 16)
             a, b = summed & 0xFFFF, summed >> 16
             segments.append(_segment(raw))

@@ -4,9 +4,9 @@ A card is drawn as one 8-bit image of levels: 0-127 blend the background into th
 muted shade is a level between them), 128-255 into its accent (accent text is drawn alone and
 pasted with its levels moved up). It is written as a palette PNG of those 256 colours by
 cardpng.palette_png, which deflates only the rows that have ink (a run of blank rows is deflated
-once per run length and reused). A card costs about 2.9 ms and 27 KB (it was 4.0 ms with
-Pillow's PNG encoder and a word-by-word wrap; 300 varied cards, 2 shared cores); of that, FreeType
-drawing the text is about 1.3 ms and zlib on the inked rows 0.6 ms. What a card shows (CardText)
+once per run length and reused). A card costs 2.9-3.1 ms and 27 KB (3.9-4.0 ms with Pillow's
+PNG encoder and a word-by-word wrap; 300 varied cards, 2 shared cores); of that, FreeType drawing
+the text is about 1.3 ms and zlib on the inked rows 0.6 ms. What a card shows (CardText)
 and the design digest name it in the card cache, so an unchanged card is never drawn twice.
 """
 
