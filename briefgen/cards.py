@@ -166,8 +166,6 @@ def wrap(words: list[str], font: FreeTypeFont, width: int,
     room = width / _char_width(font)  # about the characters a line holds
     start = 0
     while start < len(words):
-        if most is not None and len(lines) == most:
-            return None
         count, used = 1, len(words[start])
         while start + count < len(words) and used + 1 + len(words[start + count]) <= room:
             used += 1 + len(words[start + count])
@@ -185,6 +183,8 @@ def wrap(words: list[str], font: FreeTypeFont, width: int,
                 count += 1
         if line := " ".join(words[start:start + count]):
             lines.append(line)
+            if most is not None and len(lines) > most:
+                return None
         start += count
     return lines
 

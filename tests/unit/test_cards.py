@@ -144,3 +144,8 @@ def test_wrap_breaks_where_adding_words_one_by_one_would(title: list[str], size:
     assert wrap(title, font, width) == lines
     assert wrap(title, font, width, len(lines)) == lines
     assert wrap(title, font, width, len(lines) - 1) is None
+
+
+def test_an_empty_title_is_no_lines_whatever_the_room() -> None:
+    font = _font(design().fonts[0], TITLE_SIZES[0])
+    assert wrap([""], font, 100) == wrap([""], font, 100, 0) == []
