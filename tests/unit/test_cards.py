@@ -93,6 +93,7 @@ words = st.text(alphabet=st.sampled_from(LETTERS), min_size=1, max_size=14)
 def test_titles_break_only_between_words_and_each_line_fits(title: list[str]) -> None:
     font = _font(design().fonts[0], TITLE_SIZES[0])
     lines = wrap(title, font, WIDTH - 2 * MARGIN)
+    assert lines is not None
     assert " ".join(lines).split(" ") == title
     for line in lines:
         assert font.getlength(line) <= WIDTH - 2 * MARGIN or " " not in line
@@ -117,3 +118,34 @@ def test_the_cache_name_changes_with_what_the_card_shows_and_its_design(tmp_path
     (theme / "static").mkdir(parents=True)
     (theme / "static" / "style.css").write_text(":root { --accent: #123456; }\n")
     assert shown(design(theme), TEXT) != shown(plain, TEXT)
+
+
+def one_by_one(words: list[str], font: object, width: int) -> list[str]:
+    """The lines of adding words one at a time while the line fits: what wrap must give."""
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        candidate = f"{line} {word}" if line else word
+        if line and font.getlength(candidate) > width:  # type: ignore[attr-defined]
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line] if line else lines
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(words, min_size=1, max_size=40), st.sampled_from([*TITLE_SIZES, 12]),
+       st.integers(40, WIDTH - 2 * MARGIN))
+def test_wrap_breaks_where_adding_words_one_by_one_would(title: list[str], size: int,
+                                                         width: int) -> None:
+    font = _font(design().fonts[0], size)
+    lines = one_by_one(title, font, width)
+    assert wrap(title, font, width) == lines
+    assert wrap(title, font, width, len(lines)) == lines
+    assert wrap(title, font, width, len(lines) - 1) is None
+
+
+def test_an_empty_title_is_no_lines_whatever_the_room() -> None:
+    font = _font(design().fonts[0], TITLE_SIZES[0])
+    assert wrap([""], font, 100) == wrap([""], font, 100, 0) == []
