@@ -9,8 +9,10 @@ the output) means a normal build, which is itself incremental.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import signal
 import stat
 import threading
 import time
@@ -20,8 +22,8 @@ from pathlib import Path
 
 from briefgen import __version__
 
-__all__ = ["CLOCK_SLACK_NS", "SHARED_FROM", "due", "input_digest", "outputs_intact",
-           "published_at"]
+__all__ = ["CLOCK_SLACK_NS", "SHARED_FROM", "LaterAnswer", "due", "input_digest",
+           "outputs_intact", "published_at"]
 
 # A folder changed this close before the build that published it finished, or later, is listed:
 # file systems keep change times in coarse ticks (a few milliseconds, up to two seconds).
@@ -181,6 +183,45 @@ def _shared(check: Callable[[int, int], bool], processes: int) -> bool:
     mine = check(0, processes)
     theirs = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0 for pid in children]
     return mine and all(theirs)
+
+
+class LaterAnswer:
+    """outputs_intact() asked now and answered when called: in a forked process when one may
+    be forked (then this process goes on with other work meanwhile), else here, when called.
+    close() ends the check unanswered (a child still running is stopped and reaped)."""
+
+    def __init__(self, out: Path, manifest: dict[str, str], published_ns: int,
+                 processes: int) -> None:
+        self._question = (out, manifest, published_ns, processes)
+        self._pid = 0
+        self._answer: bool | None = None
+        if (processes > 1 and len(manifest) >= SHARED_FROM and hasattr(os, "fork")
+                and threading.active_count() == 1):
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child's coverage is not collected
+                status = 1
+                try:
+                    status = 0 if outputs_intact(out, manifest, published_ns) else 1
+                finally:
+                    os._exit(status)
+            self._pid = pid
+
+    def __call__(self) -> bool:
+        if self._answer is None:
+            if self._pid:
+                status = os.waitpid(self._pid, 0)[1]
+                self._pid = 0
+                self._answer = os.waitstatus_to_exitcode(status) == 0
+            else:
+                self._answer = outputs_intact(*self._question)
+        return self._answer
+
+    def close(self) -> None:
+        if self._pid:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+            self._pid = 0
 
 
 def due(next_change: str | None, now: datetime) -> bool:

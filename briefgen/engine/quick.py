@@ -22,7 +22,7 @@ from briefgen.engine.kept import Session
 from briefgen.engine.run import run_jobs
 from briefgen.engine.shapes import shape
 from briefgen.engine.snapshot import base_digest, kept_meta, load_model
-from briefgen.freshness import due, outputs_intact
+from briefgen.freshness import LaterAnswer, due
 from briefgen.loader import STAMPS, Loaded, content_keys, store_results
 from briefgen.markdown import create_markdown
 from briefgen.models import Briefing
@@ -38,7 +38,7 @@ __all__ = ["edit_in_place", "may_edit_in_place"]
 
 
 def may_edit_in_place(engine: Engine) -> bool:
-    """Whether the kept model applies, as far as the state tells (_intact() tells the rest)."""
+    """Whether the kept model applies, as far as the state tells (_Intact tells the rest)."""
     cache = engine.cache
     if cache is None or engine.keep or not engine.options.write:
         return False
@@ -51,16 +51,26 @@ def may_edit_in_place(engine: Engine) -> bool:
             and not due(cache.meta(f"next:{name}"), now))
 
 
-def _intact(engine: Engine) -> dict[str, str] | None:
-    """The manifest of the published folder, if the folder is as the last build left it."""
-    cache, name = engine.cache, engine.state_name()
-    assert cache is not None
-    manifest = cache.manifest(name)
-    published = cache.meta(f"published:{name}")
-    if manifest is None or not outputs_intact(engine.out_dir().resolve(), manifest, published,
-                                              engine.workers):
-        return None
-    return manifest
+class _Intact:
+    """The manifest of the published folder if the folder is as the last build left it, asked
+    first and answered last: with a second CPU, a forked process checks the folder while this
+    one loads the model (at 10,000 briefings, 0.15 s of stats hidden behind 0.3 s of loading)."""
+
+    def __init__(self, engine: Engine) -> None:
+        cache, name = engine.cache, engine.state_name()
+        assert cache is not None
+        self.manifest = cache.manifest(name)
+        published = cache.meta(f"published:{name}")
+        self.answer = (LaterAnswer(engine.out_dir().resolve(), self.manifest, published,
+                                   engine.workers)
+                       if self.manifest is not None and isinstance(published, int) else None)
+
+    def __call__(self) -> dict[str, str] | None:
+        return self.manifest if self.answer is not None and self.answer() else None
+
+    def close(self) -> None:
+        if self.answer is not None:
+            self.answer.close()
 
 
 class _Plan:
@@ -157,6 +167,14 @@ def _tally(session: Session, paths: list[str]) -> QuoteTally:
 def edit_in_place(engine: Engine) -> bool:
     """Make the build from the kept model (engine.edited set); False (nothing done, the whole
     steps follow) when it cannot."""
+    intact = _Intact(engine)
+    try:
+        return _edit_in_place(engine, intact)
+    finally:
+        intact.close()
+
+
+def _edit_in_place(engine: Engine, intact: _Intact) -> bool:
     state = load_model(engine)
     if state is None or set(state["briefings"]) != set(engine.files.briefings):
         return False
@@ -186,7 +204,7 @@ def edit_in_place(engine: Engine) -> bool:
     positions = sorted({*applied.positions, *plan.rendered})
     wanted = {rels[position] for position in positions}
     jobs = _jobs(engine, session, wanted)
-    manifest = _intact(engine)
+    manifest = intact()
     if len(jobs) != len(wanted) or manifest is None:
         return False
     _store_edits(engine, plan, parsed)

@@ -4,6 +4,7 @@ whenever the kept model cannot be trusted or the edit goes beyond content."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -237,3 +238,27 @@ def test_the_summary_of_a_build_made_in_place_counts_what_a_whole_build_counts(
     for name in ("briefings", "pages", "feeds", "quotations", "drafts_left_out",
                  "future_left_out"):
         assert made.counts.get(name) == again.counts.get(name), name
+
+
+def test_with_two_cpus_the_folder_is_checked_in_a_forked_process_while_the_model_loads(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefgen.freshness
+
+    monkeypatch.setattr(briefgen.freshness, "SHARED_FROM", 0)  # a small site forks too
+    forked: list[int] = []
+    fork = os.fork
+
+    def spy() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", spy)
+    edit(site, "content/briefings/alpha.md", "Alpha cites", "Alpha now cites")
+    assert in_place(build_site(site, jobs=2))
+    assert forked and tree(site / "site") == cold_tree(site, tmp_path)
+    (site / "site/briefings/2026/02/gamma/index.html").write_text("defaced")
+    edit(site, "content/briefings/alpha.md", "Alpha now cites", "Alpha plainly cites")
+    assert not in_place(build_site(site, jobs=2))  # the forked check saw the page changed
+    assert tree(site / "site") == cold_tree(site, tmp_path)

@@ -151,3 +151,47 @@ def test_the_publish_time_is_the_earlier_of_the_machine_clock_and_the_file_syste
     at = published_at(out)
     assert at <= time.time_ns() and at <= tmp_path.stat().st_ctime_ns
     assert at >= min(before, tmp_path.stat().st_ctime_ns)
+
+
+# The check asked early and answered late (an edit build loads its model meanwhile)
+
+
+@pytest.mark.usefixtures("shared")
+@pytest.mark.parametrize("change", ["a stray file beside a page", "a page rewritten",
+                                    "a page deleted"])
+def test_a_later_answer_from_a_forked_process_sees_a_change_by_hand(
+        published: tuple[Path, dict[str, str], int], change: str) -> None:
+    out, manifest, at = published
+    answer = briefgen.freshness.LaterAnswer(out, manifest, at, 2)
+    assert answer() and answer()  # asked once, remembered
+    CHANGES[change](out)
+    assert not briefgen.freshness.LaterAnswer(out, manifest, at, 2)()
+
+
+@pytest.mark.usefixtures("shared")
+def test_a_later_answer_closed_unasked_leaves_no_process_behind(
+        published: tuple[Path, dict[str, str], int]) -> None:
+    out, manifest, at = published
+    answer = briefgen.freshness.LaterAnswer(out, manifest, at, 2)
+    child = answer._pid
+    assert child
+    answer.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, 0)  # reaped
+
+
+@pytest.mark.usefixtures("shared")
+def test_a_later_answer_is_worked_out_here_while_other_threads_run(
+        published: tuple[Path, dict[str, str], int], monkeypatch: pytest.MonkeyPatch) -> None:
+    out, manifest, at = published
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked beside a running thread"))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        answer = briefgen.freshness.LaterAnswer(out, manifest, at, 2)
+        (out / "stray.html").write_text("x")
+        assert not answer()  # asked when called: the stray file is seen
+    finally:
+        stop.set()
+        other.join()
