@@ -244,7 +244,8 @@ def test_with_two_cpus_the_folder_is_checked_in_a_forked_process_while_the_model
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import briefgen.freshness
 
-    monkeypatch.setattr(briefgen.freshness, "SHARED_FROM", 0)  # a small site forks too
+    monkeypatch.setattr(briefgen.freshness, "SHARED_FROM", 0)
+    monkeypatch.setattr(briefgen.freshness, "LATER_FROM", 0)  # a small site forks too
     forked: list[int] = []
     fork = os.fork
 

@@ -86,6 +86,7 @@ def test_a_change_by_hand_is_seen(published: tuple[Path, dict[str, str], int],
 def shared(monkeypatch: pytest.MonkeyPatch) -> None:
     """Even a small folder is checked by several processes."""
     monkeypatch.setattr(briefgen.freshness, "SHARED_FROM", 0)
+    monkeypatch.setattr(briefgen.freshness, "LATER_FROM", 0)
 
 
 @pytest.mark.usefixtures("shared")
