@@ -23,7 +23,7 @@ from pathlib import Path
 from briefgen import __version__
 
 __all__ = ["CLOCK_SLACK_NS", "LATER_FROM", "SHARED_FROM", "LaterAnswer", "due", "input_digest",
-           "outputs_intact", "published_at"]
+           "may_fork", "outputs_intact", "published_at"]
 
 # A folder changed this close before the build that published it finished, or later, is listed:
 # file systems keep change times in coarse ticks (a few milliseconds, up to two seconds).
@@ -156,6 +156,12 @@ def outputs_intact(out: Path, manifest: dict[str, str], published_ns: int,
     return _shared(check, processes if len(files) >= SHARED_FROM else 1)
 
 
+def may_fork() -> bool:
+    """Whether this process may fork a helper: not while other threads run (a forked copy of a
+    threaded process may hang on a lock another thread held)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 # Below this many files one process checks them all: forking costs more than it saves.
 SHARED_FROM = 4000
 # From this many, LaterAnswer forks (a process forked early, before the model is loaded, is
@@ -171,7 +177,7 @@ def _shared(check: Callable[[int, int], bool], processes: int) -> bool:
     files and folders in 60% of the time. Not forked while other threads run (the preview's
     server): a forked copy of a threaded process may hang on a lock another thread held."""
     processes = min(processes, 4)
-    if processes <= 1 or not hasattr(os, "fork") or threading.active_count() > 1:
+    if processes <= 1 or not may_fork():
         return check(0, 1)
     children = []
     for share in range(1, processes):
@@ -198,8 +204,7 @@ class LaterAnswer:
         self._question = (out, manifest, published_ns, processes)
         self._pid = 0
         self._answer: bool | None = None
-        if (processes > 1 and len(manifest) >= LATER_FROM and hasattr(os, "fork")
-                and threading.active_count() == 1):
+        if processes > 1 and len(manifest) >= LATER_FROM and may_fork():
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child's coverage is not collected
                 status = 1

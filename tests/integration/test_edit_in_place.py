@@ -246,6 +246,7 @@ def test_with_two_cpus_the_folder_is_checked_in_a_forked_process_while_the_model
 
     monkeypatch.setattr(briefgen.freshness, "SHARED_FROM", 0)
     monkeypatch.setattr(briefgen.freshness, "LATER_FROM", 0)  # a small site forks too
+    monkeypatch.setattr(briefgen.freshness, "may_fork", lambda: True)  # beside the run's threads
     forked: list[int] = []
     fork = os.fork
 

@@ -89,7 +89,13 @@ def shared(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(briefgen.freshness, "LATER_FROM", 0)
 
 
-@pytest.mark.usefixtures("shared")
+@pytest.fixture
+def forking(shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """And forking is allowed although the test run has threads of its own (its servers)."""
+    monkeypatch.setattr(briefgen.freshness, "may_fork", lambda: True)
+
+
+@pytest.mark.usefixtures("forking")
 @pytest.mark.parametrize("processes", [2, 3])
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_a_change_by_hand_is_seen_by_whichever_process_checks_it(
@@ -157,7 +163,7 @@ def test_the_publish_time_is_the_earlier_of_the_machine_clock_and_the_file_syste
 # The check asked early and answered late (an edit build loads its model meanwhile)
 
 
-@pytest.mark.usefixtures("shared")
+@pytest.mark.usefixtures("forking")
 @pytest.mark.parametrize("change", ["a stray file beside a page", "a page rewritten",
                                     "a page deleted"])
 def test_a_later_answer_from_a_forked_process_sees_a_change_by_hand(
@@ -169,7 +175,7 @@ def test_a_later_answer_from_a_forked_process_sees_a_change_by_hand(
     assert not briefgen.freshness.LaterAnswer(out, manifest, at, 2)()
 
 
-@pytest.mark.usefixtures("shared")
+@pytest.mark.usefixtures("forking")
 def test_a_later_answer_closed_unasked_leaves_no_process_behind(
         published: tuple[Path, dict[str, str], int]) -> None:
     out, manifest, at = published
