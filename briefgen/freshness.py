@@ -125,6 +125,13 @@ def outputs_intact(out: Path, manifest: dict[str, str], published_ns: int,
     last build published (`published_ns`, less CLOCK_SLACK_NS) are listed. On a large site that
     is under half the time of listing every folder, most of which hold one page. With
     `processes` > 1 the stats are shared among that many processes (see _shared)."""
+    check = _checker(out, manifest, published_ns)
+    return _shared(check, processes if len(manifest) >= SHARED_FROM else 1)
+
+
+def _checker(out: Path, manifest: dict[str, str],
+             published_ns: int) -> Callable[[int, int], bool]:
+    """check(share, shares): outputs_intact() for every shares-th file and folder from share."""
     base = str(out)
     files = list(manifest.items())
     held = _folders(manifest)
@@ -153,7 +160,7 @@ def outputs_intact(out: Path, manifest: dict[str, str], published_ns: int,
                 return False
         return True
 
-    return _shared(check, processes if len(files) >= SHARED_FROM else 1)
+    return check
 
 
 def may_fork() -> bool:
@@ -197,19 +204,25 @@ def _shared(check: Callable[[int, int], bool], processes: int) -> bool:
 class LaterAnswer:
     """outputs_intact() asked now and answered when called: in a forked process when one may
     be forked (then this process goes on with other work meanwhile), else here, when called.
-    close() ends the check unanswered (a child still running is stopped and reaped)."""
+    here=True: the caller has a little work before it asks (the nothing-changed check digests the
+    inputs first), so the forked process checks two thirds and the caller the last third when it
+    asks. close() ends the check unanswered (a child still running is stopped and reaped)."""
 
     def __init__(self, out: Path, manifest: dict[str, str], published_ns: int,
-                 processes: int) -> None:
+                 processes: int, here: bool = False) -> None:
         self._question = (out, manifest, published_ns, processes)
         self._pid = 0
         self._answer: bool | None = None
+        self._here = here
         if processes > 1 and len(manifest) >= LATER_FROM and may_fork():
+            self._check = _checker(out, manifest, published_ns)
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child's coverage is not collected
                 status = 1
                 try:
-                    status = 0 if outputs_intact(out, manifest, published_ns) else 1
+                    check = self._check
+                    theirs = check(1, 3) and check(2, 3) if here else check(0, 1)
+                    status = 0 if theirs else 1
                 finally:
                     os._exit(status)
             self._pid = pid
@@ -217,9 +230,10 @@ class LaterAnswer:
     def __call__(self) -> bool:
         if self._answer is None:
             if self._pid:
+                mine = self._check(0, 3) if self._here else True
                 status = os.waitpid(self._pid, 0)[1]
                 self._pid = 0
-                self._answer = os.waitstatus_to_exitcode(status) == 0
+                self._answer = mine and os.waitstatus_to_exitcode(status) == 0
             else:
                 self._answer = outputs_intact(*self._question)
         return self._answer

@@ -23,7 +23,7 @@ from briefgen.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from briefgen.digests import Digests, digest, recording
 from briefgen.discover import ContentFiles, discover
 from briefgen.engine.options import BuildOptions, BuildResult
-from briefgen.freshness import due, input_digest, outputs_intact, published_at
+from briefgen.freshness import LaterAnswer, due, input_digest, published_at
 from briefgen.jobs import Job
 from briefgen.models import Author, Category, Outlet, TagInfo
 from briefgen.output import MARKER, MARKER_TEXT, Output, check_output_dir
@@ -213,20 +213,17 @@ class Engine:
         files = [*self.files.briefings, *self.files.pages, *self.files.sources,
                  *(os.path.relpath(self.root / s.path, self.root)
                    for s in self.snapshots.values())]
-        self.inputs = input_digest(self.root, options, files,
-                                   theme_dirs(self.config.root, self.config.theme),
-                                   self.fingerprint, self.stats)
         self.options_text = options
-        if (self.keep or self.diags.has_errors()
-                or self.cache.meta(f"inputs:{name}") != self.inputs):
-            return
-        manifest = self.cache.manifest(name)
-        published = self.cache.meta(f"published:{name}")
-        now = self.options.now or datetime.now(UTC)
-        if (manifest is None or not isinstance(published, int) or not (out / MARKER).is_file()
-                or due(self.cache.meta(f"next:{name}"), now)
-                or not outputs_intact(out, manifest, published, self.workers)):
-            return
+        intact = None if self.keep or self.diags.has_errors() else self._intact(out, name)
+        try:  # a forked process checks the published folder while the inputs are digested
+            self.inputs = input_digest(self.root, options, files,
+                                       theme_dirs(self.config.root, self.config.theme),
+                                       self.fingerprint, self.stats)
+            if intact is None or self.cache.meta(f"inputs:{name}") != self.inputs or not intact():
+                return
+        finally:
+            if intact is not None:
+                intact.close()
         self.fresh = True
         self.result.output = out
         moment = self.cache.meta(f"next:{name}")
@@ -234,6 +231,16 @@ class Engine:
         self.result.counts = dict(self.cache.meta(f"counts:{name}") or {}, parsed=0, written=0)
         for row in self.cache.meta(f"diagnostics:{name}") or []:
             self.diags.add(row["path"], row["line"], row["col"], row["message"], row["severity"])
+
+    def _intact(self, out: Path, name: str) -> LaterAnswer | None:
+        """Whether the published folder is as the last build left it, asked now, answered when
+        called; None when the state says it cannot be (or a briefing has come due)."""
+        assert self.cache is not None
+        manifest, published = self.cache.manifest(name), self.cache.meta(f"published:{name}")
+        if (manifest is None or not isinstance(published, int) or not (out / MARKER).is_file()
+                or due(self.cache.meta(f"next:{name}"), self.options.now or datetime.now(UTC))):
+            return None
+        return LaterAnswer(out, manifest, published, self.workers, here=True)
 
     def parse(self) -> None:
         from briefgen.content import ParseContext

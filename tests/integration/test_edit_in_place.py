@@ -264,3 +264,27 @@ def test_with_two_cpus_the_folder_is_checked_in_a_forked_process_while_the_model
     edit(site, "content/briefings/alpha.md", "Alpha now cites", "Alpha plainly cites")
     assert not in_place(build_site(site, jobs=2))  # the forked check saw the page changed
     assert tree(site / "site") == cold_tree(site, tmp_path)
+
+
+def test_with_two_cpus_a_build_with_nothing_to_do_checks_the_folder_in_a_forked_process(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefgen.freshness
+
+    monkeypatch.setattr(briefgen.freshness, "LATER_FROM", 0)
+    monkeypatch.setattr(briefgen.freshness, "may_fork", lambda: True)
+    forked: list[int] = []
+    fork = os.fork
+
+    def spy() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", spy)
+    nothing = build_site(site, jobs=2)
+    assert [name for name, _seconds in nothing.timings][-1] == "fresh" and forked
+    (site / "site/briefings/2026/02/gamma/index.html").write_text("defaced")
+    again = build_site(site, jobs=2)
+    assert "render" in [name for name, _seconds in again.timings]  # not as the state says
+    assert tree(site / "site") == cold_tree(site, tmp_path)

@@ -164,15 +164,15 @@ def test_the_publish_time_is_the_earlier_of_the_machine_clock_and_the_file_syste
 
 
 @pytest.mark.usefixtures("forking")
-@pytest.mark.parametrize("change", ["a stray file beside a page", "a page rewritten",
-                                    "a page deleted"])
+@pytest.mark.parametrize("here", [False, True], ids=["all forked", "a third here"])
+@pytest.mark.parametrize("change", list(CHANGES))
 def test_a_later_answer_from_a_forked_process_sees_a_change_by_hand(
-        published: tuple[Path, dict[str, str], int], change: str) -> None:
+        published: tuple[Path, dict[str, str], int], change: str, here: bool) -> None:
     out, manifest, at = published
-    answer = briefgen.freshness.LaterAnswer(out, manifest, at, 2)
+    answer = briefgen.freshness.LaterAnswer(out, manifest, at, 2, here=here)
     assert answer() and answer()  # asked once, remembered
     CHANGES[change](out)
-    assert not briefgen.freshness.LaterAnswer(out, manifest, at, 2)()
+    assert not briefgen.freshness.LaterAnswer(out, manifest, at, 2, here=here)()
 
 
 @pytest.mark.usefixtures("forking")
