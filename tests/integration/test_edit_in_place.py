@@ -240,23 +240,30 @@ def test_the_summary_of_a_build_made_in_place_counts_what_a_whole_build_counts(
         assert made.counts.get(name) == again.counts.get(name), name
 
 
-def test_with_two_cpus_the_folder_is_checked_in_a_forked_process_while_the_model_loads(
-        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The processes the folder check forks, forced to fork on a small site and beside the test
+    run's own threads."""
     import briefgen.freshness
 
     monkeypatch.setattr(briefgen.freshness, "SHARED_FROM", 0)
-    monkeypatch.setattr(briefgen.freshness, "LATER_FROM", 0)  # a small site forks too
-    monkeypatch.setattr(briefgen.freshness, "may_fork", lambda: True)  # beside the run's threads
-    forked: list[int] = []
+    monkeypatch.setattr(briefgen.freshness, "LATER_FROM", 0)
+    monkeypatch.setattr(briefgen.freshness, "may_fork", lambda: True)
+    children: list[int] = []
     fork = os.fork
 
     def spy() -> int:
         pid = fork()
         if pid:
-            forked.append(pid)
+            children.append(pid)
         return pid
 
     monkeypatch.setattr(os, "fork", spy)
+    return children
+
+
+def test_with_two_cpus_the_folder_is_checked_in_a_forked_process_while_the_model_loads(
+        site: Path, tmp_path: Path, forked: list[int]) -> None:
     edit(site, "content/briefings/alpha.md", "Alpha cites", "Alpha now cites")
     assert in_place(build_site(site, jobs=2))
     assert forked and tree(site / "site") == cold_tree(site, tmp_path)
@@ -267,21 +274,7 @@ def test_with_two_cpus_the_folder_is_checked_in_a_forked_process_while_the_model
 
 
 def test_with_two_cpus_a_build_with_nothing_to_do_checks_the_folder_in_a_forked_process(
-        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefgen.freshness
-
-    monkeypatch.setattr(briefgen.freshness, "LATER_FROM", 0)
-    monkeypatch.setattr(briefgen.freshness, "may_fork", lambda: True)
-    forked: list[int] = []
-    fork = os.fork
-
-    def spy() -> int:
-        pid = fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", spy)
+        site: Path, tmp_path: Path, forked: list[int]) -> None:
     nothing = build_site(site, jobs=2)
     assert [name for name, _seconds in nothing.timings][-1] == "fresh" and forked
     (site / "site/briefings/2026/02/gamma/index.html").write_text("defaced")

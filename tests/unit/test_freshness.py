@@ -106,19 +106,23 @@ def test_a_change_by_hand_is_seen_by_whichever_process_checks_it(
     assert not outputs_intact(out, manifest, at, processes)
 
 
-@pytest.mark.usefixtures("shared")
-def test_the_check_runs_in_one_process_while_other_threads_run(
-        published: tuple[Path, dict[str, str], int], monkeypatch: pytest.MonkeyPatch) -> None:
-    out, manifest, at = published
+@pytest.fixture
+def another_thread(shared: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A second thread runs (as the preview's server does), and forking fails the test."""
     monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked beside a running thread"))
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
-    try:
-        assert outputs_intact(out, manifest, at, 2)
-    finally:
-        stop.set()
-        other.join()
+    yield
+    stop.set()
+    other.join()
+
+
+@pytest.mark.usefixtures("another_thread")
+def test_the_check_runs_in_one_process_while_other_threads_run(
+        published: tuple[Path, dict[str, str], int]) -> None:
+    out, manifest, at = published
+    assert outputs_intact(out, manifest, at, 2)
 
 
 @pytest.fixture
@@ -187,18 +191,10 @@ def test_a_later_answer_closed_unasked_leaves_no_process_behind(
         os.waitpid(child, 0)  # reaped
 
 
-@pytest.mark.usefixtures("shared")
+@pytest.mark.usefixtures("another_thread")
 def test_a_later_answer_is_worked_out_here_while_other_threads_run(
-        published: tuple[Path, dict[str, str], int], monkeypatch: pytest.MonkeyPatch) -> None:
+        published: tuple[Path, dict[str, str], int]) -> None:
     out, manifest, at = published
-    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked beside a running thread"))
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        answer = briefgen.freshness.LaterAnswer(out, manifest, at, 2)
-        (out / "stray.html").write_text("x")
-        assert not answer()  # asked when called: the stray file is seen
-    finally:
-        stop.set()
-        other.join()
+    answer = briefgen.freshness.LaterAnswer(out, manifest, at, 2)
+    (out / "stray.html").write_text("x")
+    assert not answer()  # asked when called: the stray file is seen
