@@ -59,7 +59,7 @@ class _Intact:
     def __init__(self, engine: Engine) -> None:
         cache, name = engine.cache, engine.state_name()
         assert cache is not None
-        self.manifest = cache.manifest(name)
+        self.manifest = engine.published_manifest()
         published = cache.meta(f"published:{name}")
         self.answer = (LaterAnswer(engine.out_dir().resolve(), self.manifest, published,
                                    engine.workers)

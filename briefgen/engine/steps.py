@@ -67,6 +67,7 @@ class Engine:
         self.inputs = ""
         self.made = ""  # digest of what makes a folder (check_fresh)
         self.stats: dict[str, os.stat_result] = {}  # content files' stats, by path (fresh)
+        self._manifest: tuple[dict[str, str] | None] | None = None  # published_manifest()
         self.config: Config
         self.urls: Urls
         self.theme: Theme
@@ -236,11 +237,19 @@ class Engine:
         """Whether the published folder is as the last build left it, asked now, answered when
         called; None when the state says it cannot be (or a briefing has come due)."""
         assert self.cache is not None
-        manifest, published = self.cache.manifest(name), self.cache.meta(f"published:{name}")
+        manifest, published = self.published_manifest(), self.cache.meta(f"published:{name}")
         if (manifest is None or not isinstance(published, int) or not (out / MARKER).is_file()
                 or due(self.cache.meta(f"next:{name}"), self.options.now or datetime.now(UTC))):
             return None
         return LaterAnswer(out, manifest, published, self.workers, here=True)
+
+    def published_manifest(self) -> dict[str, str] | None:
+        """What the last build published into the output folder (read once per build: the
+        nothing-changed check, an edit in place and the render step all ask)."""
+        assert self.cache is not None
+        if self._manifest is None:
+            self._manifest = (self.cache.manifest(self.state_name()),)
+        return self._manifest[0]
 
     def parse(self) -> None:
         from briefgen.content import ParseContext
@@ -389,7 +398,7 @@ class Engine:
         from briefgen.engine.run import run_jobs
 
         self.open_output()
-        previous = (self.cache.manifest(self.state_name())
+        previous = (self.published_manifest()
                     if self.cache is not None and self.options.write else None)
         # Rendering makes reference cycles (template contexts) by the page: collect them, but
         # never walk what the build holds now (frozen; forked workers inherit that too).
