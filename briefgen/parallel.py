@@ -60,11 +60,9 @@ def map_slices(func: Callable[[int, int], T], total: int, jobs: int, minimum: in
     in this process as soon as it is here (in any order) and returns what to keep of it.
 
     func and everything it reads must exist before the call (workers are forked from here)."""
-    import multiprocessing  # not for a build with nothing to do
-
     if total == 0:
         return []
-    parallel = jobs > 1 and total >= minimum and "fork" in multiprocessing.get_all_start_methods()
+    parallel = jobs > 1 and total >= minimum and hasattr(os, "fork")
     # Many slices, so that the two ends meet with little left for one process alone
     size = -(-total // (jobs * SLICES_PER_PROCESS if parallel else 16))
     tasks: Sequence[tuple[int, int]] = [(s, min(s + size, total)) for s in range(0, total, size)]
@@ -76,6 +74,8 @@ def map_slices(func: Callable[[int, int], T], total: int, jobs: int, minimum: in
             if progress:
                 progress(end, total)
         return results
+    import multiprocessing  # not for a run in this process alone (an edit's few jobs)
+
     context = multiprocessing.get_context("fork")
     _STATE["func"] = func
     _STATE["claimed"] = context.Array("b", len(tasks), lock=True)
@@ -123,13 +123,12 @@ def trim_memory() -> None:
 
 @cache
 def _malloc_trim() -> Callable[[int], int] | None:
-    import ctypes.util
+    """glibc's malloc_trim, looked up among the symbols the process has loaded (the C library
+    is one; ctypes.util.find_library would run ldconfig in a subprocess to find its name)."""
+    import ctypes
 
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
     try:
-        trim: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc
         return None
     return trim

@@ -23,6 +23,8 @@ __all__ = ["OWNED_DIRS", "Manifest", "RenderReport", "job_failure", "make_bytes"
 Manifest = dict[str, str]
 # Folders of the published site that a later build step writes (the search index): never stale.
 OWNED_DIRS = ("pagefind/",)
+# A slice of this many jobs or more hands the memory it freed back to the system.
+TRIM_FROM = 16
 
 
 @dataclass
@@ -187,7 +189,8 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
                 times[maker(job)] = (count + 1, seconds + time.perf_counter() - started)
         if bodies:
             bodies.hold(read)
-        trim_memory()  # the slice's bodies and pages: a forked worker's memory stays its share
+        if end - start >= TRIM_FROM:  # the slice's bodies and pages: a forked worker's memory
+            trim_memory()             # stays its share (an edit's few pages free little)
         return done, failed, times, touched
 
     for done, failed, times, touched in map_slices(make_slice, len(todo), workers,

@@ -4,6 +4,8 @@ the single-process path when workers are not worth forking."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -119,3 +121,24 @@ def test_each_sees_every_result_in_this_process_and_what_it_returns_is_kept(jobs
     slices = map_slices(run_slice, 500, jobs=jobs, each=each)
     assert sorted(seen) == [(s, e) for s, e, _ in slices]
     assert {pid for _, _, pid in slices} == {-1}
+
+
+def test_a_run_too_small_to_share_does_not_import_multiprocessing() -> None:
+    # an edit build's few jobs run here: importing multiprocessing would be their largest cost
+    code = ("import sys\n"
+            "from briefgen.parallel import map_slices\n"
+            "assert map_slices(lambda s, e: e - s, 10, jobs=2) == [1] * 10\n"
+            "print('multiprocessing' in sys.modules)\n")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    assert found.stdout.strip() == "False"
+
+
+@pytest.mark.skipif(not os.path.exists("/lib/x86_64-linux-gnu/libc.so.6")
+                    and not os.path.exists("/usr/lib/x86_64-linux-gnu/libc.so.6"),
+                    reason="glibc")
+def test_freed_memory_goes_back_through_glibcs_malloc_trim() -> None:
+    parallel._malloc_trim.cache_clear()
+    trim = parallel._malloc_trim()
+    assert trim is not None
+    assert trim(0) in (0, 1)  # 1: memory was released, 0: there was none to release
