@@ -106,8 +106,9 @@ def _writer(fingerprint: str) -> str:
     return f"briefgen {version}" if form == FORMAT else f"briefgen {version} (format {form})"
 
 
-# parse results, bodies held back from them, compiled templates and catalogues, feed entries
-TABLES = ("parse", "body", "compiled", "feed")
+# parse results, bodies held back from them, the highlighted code blocks of each parsed file,
+# compiled templates and catalogues, feed entries
+TABLES = ("parse", "body", "highlight", "compiled", "feed")
 
 
 def _rows(db: sqlite3.Connection, table: str, keys: list[str]) -> dict[str, bytes]:
@@ -193,10 +194,8 @@ class BuildCache:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        db.execute("CREATE TABLE IF NOT EXISTS parse (key TEXT PRIMARY KEY, value BLOB)")
-        db.execute("CREATE TABLE IF NOT EXISTS body (key TEXT PRIMARY KEY, value BLOB)")
-        db.execute("CREATE TABLE IF NOT EXISTS compiled (key TEXT PRIMARY KEY, value BLOB)")
-        db.execute("CREATE TABLE IF NOT EXISTS feed (key TEXT PRIMARY KEY, value BLOB)")
+        for table in TABLES:
+            db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")
         return db
 
     def _discard(self, db: sqlite3.Connection | None, why: str) -> None:
@@ -287,9 +286,10 @@ class BuildCache:
         db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
         db.commit()
 
-    def prune(self, keep: set[str], tables: tuple[str, ...] = ("parse", "body")) -> None:
-        """Forget parse results and bodies no current file has (or the entries of other
-        tables not kept)."""
+    def prune(self, keep: set[str],
+              tables: tuple[str, ...] = ("parse", "body", "highlight")) -> None:
+        """Forget the parse results, bodies and highlighted blocks no current file has (or the
+        entries of other tables not kept)."""
         for table in tables:
             stored = {row[0] for row in self.db.execute(f"SELECT key FROM {table}")}
             stale = [(k,) for k in stored - keep]

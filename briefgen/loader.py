@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from briefgen.content import ParseContext, parse_page, parse_source, read_briefi
 from briefgen.diagnostics import Diagnostic, Diagnostics
 from briefgen.digests import body_digest
 from briefgen.discover import ContentFiles
+from briefgen.highlight import highlights_of
 from briefgen.models import UNLOADED, Briefing, Page, Source
 from briefgen.parallel import Progress, map_slices
 
@@ -120,16 +122,22 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
     for index in missing:  # a stamp whose entry is gone: read the file after all
         _raw(root, tasks[index][1], raws, index)
 
+    highlights = highlights_of(ctx.md)
+
     def parse_slice(start: int, end: int) -> list[tuple[int, Any, list[Diagnostic]]]:
         """Parse a slice; with a cache, store its results from the process that parsed them
         and let go of what the state now holds, so that no body crosses between processes."""
         out = []
+        blocks: list[tuple[str, dict[str, str]]] = []  # each file's highlighted code blocks
         for index in missing[start:end]:
             kind, rel = tasks[index]
             obj, found = _PARSERS[kind](rel, raws[index], ctx)
             out.append((index, obj, list(found)))
+            if highlights is not None and (taken := highlights.taken()):
+                blocks.append((keys[index], taken))
         if cache is not None:
-            store_results(cache, [(keys[index], (obj, found)) for index, obj, found in out])
+            store_results(cache, [(keys[index], (obj, found)) for index, obj, found in out],
+                          blocks)
             if hold_bodies:
                 for _index, obj, _found in out:
                     if isinstance(obj, Briefing):
@@ -162,8 +170,10 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
     return loaded
 
 
-def store_results(cache: BuildCache, items: list[tuple[str, Any]]) -> None:
-    """Store parse results; a briefing's body and headings go apart, its digest stays."""
+def store_results(cache: BuildCache, items: list[tuple[str, Any]],
+                  blocks: Sequence[tuple[str, dict[str, str]]] = ()) -> None:
+    """Store parse results; a briefing's body and headings go apart, its digest stays. blocks:
+    the highlighted code blocks of the files parsed, by their key (Highlights.taken())."""
     records: list[tuple[str, Any]] = []
     bodies: list[tuple[str, Any]] = []
     for key, (obj, found) in items:
@@ -174,3 +184,5 @@ def store_results(cache: BuildCache, items: list[tuple[str, Any]]) -> None:
         records.append((key, (obj, found)))
     cache.put_many(records)
     cache.put_many(bodies, table="body")
+    if blocks:
+        cache.put_many(list(blocks), table="highlight")

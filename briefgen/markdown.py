@@ -12,7 +12,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from briefgen.citations import CitationData, citations_plugin
-from briefgen.highlight import highlight
+from briefgen.highlight import Highlights
 
 __all__ = ["CLOBBER_NAMES", "Rendered", "create_markdown", "heading_slug", "plain_text",
            "render_markdown"]
@@ -66,7 +66,7 @@ def _prefix_root_links(state: StateCore) -> None:
 
 def create_markdown(raw_html: bool = True, citations: bool = True) -> MarkdownIt:
     """The Markdown parser every page is rendered with (clipped text: no HTML, no citations)."""
-    md = MarkdownIt("commonmark", {"html": raw_html, "highlight": highlight})
+    md = MarkdownIt("commonmark", {"html": raw_html, "highlight": Highlights()})
     md.enable(["table", "strikethrough"])
     footnote_plugin(md)
     anchors_plugin(md, min_level=2, max_level=4, slug_func=heading_slug)

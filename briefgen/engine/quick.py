@@ -23,6 +23,7 @@ from briefgen.engine.run import run_jobs
 from briefgen.engine.shapes import shape
 from briefgen.engine.snapshot import base_digest, kept_meta, load_model
 from briefgen.freshness import LaterAnswer, due
+from briefgen.highlight import highlights_of
 from briefgen.loader import STAMPS, Loaded, content_keys, store_results
 from briefgen.markdown import create_markdown
 from briefgen.models import Briefing
@@ -83,12 +84,15 @@ class _Plan:
         recorded = cache.meta(STAMPS) or {}
         self.keys, raws, fresh, _moved = content_keys(engine.root, tasks,
                                                       engine.parse_fingerprint, cache, engine.stats)
-        self.stamps = {**recorded.get("files", {}), **fresh}
+        files = recorded.get("files", {})
+        self.stamps = {**files, **fresh}
         self.at = recorded.get("at", 0)
         kept: dict[str, str] = state["held"]  # path -> content key, when the model was kept
         self.changed = {rel: index for index, (_kind, rel) in enumerate(tasks)
                         if kept.get(rel) != self.keys[index]}
         self.raws = {rel: raws[index] for rel, index in self.changed.items() if index in raws}
+        # each changed file's key when the last build read it (its code blocks are kept under it)
+        self.last = {rel: files[rel][2] for rel in self.changed if rel in files}
         self.kept = kept
         self.rendered: list[int] = list((kept_meta(engine) or {}).get("rendered") or [])
 
@@ -190,7 +194,7 @@ def _edit_in_place(engine: Engine, intact: _Intact) -> bool:
     raws = {rel: plan.raw(engine, rel) for rel in sorted(shapes)}
     now = engine.options.now or datetime.now(UTC)
     before = _tally(session, list(raws))
-    parsed: Parsed = {rel: read_briefing(rel, raw, session.ctx) for rel, raw in raws.items()}
+    parsed, blocks = _parse(engine, plan, session, raws)
     try:
         applied = apply_edits(session, raws, now, parsed)
     except NeedsFullBuild:
@@ -207,7 +211,7 @@ def _edit_in_place(engine: Engine, intact: _Intact) -> bool:
     manifest = intact()
     if len(jobs) != len(wanted) or manifest is None:
         return False
-    _store_edits(engine, plan, parsed)
+    _store_edits(engine, plan, parsed, blocks)
     cache = engine.cache
     assert cache is not None
     loaded = engine.loaded = Loaded(briefings=list(session.briefings.values()), cache=cache,
@@ -228,8 +232,30 @@ def _edit_in_place(engine: Engine, intact: _Intact) -> bool:
     return True
 
 
-def _store_edits(engine: Engine, plan: _Plan, parsed: Parsed) -> None:
-    """The parse results of the changed files the state lacks, and every file's stamp."""
+def _parse(engine: Engine, plan: _Plan, session: Session,
+           raws: dict[str, bytes]) -> tuple[Parsed, dict[str, dict[str, str]]]:
+    """The changed briefings parsed, and the code blocks each highlights: those of the file's
+    last version are taken from the state, not highlighted again."""
+    cache = engine.cache
+    assert cache is not None
+    highlights = highlights_of(session.ctx.md)
+    kept = (cache.values([plan.last.get(rel, "") for rel in raws], "highlight")
+            if highlights else [])
+    parsed: Parsed = {}
+    blocks: dict[str, dict[str, str]] = {}
+    for (rel, raw), before in zip(raws.items(), kept or [None] * len(raws), strict=True):
+        if highlights is not None:
+            highlights.known(before or {})
+        parsed[rel] = read_briefing(rel, raw, session.ctx)
+        if highlights is not None and (taken := highlights.taken()):
+            blocks[rel] = taken
+    return parsed, blocks
+
+
+def _store_edits(engine: Engine, plan: _Plan, parsed: Parsed,
+                 blocks: dict[str, dict[str, str]]) -> None:
+    """The parse results (and highlighted code blocks) of the changed files the state lacks,
+    and every file's stamp."""
     cache = engine.cache
     assert cache is not None
     changed = list(plan.changed.items())
@@ -239,5 +265,6 @@ def _store_edits(engine: Engine, plan: _Plan, parsed: Parsed) -> None:
         if found is None:
             obj, problems = parsed[rel]
             results.append((plan.keys[index], (obj, list(problems))))
-    store_results(cache, results)
+    store_results(cache, results, [(plan.keys[plan.changed[rel]], taken)
+                                   for rel, taken in blocks.items()])
     cache.set_meta(STAMPS, {"at": plan.at, "files": plan.stamps})

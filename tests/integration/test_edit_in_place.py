@@ -281,3 +281,25 @@ def test_with_two_cpus_a_build_with_nothing_to_do_checks_the_folder_in_a_forked_
     again = build_site(site, jobs=2)
     assert "render" in [name for name, _seconds in again.timings]  # not as the state says
     assert tree(site / "site") == cold_tree(site, tmp_path)
+
+
+def test_an_edit_takes_the_code_blocks_it_did_not_change_from_the_state(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen import highlight as module
+
+    edit(site, "content/briefings/alpha.md", "Alpha cites [@s-one].",
+         "Alpha cites [@s-one].\n\n```python\nreserve = 40\n```\n\n```json\n{\"mw\": 40}\n```")
+    assert in_place(build_site(site, jobs=1))
+    called: list[str] = []
+    original = module.highlight
+    monkeypatch.setattr(module, "highlight",
+                        lambda code, lang, attrs: called.append(code) or original(code, lang, attrs))
+    edit(site, "content/briefings/alpha.md", "Alpha cites", "Alpha now cites")
+    assert in_place(build_site(site, jobs=1))
+    assert called == []  # both blocks as the last version of the file had them
+    edit(site, "content/briefings/alpha.md", "reserve = 40", "reserve = 45")
+    assert in_place(build_site(site, jobs=1))
+    assert called == ["reserve = 45\n"]
+    page = (site / "site/briefings/2026/02/alpha/index.html").read_text()
+    assert 'class="highlight"' in page and "45" in page
+    assert tree(site / "site") == cold_tree(site, tmp_path)

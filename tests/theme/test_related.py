@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefgen.models import Briefing, Source
-from briefgen.related import RelatedMemo, reading_minutes, related_briefings, translations
+from briefgen.related import WINDOW, RelatedMemo, reading_minutes, related_briefings, translations
 
 
 def briefing(name: str, day: int, sources: tuple[str, ...] = (), tags: tuple[str, ...] = (),
@@ -70,3 +72,39 @@ def test_the_memo_answers_like_related_briefings_and_recomputes_only_when_its_in
     later = RelatedMemo(again.kept)
     assert later(items) == original(items) and calls == [8]
     assert later.changed
+
+
+def ranked_one_by_one(items: list[Briefing], limit: int = 3) -> dict[str, list[str]]:
+    """The ranking spelled out: for each briefing, every other one within WINDOW places of it in a
+    shared source's (2 points) or tag's (1 point) list, best score first, then nearest, then
+    earliest in the site's order."""
+    lists: dict[tuple[str, str], list[int]] = {}
+    for index, b in enumerate(items):
+        for key in {("s", s.id) for s in b.sources} | {("t", t) for t, _ in b.tags}:
+            lists.setdefault(key, []).append(index)
+    found: dict[str, list[str]] = {}
+    for index, b in enumerate(items):
+        scores: dict[int, int] = {}
+        for key, members in lists.items():
+            if index not in members:
+                continue
+            place = members.index(index)
+            for other in members[max(0, place - WINDOW):place + WINDOW + 1]:
+                if other != index:
+                    scores[other] = scores.get(other, 0) + (2 if key[0] == "s" else 1)
+        best = sorted(scores, key=lambda o: (-scores[o], abs(o - index), o))[:limit]
+        found[b.path] = [items[o].path for o in best]
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sets(st.sampled_from("abcd")), st.sets(st.sampled_from("wxyz"))),
+                min_size=1, max_size=40),
+       st.integers(min_value=1, max_value=5))
+def test_related_briefings_rank_by_score_then_nearness_then_site_order(
+        shared: list[tuple[set[str], set[str]]], limit: int) -> None:
+    items = [briefing(f"b{n}", 1 + n % 28, sources=tuple(sorted(sources)), tags=tuple(sorted(tags)))
+             for n, (sources, tags) in enumerate(shared)]
+    related = related_briefings(items, limit=limit)
+    assert {path: [o.path for o in others] for path, others in related.items()} == \
+        ranked_one_by_one(items, limit)

@@ -1,0 +1,74 @@
+"""Highlights: fenced blocks highlighted as highlight() does, a block known from an earlier parse
+not highlighted again, and each file's blocks taken after it is parsed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from briefgen import highlight as module
+from briefgen.highlight import Highlights, highlight, highlights_of
+from briefgen.markdown import create_markdown, render_markdown
+
+BODY = "Intro.\n\n```python\nprint('grid')\n```\n\n```text\nplain\n```\n"
+
+
+def test_blocks_are_highlighted_as_highlight_does_and_taken_once_per_file() -> None:
+    md = create_markdown()
+    highlights = highlights_of(md)
+    assert highlights is not None
+    html = render_markdown(md, BODY).html
+    assert highlight("print('grid')\n", "python", "") in html
+    taken = highlights.taken()
+    assert sorted(taken.values()) == sorted([highlight("print('grid')\n", "python", ""),
+                                             highlight("plain\n", "text", "")])
+    assert highlights.taken() == {}  # taken: the next file starts with none
+
+
+def test_a_known_block_is_not_highlighted_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    md = create_markdown()
+    highlights = highlights_of(md)
+    assert highlights is not None
+    first = render_markdown(md, BODY).html
+    kept = highlights.taken()
+    called: list[str] = []
+    original = module.highlight
+    monkeypatch.setattr(module, "highlight",
+                        lambda code, lang, attrs: called.append(code) or original(code, lang, attrs))
+    highlights.known(kept)
+    assert render_markdown(md, BODY).html == first
+    assert called == []
+    assert highlights.taken() == kept  # the blocks used again are the file's blocks once more
+    # what known() was given served one file: the next one highlights its blocks itself
+    assert render_markdown(md, BODY).html == first
+    assert sorted(called) == ["plain\n", "print('grid')\n"]
+
+
+def test_an_edited_block_is_highlighted_and_the_others_are_not(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    md = create_markdown()
+    highlights = highlights_of(md)
+    assert highlights is not None
+    render_markdown(md, BODY)
+    kept = highlights.taken()
+    called: list[str] = []
+    original = module.highlight
+    monkeypatch.setattr(module, "highlight",
+                        lambda code, lang, attrs: called.append(code) or original(code, lang, attrs))
+    highlights.known(kept)
+    html = render_markdown(md, BODY.replace("grid", "reserve")).html
+    assert called == ["print('reserve')\n"]
+    assert "reserve" in html and "grid" not in html
+
+
+def test_importing_the_parser_does_not_import_pygments() -> None:
+    # a build whose files highlight nothing (or find their blocks kept) never loads Pygments
+    code = ("import sys\n"
+            "from briefgen.markdown import create_markdown, render_markdown\n"
+            "render_markdown(create_markdown(), 'No code here.')\n"
+            "print(any(name.startswith('pygments') for name in sys.modules))\n")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    assert found.stdout.strip() == "False"
