@@ -20,3 +20,19 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
             write_site(root, CONFIG)
         return write_site(root, spec)
     return make
+
+
+@pytest.fixture
+def highlight_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The code of every block Pygments highlights from now on (highlight() still does it)."""
+    from briefgen import highlight as module
+
+    calls: list[str] = []
+    original = module.highlight
+
+    def counted(code: str, lang: str, attrs: str) -> str:
+        calls.append(code)
+        return original(code, lang, attrs)
+
+    monkeypatch.setattr(module, "highlight", counted)
+    return calls

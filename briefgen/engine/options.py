@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +12,7 @@ from briefgen.diagnostics import Diagnostics
 
 if TYPE_CHECKING:
     from briefgen.external import ExternalOptions
+    from briefgen.models import Briefing
 
 __all__ = ["BuildOptions", "BuildResult"]
 
@@ -35,6 +36,16 @@ class BuildOptions:
     cache: bool = True  # False: parse and render everything; the cache is neither read nor written
     spare: bool = True  # False: keep no spare (a folder that is never built incrementally)
     progress: Callable[[str, int, int], None] | None = None  # (step, done, total)
+
+    def left_out(self, briefings: Iterable[Briefing]) -> dict[str, int]:
+        """What the summary says was left out, by the option that would put it in."""
+        drafts = future = 0
+        for b in briefings:
+            if b.draft and not self.drafts:
+                drafts += 1
+            elif b.future and not self.future:
+                future += 1
+        return {"drafts_left_out": drafts, "future_left_out": future}
 
 
 @dataclass

@@ -315,14 +315,16 @@ class Engine:
         self.result.counts["briefings"] = len(self.site.briefings)
         self.result.counts.update(quotations=self.site.quotes.checked,
                                   quotations_missing=self.site.quotes.missing)
-        # what the summary says was left out, and which option would put it in
-        drafts = [b for b in self.loaded.briefings if b.draft and not self.options.drafts]
-        self.result.counts["drafts_left_out"] = len(drafts)
-        self.result.counts["future_left_out"] = sum(
-            1 for b in self.loaded.briefings
-            if b.future and not self.options.future and not (b.draft and not self.options.drafts))
+        self.result.counts.update(self.options.left_out(self.loaded.briefings))
 
     def collect_jobs(self) -> None:
+        from briefgen.writers.cards import draw_ahead
+
+        with draw_ahead(self.site, self.theme.dirs, self.card_cache,
+                        self.workers if self.options.write else 1):
+            self._collect_jobs()
+
+    def _collect_jobs(self) -> None:
         digests = self.digests = Digests(self.site)
         if self.keep or self.keeps_model:
             from briefgen.engine.depends import DependencyIndex

@@ -4,6 +4,7 @@ its page's head says of the picture a share shows (og:image, twitter:image)."""
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
     from briefgen.config import Config
     from briefgen.site import Site
 
-__all__ = ["CARD_LABEL", "ShareImage", "card_jobs", "card_url", "cards_for", "share_image"]
+__all__ = ["CARD_LABEL", "DrawAhead", "ShareImage", "card_jobs", "card_url", "cards_for",
+           "draw_ahead", "share_image"]
 
 CARD_LABEL = "social cards"
 
@@ -78,11 +80,23 @@ def _make(b: Briefing, config: Config, design: Design, cache: Path | None) -> by
     except OSError:
         pass
     data = draw_card(design, text)
-    cache.mkdir(parents=True, exist_ok=True)
+    _keep(kept, data)
+    return data
+
+
+def _keep(kept: Path, data: bytes) -> None:
+    """A drawn card into the card cache, whole or not at all."""
+    kept.parent.mkdir(parents=True, exist_ok=True)
     scratch = kept.with_name(f"{kept.name}.{os.getpid()}")
     scratch.write_bytes(data)
     os.replace(scratch, kept)
-    return data
+
+
+def _carded(site: Site) -> list[tuple[Config, Briefing]]:
+    """Every briefing with a page and no image of its own, with its edition's config."""
+    briefings = [(e.config, b) for e in site.editions.values() for b in e.briefings]
+    briefings += [(site.editions[b.lang].config, b) for b in site.expired]
+    return [(config, b) for config, b in briefings if not b.image]
 
 
 def card_jobs(site: Site, design: Design, digests: Digests, cache: Path | None = None,
@@ -90,11 +104,7 @@ def card_jobs(site: Site, design: Design, digests: Digests, cache: Path | None =
     """A card job for every briefing with a page and no image of its own (or only for those
     written to the `only` files). A key names what the card shows through the card digest."""
     jobs: list[Job] = []
-    briefings = [(e.config, b) for e in site.editions.values() for b in e.briefings]
-    briefings += [(site.editions[b.lang].config, b) for b in site.expired]
-    for config, b in briefings:
-        if b.image:
-            continue
+    for config, b in _carded(site):
         rel = site.urls.output_file(card_url(b.url))
         if only is not None and rel not in only:
             continue
@@ -130,3 +140,67 @@ def prune_cards(cache: Path, days: float = 90) -> None:
                 os.unlink(entry.path)
         except OSError:
             continue
+
+
+class DrawAhead:
+    """Cards drawn into the card cache by a forked process while this one does work of its own
+    on one CPU (a whole build's jobs step), so that the render step finds them there. The last
+    cards first: the render's own process takes its jobs from the end of the list, where the
+    cards are. stop() lets the drawer finish the card it is drawing and waits for it."""
+
+    def __init__(self, site: Site, theme_dirs: list[Path], cache: Path) -> None:
+        read, self._stop = os.pipe()
+        self._pid = os.fork()
+        if self._pid == 0:  # pragma: no cover - the child's coverage is not collected
+            status = 1
+            try:
+                os.close(self._stop)
+                _draw_ahead(site, theme_dirs, cache, read)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(read)
+
+    def stop(self) -> None:
+        if self._pid:
+            os.close(self._stop)  # the drawer reads the end of the pipe: it stops
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+
+    def __enter__(self) -> DrawAhead:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+# Fewer cards than this are drawn by the render step alone: forking costs more than it saves.
+AHEAD_FROM = 200
+
+
+def draw_ahead(site: Site, theme_dirs: list[Path], cache: Path | None,
+               processes: int) -> AbstractContextManager[object]:
+    """A DrawAhead when it pays: cards on, a card cache to draw into, a second process allowed,
+    AHEAD_FROM cards or more and no other thread running (a forked copy of a threaded process
+    may hang on a lock another thread held); else a context that does nothing."""
+    from briefgen.freshness import may_fork
+
+    if (not site.config.cards or cache is None or processes < 2 or not may_fork()
+            or len(site.briefings) < AHEAD_FROM):
+        return nullcontext()
+    return DrawAhead(site, theme_dirs, cache)
+
+
+def _draw_ahead(site: Site, theme_dirs: list[Path], cache: Path, stop: int) -> None:
+    import select
+
+    design = load_design([*theme_dirs, bundled_themes_dir() / "default"], Diagnostics())
+    if design is None:
+        return
+    for config, b in reversed(_carded(site)):
+        if select.select([stop], [], [], 0)[0]:
+            return
+        text = card_text(b, config)
+        kept = cache / f"{shown(design, text)}.png"
+        if not kept.exists():
+            _keep(kept, draw_card(design, text))

@@ -284,16 +284,11 @@ def test_with_two_cpus_a_build_with_nothing_to_do_checks_the_folder_in_a_forked_
 
 
 def test_an_edit_takes_the_code_blocks_it_did_not_change_from_the_state(
-        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefgen import highlight as module
-
+        site: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     edit(site, "content/briefings/alpha.md", "Alpha cites [@s-one].",
          "Alpha cites [@s-one].\n\n```python\nreserve = 40\n```\n\n```json\n{\"mw\": 40}\n```")
     assert in_place(build_site(site, jobs=1))
-    called: list[str] = []
-    original = module.highlight
-    monkeypatch.setattr(module, "highlight",
-                        lambda code, lang, attrs: called.append(code) or original(code, lang, attrs))
+    called: list[str] = request.getfixturevalue("highlight_calls")
     edit(site, "content/briefings/alpha.md", "Alpha cites", "Alpha now cites")
     assert in_place(build_site(site, jobs=1))
     assert called == []  # both blocks as the last version of the file had them

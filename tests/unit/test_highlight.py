@@ -8,8 +8,7 @@ import sys
 
 import pytest
 
-from briefgen import highlight as module
-from briefgen.highlight import Highlights, highlight, highlights_of
+from briefgen.highlight import highlight, highlights_of
 from briefgen.markdown import create_markdown, render_markdown
 
 BODY = "Intro.\n\n```python\nprint('grid')\n```\n\n```text\nplain\n```\n"
@@ -27,16 +26,13 @@ def test_blocks_are_highlighted_as_highlight_does_and_taken_once_per_file() -> N
     assert highlights.taken() == {}  # taken: the next file starts with none
 
 
-def test_a_known_block_is_not_highlighted_again(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_known_block_is_not_highlighted_again(request: pytest.FixtureRequest) -> None:
     md = create_markdown()
     highlights = highlights_of(md)
     assert highlights is not None
     first = render_markdown(md, BODY).html
     kept = highlights.taken()
-    called: list[str] = []
-    original = module.highlight
-    monkeypatch.setattr(module, "highlight",
-                        lambda code, lang, attrs: called.append(code) or original(code, lang, attrs))
+    called: list[str] = request.getfixturevalue("highlight_calls")
     highlights.known(kept)
     assert render_markdown(md, BODY).html == first
     assert called == []
@@ -47,16 +43,13 @@ def test_a_known_block_is_not_highlighted_again(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_an_edited_block_is_highlighted_and_the_others_are_not(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        request: pytest.FixtureRequest) -> None:
     md = create_markdown()
     highlights = highlights_of(md)
     assert highlights is not None
     render_markdown(md, BODY)
     kept = highlights.taken()
-    called: list[str] = []
-    original = module.highlight
-    monkeypatch.setattr(module, "highlight",
-                        lambda code, lang, attrs: called.append(code) or original(code, lang, attrs))
+    called: list[str] = request.getfixturevalue("highlight_calls")
     highlights.known(kept)
     html = render_markdown(md, BODY.replace("grid", "reserve")).html
     assert called == ["print('reserve')\n"]
