@@ -1,0 +1,298 @@
+"""Card text composed from a per-process cache of glyph bitmaps, pixel for pixel as Pillow draws it.
+
+Pillow (with raqm) shapes a line, has FreeType render each glyph at the origin and puts it at its
+pen position rounded to a whole pixel; glyphs that overlap are blended as `new + old·(255-new)/255`
+(rounded). So a line is a sum of glyph bitmaps that never change, placed at positions summed from
+the advances and the kerning of neighbours (both measured with getlength, in 1/64 px). A glyph is
+a character, or a run of them the font joins (a ligature such as "fi"), rendered once by Pillow.
+
+Nothing is trusted unchecked: a pair of neighbours is composed only once Pillow drew it the same
+at each of its pixel roundings; a run of several characters only when it draws the same at all
+64 sub-pixel phases; a line only when its summed advance is Pillow's length of it and no pixel
+holds ink of three glyphs. Text outside the characters below, or failing any check, is drawn by
+Pillow (ImageDraw.text), as is every line when raqm is not the layout engine.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+    from PIL.ImageFont import FreeTypeFont
+
+__all__ = ["COMPOSED", "draw_text", "length"]
+
+# The characters composed (their scripts need no shaping beyond kerning and ligatures): Latin
+# with its supplements and Extended-A, Cyrillic, digits, and common punctuation and symbols.
+COMPOSED = frozenset(
+    [chr(c) for c in range(0x20, 0x7F)]
+    + [chr(c) for c in range(0xA0, 0x180) if c != 0xAD]  # not the soft hyphen (invisible)
+    + [chr(c) for c in range(0x400, 0x460)]
+    + list("‐‑‒–—―‘’‚“”„†‡•…‰‹›€№™"))
+_FACES = 24  # fonts whose glyphs are kept (the card's few sizes, and room for odd ones)
+_PAIRS = 20_000  # neighbour pairs kept per font before they are forgotten and measured again
+_COVERED = bytes([0] + [255] * 255)
+
+
+def _pixel(x: int) -> int:
+    """A 26.6 coordinate rounded to a pixel, as Pillow does (PIXEL in _imagingft.c)."""
+    return (x + 32) >> 6
+
+
+@lru_cache(maxsize=8192)
+def length(font: FreeTypeFont, text: str) -> float:
+    """font.getlength(text), remembered: lines are measured while they are wrapped and again
+    when they are drawn."""
+    return font.getlength(text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Glyph:
+    """A unit's bitmap (its ink only) and where it lies from the pen, and its advance (26.6)."""
+
+    advance: int
+    x: int = 0
+    y: int = 0
+    width: int = 0
+    height: int = 0
+    levels: bytes = b""
+    image: object = None  # the levels as an image core, and where they are not 0
+    coverage: object = None
+
+
+@dataclass
+class _Face:
+    """What is known of one font: its units' glyphs, the kerning of checked pairs (None: not
+    composable), and the blends of overlapping pairs."""
+
+    font: FreeTypeFont
+    glyphs: dict[str, _Glyph | None] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    blends: dict[tuple[str, str, int, int], tuple[tuple[int, int, int, int], object, object]
+                 | None] = field(default_factory=dict)
+
+
+_faces: OrderedDict[FreeTypeFont, _Face] = OrderedDict()
+
+
+def _face(font: FreeTypeFont) -> _Face:
+    face = _faces.get(font)
+    if face is None:
+        face = _faces[font] = _Face(font)
+        if len(_faces) > _FACES:
+            _faces.popitem(last=False)
+    return face
+
+
+def _rendered(font: FreeTypeFont, text: str, phase: int) -> tuple[int, int, bytes, int, int]:
+    """Pillow's drawing of text with the pen phase/64 px right of a pixel: where its ink lies
+    from the pen's pixel (x, y), the ink's levels, width and height."""
+    from PIL import Image as Images
+    from PIL import ImageDraw
+
+    size = round(font.size)
+    pen = (2 * size, 2 * size)
+    canvas = Images.new("L", (int(length(font, text)) + 4 * size + 2, 5 * size), 0)
+    ImageDraw.Draw(canvas).text((pen[0] + phase / 64, pen[1]), text, font=font, fill=255)
+    box = canvas.getbbox()
+    if not box:
+        return 0, 0, b"", 0, 0
+    x0, y0, x1, y1 = box
+    return x0 - pen[0], y0 - pen[1], canvas.crop(box).tobytes(), x1 - x0, y1 - y0
+
+
+def _glyph(face: _Face, unit: str) -> _Glyph | None:
+    """The unit's glyph, None when Pillow draws it differently at some sub-pixel phase (it is
+    more than one glyph)."""
+    if unit in face.glyphs:
+        return face.glyphs[unit]
+    from PIL import Image as Images
+
+    x, y, levels, width, height = _rendered(face.font, unit, 0)
+    phases = range(64) if len(unit) > 1 else (21, 43)
+    glyph: _Glyph | None = None
+    if all(_rendered(face.font, unit, p) == ((x + _pixel(p), y, levels, width, height)
+                                             if levels else (0, 0, b"", 0, 0))
+           for p in phases):
+        advance = round(length(face.font, unit) * 64)
+        if levels:
+            image = Images.frombytes("L", (width, height), levels)
+            glyph = _Glyph(advance, x, y, width, height, levels, image.im,
+                           Images.frombytes("L", (width, height),
+                                            levels.translate(_COVERED)).im)
+        else:
+            glyph = _Glyph(advance)
+    face.glyphs[unit] = glyph
+    return glyph
+
+
+def _muldiv255(a: int, b: int) -> int:
+    t = a * b + 128
+    return ((t >> 8) + t) >> 8
+
+
+def _blend(face: _Face, first: tuple[str, _Glyph], then: tuple[str, _Glyph], dx: int,
+           dy: int) -> tuple[tuple[int, int, int, int], object, object] | None:
+    """Where the ink of then, dx/dy from first, falls on first's: the box (from then's ink) and
+    the blended levels there with their coverage; None when no pixel has the ink of both."""
+    key = (first[0], then[0], dx, dy)
+    if key in face.blends:
+        return face.blends[key]
+    from PIL import Image as Images
+
+    a, b = first[1], then[1]
+    x0, y0 = max(0, -dx), max(0, -dy)  # the overlap, in then's ink box
+    x1, y1 = min(b.width, a.width - dx), min(b.height, a.height - dy)
+    found = None
+    if x0 < x1 and y0 < y1:
+        out = bytearray((x1 - x0) * (y1 - y0))
+        at = 0
+        for row in range(y0, y1):
+            for col in range(x0, x1):
+                new = b.levels[row * b.width + col]
+                old = a.levels[(row + dy) * a.width + col + dx]
+                if new and old:
+                    out[at] = new + _muldiv255(old, 255 - new)
+                at += 1
+        if any(out):
+            size = (x1 - x0, y1 - y0)
+            found = ((x0, y0, x1, y1), Images.frombytes("L", size, bytes(out)).im,
+                     Images.frombytes("L", size, bytes(out).translate(_COVERED)).im)
+    if len(face.blends) > _PAIRS:
+        face.blends.clear()
+    face.blends[key] = found
+    return found
+
+
+Placed = list[tuple[str, _Glyph, int, int]]  # unit, glyph, pixel x and y of its ink
+
+
+def _compose(face: _Face, placed: Placed) -> tuple[Image, int, int, int, int] | None:
+    """The glyphs' levels as one mask (an image core) and its box; None when a pixel may hold the
+    ink of more than two glyphs."""
+    from PIL import Image as Images
+
+    inked = [p for p in placed if p[1].width]
+    if not inked:
+        return None
+    left = min(p[2] for p in inked)
+    top = min(p[3] for p in inked)
+    right = max(p[2] + p[1].width for p in inked)
+    bottom = max(p[3] + p[1].height for p in inked)
+    mask = Images.new("L", (right - left, bottom - top), 0)
+    into = mask.im
+    reach: list[int] = []  # the rightmost ink edge of the glyphs so far
+    fixes: list[tuple[int, int, int, int, object, object]] = []
+    for n, (unit, glyph, x, y) in enumerate(inked):
+        box = (x - left, y - top, x - left + glyph.width, y - top + glyph.height)
+        j = n - 1
+        while j >= 0 and reach[j] > x:
+            e_unit, e_glyph, ex, ey = inked[j]
+            if (ex < x + glyph.width and ey < y + glyph.height and x < ex + e_glyph.width
+                    and y < ey + e_glyph.height):
+                fix = _blend(face, (e_unit, e_glyph), (unit, glyph), x - ex, y - ey)
+                if fix is not None:
+                    (fx0, fy0, fx1, fy1), levels, coverage = fix
+                    fixes.append((box[0] + fx0, box[1] + fy0, box[0] + fx1, box[1] + fy1,
+                                  levels, coverage))
+            j -= 1
+        if n and reach[-1] > x:
+            into.paste(glyph.image, box, glyph.coverage)
+        else:
+            into.paste(glyph.image, box)
+        reach.append(max(reach[-1], box[2] + left) if reach else box[2] + left)
+    for n, (ax0, ay0, ax1, ay1, _levels, _coverage) in enumerate(fixes):
+        for bx0, by0, bx1, by1, _l, _c in fixes[n + 1:]:
+            if ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1:
+                return None  # two blends may share a pixel: three glyphs' ink
+    for x0, y0, x1, y1, levels, coverage in fixes:
+        into.paste(levels, (x0, y0, x1, y1), coverage)
+    return mask, left, top, right, bottom
+
+
+def _kerning(face: _Face, first: str, then: str) -> int | None:
+    """The kerning (26.6) Pillow puts between two units, None when their pair does not draw as
+    the two glyphs so placed at every pixel rounding of the pen."""
+    key = (first, then)
+    if key in face.pairs:
+        return face.pairs[key]
+    a, b = _glyph(face, first), _glyph(face, then)
+    kerning: int | None = None
+    if a is not None and b is not None:
+        kerning = round(length(face.font, first + then) * 64) - a.advance - b.advance
+        step = a.advance + kerning
+        phases = {_pixel(p + step) - _pixel(p): p for p in range(63, -1, -1)}
+        for phase in sorted(phases.values()):
+            start = _pixel(phase)
+            at = _pixel(phase + step)
+            drawn = _compose(face, [(first, a, start + a.x, a.y), (then, b, at + b.x, b.y)])
+            pillow = _rendered(face.font, first + then, phase)
+            if drawn is None:
+                ours = None if a.width or b.width else (0, 0, b"", 0, 0)
+            else:
+                mask, left, top, right, bottom = drawn
+                ours = (left, top, mask.tobytes(), right - left, bottom - top)
+            if ours != pillow:
+                kerning = None
+                break
+    if len(face.pairs) > _PAIRS:
+        face.pairs.clear()
+    face.pairs[key] = kerning
+    return kerning
+
+
+def _units(face: _Face, text: str) -> list[str]:
+    """The text cut where neighbours draw apart: a pair that does not (a ligature) is one unit."""
+    units = [text[0]]
+    for char in text[1:]:
+        if _kerning(face, units[-1][-1], char) is None:
+            units[-1] += char
+        else:
+            units.append(char)
+    return units
+
+
+def _layout(font: FreeTypeFont, text: str) -> tuple[Image, int, int, int, int] | None:
+    """The mask Pillow would draw text with, and its box from the pen at (0, 0); None when the
+    text is not composable."""
+    if not text or not COMPOSED.issuperset(text):
+        return None
+    face = _face(font)
+    placed: Placed = []
+    pen = 0
+    units = _units(face, text)
+    for n, unit in enumerate(units):
+        glyph = _glyph(face, unit)
+        if glyph is None:
+            return None
+        placed.append((unit, glyph, _pixel(pen) + glyph.x, glyph.y))
+        pen += glyph.advance
+        if n + 1 < len(units):
+            kerning = _kerning(face, unit, units[n + 1])
+            if kerning is None:
+                return None
+            pen += kerning
+    if pen != round(length(font, text) * 64):
+        return None  # shaped otherwise than pair by pair (contextual kerning or forms)
+    return _compose(face, placed)
+
+
+def draw_text(card: Image, at: tuple[int, int], text: str, font: FreeTypeFont,
+              fill: int) -> None:
+    """What ImageDraw.Draw(card).text(at, text, font=font, fill=fill) draws on an 8-bit card,
+    from cached glyphs when the text is composable."""
+    from PIL import ImageDraw, ImageFont
+
+    drawn = None
+    if font.layout_engine == ImageFont.Layout.RAQM and card.mode == "L":
+        drawn = _layout(font, text)
+    if drawn is None:
+        ImageDraw.Draw(card).text(at, text, font=font, fill=fill)
+        return
+    mask, left, top, right, bottom = drawn
+    x, y = at
+    card.im.paste(fill, (x + left, y + top, x + right, y + bottom), mask.im)
