@@ -6,11 +6,15 @@ pen position rounded to a whole pixel; glyphs that overlap are blended as `new +
 the advances and the kerning of neighbours (both measured with getlength, in 1/64 px). A glyph is
 a character, or a run of them the font joins (a ligature such as "fi"), rendered once by Pillow.
 
-Nothing is trusted unchecked: a pair of neighbours is composed only once Pillow drew it the same
-at each of its pixel roundings; a run of several characters only when it draws the same at all
-64 sub-pixel phases; a line only when its summed advance is Pillow's length of it and no pixel
-holds ink of three glyphs. Text outside the characters below, or failing any check, is drawn by
-Pillow (ImageDraw.text), as is every line when raqm is not the layout engine.
+Nothing is trusted unchecked. A line whose neighbours (or glyphs) are new is composed and also
+drawn by Pillow once: when both agree, its pairs are known good; when not, each new pair is drawn
+alone at each of its pixel roundings, and one Pillow draws otherwise (a ligature) becomes one unit,
+itself trusted only when Pillow draws it alike at all 64 sub-pixel phases. Whether a pair draws
+apart is the font file's (its GSUB and GPOS tables), not its size's, so it is checked once per
+file. A line is composed only when its summed advance is Pillow's length of it and no pixel holds
+the ink of three glyphs. Text outside the characters below, or failing any check, is drawn by
+Pillow (ImageDraw.text), as is every line when raqm is not the layout engine. A process keeps a few
+hundred glyphs per size (about 2 MB for a card's fonts) and forgets its pairs past 20,000.
 """
 
 from __future__ import annotations
@@ -52,82 +56,112 @@ def length(font: FreeTypeFont, text: str) -> float:
 
 @dataclass(frozen=True, slots=True)
 class _Glyph:
-    """A unit's bitmap (its ink only) and where it lies from the pen, and its advance (26.6)."""
+    """A unit's ink (an 8-bit image, its coverage as an image core) and where it lies from the
+    pen's pixel, and its advance (26.6)."""
 
     advance: int
     x: int = 0
     y: int = 0
     width: int = 0
     height: int = 0
-    levels: bytes = b""
-    image: object = None  # the levels as an image core, and where they are not 0
+    image: Image | None = None
     coverage: object = None
+
+
+Key = tuple[object, str, str]  # a font file, and a unit and its neighbour ("" for the unit alone)
+Ink = tuple[int, int, bytes, int, int]  # x and y from the pen's pixel, levels, width, height
+NO_INK: Ink = (0, 0, b"", 0, 0)
 
 
 @dataclass
 class _Face:
-    """What is known of one font: its units' glyphs, the kerning of checked pairs (None: not
-    composable), and the blends of overlapping pairs."""
+    """What is known of one font: its units' glyphs, the kerning of pairs, and the blends of
+    overlapping glyphs."""
 
     font: FreeTypeFont
+    file: object
     glyphs: dict[str, _Glyph | None] = field(default_factory=dict)
-    pairs: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    kerning: dict[tuple[str, str], int] = field(default_factory=dict)
     blends: dict[tuple[str, str, int, int], tuple[tuple[int, int, int, int], object, object]
                  | None] = field(default_factory=dict)
 
 
 _faces: OrderedDict[FreeTypeFont, _Face] = OrderedDict()
+_verdicts: dict[Key, bool] = {}  # whether a pair draws apart, a unit alike at every phase
 
 
 def _face(font: FreeTypeFont) -> _Face:
     face = _faces.get(font)
     if face is None:
-        face = _faces[font] = _Face(font)
+        file = (font.path, font.index) if isinstance(font.path, str) else font
+        face = _faces[font] = _Face(font, file)
         if len(_faces) > _FACES:
             _faces.popitem(last=False)
     return face
 
 
-def _rendered(font: FreeTypeFont, text: str, phase: int) -> tuple[int, int, bytes, int, int]:
-    """Pillow's drawing of text with the pen phase/64 px right of a pixel: where its ink lies
-    from the pen's pixel (x, y), the ink's levels, width and height."""
-    from PIL import Image as Images
-    from PIL import ImageDraw
+def _judge(key: Key, verdict: bool) -> bool:
+    if len(_verdicts) > _PAIRS:
+        _verdicts.clear()
+    _verdicts[key] = verdict
+    return verdict
 
-    size = round(font.size)
-    pen = (2 * size, 2 * size)
-    canvas = Images.new("L", (int(length(font, text)) + 4 * size + 2, 5 * size), 0)
-    ImageDraw.Draw(canvas).text((pen[0] + phase / 64, pen[1]), text, font=font, fill=255)
-    box = canvas.getbbox()
+
+def _levels(core: object, box: tuple[int, int, int, int]) -> bytes:
+    from PIL import Image as Images
+
+    image = Images.new("L", (box[2] - box[0], box[3] - box[1]))
+    image.im.paste(core.crop(box), (0, 0, *image.size))  # type: ignore[attr-defined]
+    return image.tobytes()
+
+
+def _rendered(font: FreeTypeFont, text: str, phase: int = 0) -> Ink:
+    """Pillow's drawing of text (ImageDraw.text's mask) with the pen phase/64 px right of a
+    pixel: where its ink lies from that pixel, its levels and size."""
+    mask, (left, top) = font.getmask2(text, "L", start=(phase / 64, 0))
+    box = mask.getbbox()
     if not box:
-        return 0, 0, b"", 0, 0
+        return NO_INK
     x0, y0, x1, y1 = box
-    return x0 - pen[0], y0 - pen[1], canvas.crop(box).tobytes(), x1 - x0, y1 - y0
+    return left + x0, top + y0, _levels(mask, box), x1 - x0, y1 - y0
 
 
 def _glyph(face: _Face, unit: str) -> _Glyph | None:
-    """The unit's glyph, None when Pillow draws it differently at some sub-pixel phase (it is
-    more than one glyph)."""
+    """The unit's glyph; None for a run of characters Pillow draws otherwise at some sub-pixel
+    phase (more than one glyph)."""
     if unit in face.glyphs:
         return face.glyphs[unit]
     from PIL import Image as Images
 
-    x, y, levels, width, height = _rendered(face.font, unit, 0)
-    phases = range(64) if len(unit) > 1 else (21, 43)
+    x, y, levels, width, height = ink = _rendered(face.font, unit)
     glyph: _Glyph | None = None
-    if all(_rendered(face.font, unit, p) == ((x + _pixel(p), y, levels, width, height)
-                                             if levels else (0, 0, b"", 0, 0))
-           for p in phases):
+    if len(unit) == 1 or _verdicts.get((face.file, unit, "")) or _judge(
+            (face.file, unit, ""),
+            all(_rendered(face.font, unit, p) == ((x + _pixel(p), *ink[1:]) if levels else NO_INK)
+                for p in range(1, 64))):
         advance = round(length(face.font, unit) * 64)
+        glyph = _Glyph(advance)
         if levels:
             image = Images.frombytes("L", (width, height), levels)
-            glyph = _Glyph(advance, x, y, width, height, levels, image.im,
+            glyph = _Glyph(advance, x, y, width, height, image,
                            Images.frombytes("L", (width, height),
                                             levels.translate(_COVERED)).im)
-        else:
-            glyph = _Glyph(advance)
     face.glyphs[unit] = glyph
     return glyph
+
+
+def _kerning(face: _Face, first: str, then: str) -> int:
+    """The kerning (26.6) HarfBuzz puts between two units: their length less their advances."""
+    key = (first, then)
+    kerning = face.kerning.get(key)
+    if kerning is None:
+        a, b = face.glyphs[first], face.glyphs[then]
+        assert a is not None and b is not None
+        kerning = round(length(face.font, first + then) * 64) - a.advance - b.advance
+        if len(face.kerning) > _PAIRS:
+            face.kerning.clear()
+        face.kerning[key] = kerning
+    return kerning
 
 
 def _muldiv255(a: int, b: int) -> int:
@@ -145,6 +179,8 @@ def _blend(face: _Face, first: tuple[str, _Glyph], then: tuple[str, _Glyph], dx:
     from PIL import Image as Images
 
     a, b = first[1], then[1]
+    assert a.image is not None and b.image is not None
+    a_levels, b_levels = a.image.tobytes(), b.image.tobytes()
     x0, y0 = max(0, -dx), max(0, -dy)  # the overlap, in then's ink box
     x1, y1 = min(b.width, a.width - dx), min(b.height, a.height - dy)
     found = None
@@ -153,8 +189,8 @@ def _blend(face: _Face, first: tuple[str, _Glyph], then: tuple[str, _Glyph], dx:
         at = 0
         for row in range(y0, y1):
             for col in range(x0, x1):
-                new = b.levels[row * b.width + col]
-                old = a.levels[(row + dy) * a.width + col + dx]
+                new = b_levels[row * b.width + col]
+                old = a_levels[(row + dy) * a.width + col + dx]
                 if new and old:
                     out[at] = new + _muldiv255(old, 255 - new)
                 at += 1
@@ -201,9 +237,9 @@ def _compose(face: _Face, placed: Placed) -> tuple[Image, int, int, int, int] | 
                                   levels, coverage))
             j -= 1
         if n and reach[-1] > x:
-            into.paste(glyph.image, box, glyph.coverage)
+            into.paste(glyph.image.im, box, glyph.coverage)  # type: ignore[union-attr]
         else:
-            into.paste(glyph.image, box)
+            into.paste(glyph.image.im, box)  # type: ignore[union-attr]
         reach.append(max(reach[-1], box[2] + left) if reach else box[2] + left)
     for n, (ax0, ay0, ax1, ay1, _levels, _coverage) in enumerate(fixes):
         for bx0, by0, bx1, by1, _l, _c in fixes[n + 1:]:
@@ -214,42 +250,35 @@ def _compose(face: _Face, placed: Placed) -> tuple[Image, int, int, int, int] | 
     return mask, left, top, right, bottom
 
 
-def _kerning(face: _Face, first: str, then: str) -> int | None:
-    """The kerning (26.6) Pillow puts between two units, None when their pair does not draw as
-    the two glyphs so placed at every pixel rounding of the pen."""
-    key = (first, then)
-    if key in face.pairs:
-        return face.pairs[key]
+def _ink(drawn: tuple[Image, int, int, int, int] | None) -> Ink:
+    if drawn is None:
+        return NO_INK
+    mask, left, top, right, bottom = drawn
+    return left, top, mask.tobytes(), right - left, bottom - top
+
+
+def _draws_apart(face: _Face, first: str, then: str) -> bool:
+    """Whether Pillow draws a pair as its two glyphs, the second placed by the advance and
+    kerning, at each way the pen's phase rounds their distance (those of phases 0, 31, 32, 63)."""
     a, b = _glyph(face, first), _glyph(face, then)
-    kerning: int | None = None
-    if a is not None and b is not None:
-        kerning = round(length(face.font, first + then) * 64) - a.advance - b.advance
-        step = a.advance + kerning
-        phases = {_pixel(p + step) - _pixel(p): p for p in range(63, -1, -1)}
-        for phase in sorted(phases.values()):
-            start = _pixel(phase)
-            at = _pixel(phase + step)
-            drawn = _compose(face, [(first, a, start + a.x, a.y), (then, b, at + b.x, b.y)])
-            pillow = _rendered(face.font, first + then, phase)
-            if drawn is None:
-                ours = None if a.width or b.width else (0, 0, b"", 0, 0)
-            else:
-                mask, left, top, right, bottom = drawn
-                ours = (left, top, mask.tobytes(), right - left, bottom - top)
-            if ours != pillow:
-                kerning = None
-                break
-    if len(face.pairs) > _PAIRS:
-        face.pairs.clear()
-    face.pairs[key] = kerning
-    return kerning
+    if a is None or b is None:
+        return False
+    step = a.advance + _kerning(face, first, then)
+    phases = {_pixel(p + step) - _pixel(p): p for p in (63, 32, 31, 0)}
+    for phase in phases.values():
+        start, at = _pixel(phase), _pixel(phase + step)
+        drawn = _compose(face, [(first, a, start + a.x, a.y), (then, b, at + b.x, b.y)])
+        if _ink(drawn) != _rendered(face.font, first + then, phase):
+            return False
+    return True
 
 
 def _units(face: _Face, text: str) -> list[str]:
-    """The text cut where neighbours draw apart: a pair that does not (a ligature) is one unit."""
+    """The text cut between characters, but not between a pair known to draw otherwise than
+    apart (a ligature): that is one unit."""
     units = [text[0]]
     for char in text[1:]:
-        if _kerning(face, units[-1][-1], char) is None:
+        if _verdicts.get((face.file, units[-1][-1], char)) is False:
             units[-1] += char
         else:
             units.append(char)
@@ -263,6 +292,7 @@ def _layout(font: FreeTypeFont, text: str) -> tuple[Image, int, int, int, int] |
         return None
     face = _face(font)
     placed: Placed = []
+    unchecked: list[Key] = []
     pen = 0
     units = _units(face, text)
     for n, unit in enumerate(units):
@@ -272,13 +302,25 @@ def _layout(font: FreeTypeFont, text: str) -> tuple[Image, int, int, int, int] |
         placed.append((unit, glyph, _pixel(pen) + glyph.x, glyph.y))
         pen += glyph.advance
         if n + 1 < len(units):
-            kerning = _kerning(face, unit, units[n + 1])
-            if kerning is None:
+            verdict = _verdicts.get(key := (face.file, unit, units[n + 1]))
+            if verdict is False or _glyph(face, units[n + 1]) is None:
                 return None
-            pen += kerning
+            if verdict is None:
+                unchecked.append(key)
+            pen += _kerning(face, unit, units[n + 1])
     if pen != round(length(font, text) * 64):
         return None  # shaped otherwise than pair by pair (contextual kerning or forms)
-    return _compose(face, placed)
+    drawn = _compose(face, placed)
+    if unchecked and _ink(drawn) != _rendered(font, text):
+        # Find the pairs that draw otherwise; if none alone does, distrust them all.
+        verdicts = [_judge(key, _draws_apart(face, key[1], key[2])) for key in unchecked]
+        if all(verdicts):
+            for key in unchecked:
+                _judge(key, False)
+        return None
+    for key in unchecked:
+        _judge(key, True)
+    return drawn
 
 
 def draw_text(card: Image, at: tuple[int, int], text: str, font: FreeTypeFont,
