@@ -65,6 +65,7 @@ class _Glyph:
     width: int = 0
     height: int = 0
     image: Image | None = None
+    core: object = None  # the image's core, and where its levels are not 0
     coverage: object = None
 
 
@@ -82,12 +83,14 @@ class _Face:
     file: object
     glyphs: dict[str, _Glyph | None] = field(default_factory=dict)
     kerning: dict[tuple[str, str], int] = field(default_factory=dict)
+    checked: dict[tuple[str, str], int] = field(default_factory=dict)  # the good pairs' kerning
     blends: dict[tuple[str, str, int, int], tuple[tuple[int, int, int, int], object, object]
                  | None] = field(default_factory=dict)
 
 
 _faces: OrderedDict[FreeTypeFont, _Face] = OrderedDict()
 _verdicts: dict[Key, bool] = {}  # whether a pair draws apart, a unit alike at every phase
+_joining: dict[object, set[str]] = {}  # a font file's first characters of pairs that join
 
 
 def _face(font: FreeTypeFont) -> _Face:
@@ -103,7 +106,12 @@ def _face(font: FreeTypeFont) -> _Face:
 def _judge(key: Key, verdict: bool) -> bool:
     if len(_verdicts) > _PAIRS:
         _verdicts.clear()
+        _joining.clear()
+        for face in _faces.values():
+            face.checked.clear()
     _verdicts[key] = verdict
+    if not verdict and key[2]:
+        _joining.setdefault(key[0], set()).add(key[1][-1])
     return verdict
 
 
@@ -143,7 +151,7 @@ def _glyph(face: _Face, unit: str) -> _Glyph | None:
         glyph = _Glyph(advance)
         if levels:
             image = Images.frombytes("L", (width, height), levels)
-            glyph = _Glyph(advance, x, y, width, height, image,
+            glyph = _Glyph(advance, x, y, width, height, image, image.im,
                            Images.frombytes("L", (width, height),
                                             levels.translate(_COVERED)).im)
     face.glyphs[unit] = glyph
@@ -237,9 +245,9 @@ def _compose(face: _Face, placed: Placed) -> tuple[Image, int, int, int, int] | 
                                   levels, coverage))
             j -= 1
         if n and reach[-1] > x:
-            into.paste(glyph.image.im, box, glyph.coverage)  # type: ignore[union-attr]
+            into.paste(glyph.core, box, glyph.coverage)
         else:
-            into.paste(glyph.image.im, box)  # type: ignore[union-attr]
+            into.paste(glyph.core, box)
         reach.append(max(reach[-1], box[2] + left) if reach else box[2] + left)
     for n, (ax0, ay0, ax1, ay1, _levels, _coverage) in enumerate(fixes):
         for bx0, by0, bx1, by1, _l, _c in fixes[n + 1:]:
@@ -273,9 +281,12 @@ def _draws_apart(face: _Face, first: str, then: str) -> bool:
     return True
 
 
-def _units(face: _Face, text: str) -> list[str]:
+def _units(face: _Face, text: str) -> str | list[str]:
     """The text cut between characters, but not between a pair known to draw otherwise than
     apart (a ligature): that is one unit."""
+    joining = _joining.get(face.file)
+    if not joining or joining.isdisjoint(text[:-1]):
+        return text  # its characters
     units = [text[0]]
     for char in text[1:]:
         if _verdicts.get((face.file, units[-1][-1], char)) is False:
@@ -291,35 +302,42 @@ def _layout(font: FreeTypeFont, text: str) -> tuple[Image, int, int, int, int] |
     if not text or not COMPOSED.issuperset(text):
         return None
     face = _face(font)
+    glyphs, checked = face.glyphs, face.checked
     placed: Placed = []
-    unchecked: list[Key] = []
+    unchecked: list[tuple[str, str]] = []
     pen = 0
-    units = _units(face, text)
-    for n, unit in enumerate(units):
-        glyph = _glyph(face, unit)
+    before: tuple[str, _Glyph] | None = None
+    for unit in _units(face, text):
+        glyph = glyphs.get(unit) or _glyph(face, unit)
         if glyph is None:
             return None
-        placed.append((unit, glyph, _pixel(pen) + glyph.x, glyph.y))
-        pen += glyph.advance
-        if n + 1 < len(units):
-            verdict = _verdicts.get(key := (face.file, unit, units[n + 1]))
-            if verdict is False or _glyph(face, units[n + 1]) is None:
-                return None
-            if verdict is None:
-                unchecked.append(key)
-            pen += _kerning(face, unit, units[n + 1])
-    if pen != round(length(font, text) * 64):
+        if before is not None:
+            kerning = checked.get((before[0], unit))
+            if kerning is None:
+                verdict = _verdicts.get((face.file, before[0], unit))
+                if verdict is False:
+                    return None
+                kerning = _kerning(face, before[0], unit)
+                if verdict is None:
+                    unchecked.append((before[0], unit))
+                else:
+                    checked[before[0], unit] = kerning
+            pen += before[1].advance + kerning
+        placed.append((unit, glyph, ((pen + 32) >> 6) + glyph.x, glyph.y))
+        before = (unit, glyph)
+    assert before is not None
+    if pen + before[1].advance != round(length(font, text) * 64):
         return None  # shaped otherwise than pair by pair (contextual kerning or forms)
     drawn = _compose(face, placed)
     if unchecked and _ink(drawn) != _rendered(font, text):
         # Find the pairs that draw otherwise; if none alone does, distrust them all.
-        verdicts = [_judge(key, _draws_apart(face, key[1], key[2])) for key in unchecked]
+        verdicts = [_judge((face.file, *pair), _draws_apart(face, *pair)) for pair in unchecked]
         if all(verdicts):
-            for key in unchecked:
-                _judge(key, False)
+            for pair in unchecked:
+                _judge((face.file, *pair), False)
         return None
-    for key in unchecked:
-        _judge(key, True)
+    for pair in unchecked:
+        _judge((face.file, *pair), True)
     return drawn
 
 
