@@ -2,12 +2,15 @@
 
 A card is drawn as one 8-bit image of levels: 0-127 blend the background into the theme's ink (its
 muted shade is a level between them), 128-255 into its accent (accent text is drawn alone and
-pasted with its levels moved up). It is written as a palette PNG of those 256 colours by
-cardpng.palette_png, which deflates only the rows that have ink (a run of blank rows is deflated
-once per run length and reused). A card costs 2.9-3.1 ms and 27 KB (3.9-4.0 ms with Pillow's
-PNG encoder and a word-by-word wrap; 300 varied cards, 2 shared cores); of that, FreeType drawing
-the text is about 1.3 ms and zlib on the inked rows 0.6 ms. What a card shows (CardText)
-and the design digest name it in the card cache, so an unchanged card is never drawn twice.
+pasted with its levels moved up). Its text is drawn by cardtext.draw_text: composed from glyph
+bitmaps cached per process, pixel for pixel what ImageDraw.text draws. It is written as a palette
+PNG of those 256 colours by cardpng.palette_png, which deflates only the rows that have ink (a run
+of blank rows is deflated once per run length and reused). A card costs 1.65-1.7 ms and 27 KB
+(2.9-3.0 ms when FreeType drew all its text; 300 cards of new varied text in a process that has
+drawn 600, 2 shared cores): the PNG about 1.05 ms, the text 0.3 ms. The first 300 cards of a
+process cost 3.7 ms while their glyphs and neighbours are met and checked. What a card shows
+(CardText) and the design digest name it in the card cache, so an unchanged card is never drawn
+twice.
 """
 
 from __future__ import annotations
