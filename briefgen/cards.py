@@ -2,12 +2,15 @@
 
 A card is drawn as one 8-bit image of levels: 0-127 blend the background into the theme's ink (its
 muted shade is a level between them), 128-255 into its accent (accent text is drawn alone and
-pasted with its levels moved up). It is written as a palette PNG of those 256 colours by
-cardpng.palette_png, which deflates only the rows that have ink (a run of blank rows is deflated
-once per run length and reused). A card costs 2.9-3.1 ms and 27 KB (3.9-4.0 ms with Pillow's
-PNG encoder and a word-by-word wrap; 300 varied cards, 2 shared cores); of that, FreeType drawing
-the text is about 1.3 ms and zlib on the inked rows 0.6 ms. What a card shows (CardText)
-and the design digest name it in the card cache, so an unchanged card is never drawn twice.
+pasted with its levels moved up). Its text is drawn by cardtext.draw_text: composed from glyph
+bitmaps cached per process, pixel for pixel what ImageDraw.text draws. It is written as a palette
+PNG of those 256 colours by cardpng.palette_png, which deflates only the rows that have ink (a run
+of blank rows is deflated once per run length and reused). A card costs 1.65-1.7 ms and 27 KB
+(2.9-3.0 ms when FreeType drew all its text; 300 cards of new varied text in a process that has
+drawn 600, 2 shared cores): the PNG about 1.05 ms, the text 0.3 ms. The first 300 cards of a
+process cost 3.7 ms while their glyphs and neighbours are met and checked. What a card shows
+(CardText) and the design digest name it in the card cache, so an unchanged card is never drawn
+twice.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import astuple, dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.cardpng import palette_png
+from briefgen.cardtext import draw_text, length
 from briefgen.diagnostics import Diagnostics
 
 if TYPE_CHECKING:
@@ -172,7 +176,7 @@ def wrap(words: list[str], font: FreeTypeFont, width: int,
             count += 1
 
         def fits(count: int, start: int = start) -> bool:
-            return font.getlength(" ".join(words[start:start + count])) <= width
+            return length(font, " ".join(words[start:start + count])) <= width
 
         if count > 1 and not fits(count):
             count -= 1
@@ -198,11 +202,11 @@ def _fit_title(title: str, path: Path, width: int, height: int) -> tuple[FreeTyp
         font = _font(path, size)
         lines = wrap(words, font, width, height // round(size * 1.2))
         # a line of more than one word was measured to fit by wrap
-        if lines is not None and all(" " in line or font.getlength(line) <= width
+        if lines is not None and all(" " in line or length(font, line) <= width
                                      for line in lines):
             return font, lines
     font = _font(path, TITLE_SIZES[-1])
-    widest = max(font.getlength(word + "…") for word in words)
+    widest = max(length(font, word + "…") for word in words)
     if widest > width:
         font = _font(path, max(8, int(TITLE_SIZES[-1] * width / widest)))
     room = max(1, height // round(font.size * 1.2))
@@ -210,7 +214,7 @@ def _fit_title(title: str, path: Path, width: int, height: int) -> tuple[FreeTyp
     if len(lines) > room:
         lines = lines[:room]
         last = lines[-1].split()
-        while len(last) > 1 and font.getlength(" ".join(last) + "…") > width:
+        while len(last) > 1 and length(font, " ".join(last) + "…") > width:
             last.pop()
         lines[-1] = " ".join(last) + "…"
     return font, lines
@@ -233,21 +237,21 @@ def draw_card(design: Design, text: CardText) -> bytes:
         _accent_text(card, (MARGIN, top), _clip(text.section.upper(), label, inner), label)
         top += 44
     if text.kicker:
-        pen.text((MARGIN, top), _clip(text.kicker, small, inner), font=small, fill=muted)
+        draw_text(card, (MARGIN, top), _clip(text.kicker, small, inner), small, muted)
         top += 44
     footer = HEIGHT - 96
     font, lines = _fit_title(text.title, title_path, inner, footer - 24 - (top + 12))
     step = round(font.size * 1.2)
     y = top + 12 + (footer - 24 - (top + 12) - step * len(lines)) // 2
     for line in lines:
-        pen.text((MARGIN, y), line, font=font, fill=127)
+        draw_text(card, (MARGIN, y), line, font, 127)
         y += step
     pen.line((MARGIN, footer, WIDTH - MARGIN, footer), fill=muted // 3, width=2)
-    date_width = round(small.getlength(text.date))
+    date_width = round(length(small, text.date))
     site_font = _font(label_path, 28)
     site = _clip(text.site, site_font, inner - date_width - 32)
     _accent_text(card, (MARGIN, footer + 28), site, site_font)
-    pen.text((WIDTH - MARGIN - date_width, footer + 28), text.date, font=small, fill=muted)
+    draw_text(card, (WIDTH - MARGIN - date_width, footer + 28), text.date, small, muted)
     return palette_png(card.tobytes(), WIDTH, HEIGHT, bytes(_palette(design)))
 
 
@@ -259,28 +263,37 @@ _COVERED = bytes([0] + [255] * 255)
 def _accent_text(card: Image, at: tuple[int, int], text: str, font: FreeTypeFont) -> None:
     """Text in the accent colour: drawn alone at its size, its levels moved to the palette's
     second half, pasted where it covers anything."""
+    drawn = _accent(font, text)
+    if drawn is not None:
+        levels, covered = drawn
+        card.paste(levels, at, covered)
+
+
+@lru_cache(maxsize=64)
+def _accent(font: FreeTypeFont, text: str) -> tuple[Image, Image] | None:
+    """An accent text's levels and where they cover, remembered: a site's name and its sections
+    are on many cards."""
     from PIL import Image as Images
-    from PIL import ImageDraw
 
     _left, _top, right, bottom = font.getbbox(text)
     if right <= 0 or bottom <= 0:
-        return
+        return None
     size = (int(right), int(bottom))
     alone = Images.new("L", size, 0)
-    ImageDraw.Draw(alone).text((0, 0), text, font=font, fill=127)
+    draw_text(alone, (0, 0), text, font, 127)
     levels = alone.tobytes()  # bytes.translate: a table lookup without Image.point's rounding
-    card.paste(Images.frombytes("L", size, levels.translate(_TO_ACCENT)), at,
-               Images.frombytes("L", size, levels.translate(_COVERED)))
+    return (Images.frombytes("L", size, levels.translate(_TO_ACCENT)),
+            Images.frombytes("L", size, levels.translate(_COVERED)))
 
 
 def _clip(text: str, font: FreeTypeFont, width: int) -> str:
     """One line of text no wider than width: whole words, then an ellipsis."""
-    if font.getlength(text) <= width:
+    if length(font, text) <= width:
         return text
     words = text.split()
-    while len(words) > 1 and font.getlength(" ".join(words) + "…") > width:
+    while len(words) > 1 and length(font, " ".join(words) + "…") > width:
         words.pop()
     line = " ".join(words)
-    while line and font.getlength(line + "…") > width:  # one word wider than the card
+    while line and length(font, line + "…") > width:  # one word wider than the card
         line = line[:-1]
     return line + "…"
