@@ -3,13 +3,11 @@ not highlighted again, and each file's blocks taken after it is parsed."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from briefgen.highlight import highlight, highlights_of
 from briefgen.markdown import create_markdown, render_markdown
+from tests.fresh import imports_after
 
 BODY = "Intro.\n\n```python\nprint('grid')\n```\n\n```text\nplain\n```\n"
 
@@ -58,10 +56,5 @@ def test_an_edited_block_is_highlighted_and_the_others_are_not(
 
 def test_importing_the_parser_does_not_import_pygments() -> None:
     # a build whose files highlight nothing (or find their blocks kept) never loads Pygments
-    code = ("import sys\n"
-            "from briefgen.markdown import create_markdown, render_markdown\n"
-            "render_markdown(create_markdown(), 'No code here.')\n"
-            "print(any(name.startswith('pygments') for name in sys.modules))\n")
-    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True)
-    assert found.stdout.strip() == "False"
+    assert not imports_after("from briefgen.markdown import create_markdown, render_markdown\n"
+                             "render_markdown(create_markdown(), 'No code here.')", "pygments")

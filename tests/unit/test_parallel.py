@@ -4,14 +4,13 @@ the single-process path when workers are not worth forking."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 
 import pytest
 
 from briefgen import parallel
 from briefgen.parallel import available_cpus, map_slices
+from tests.fresh import imports_after
 
 Slice = tuple[int, int, int]  # start, end, pid of the process that ran it
 
@@ -125,13 +124,9 @@ def test_each_sees_every_result_in_this_process_and_what_it_returns_is_kept(jobs
 
 def test_a_run_too_small_to_share_does_not_import_multiprocessing() -> None:
     # an edit build's few jobs run here: importing multiprocessing would be their largest cost
-    code = ("import sys\n"
-            "from briefgen.parallel import map_slices\n"
-            "assert map_slices(lambda s, e: e - s, 10, jobs=2) == [1] * 10\n"
-            "print('multiprocessing' in sys.modules)\n")
-    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True)
-    assert found.stdout.strip() == "False"
+    assert not imports_after("from briefgen.parallel import map_slices\n"
+                             "assert map_slices(lambda s, e: e - s, 10, jobs=2) == [1] * 10",
+                             "multiprocessing")
 
 
 @pytest.mark.skipif(not os.path.exists("/lib/x86_64-linux-gnu/libc.so.6")

@@ -3,13 +3,11 @@ terminal."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from briefgen.diagnostics import Diagnostic
 from briefgen.terminal import print_diagnostic, printer
+from tests.fresh import imports_after
 
 
 def test_a_diagnostic_away_from_a_terminal_is_its_plain_line(
@@ -34,8 +32,4 @@ def test_with_force_color_the_severity_is_coloured(
 
 
 def test_the_command_line_loads_without_rich() -> None:
-    code = ("import sys, briefgen.cli as c\n"
-            "print(any(name == 'rich' or name.startswith('rich.') for name in sys.modules))")
-    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True)
-    assert found.stdout.strip() == "False"
+    assert not imports_after("import briefgen.cli", "rich")
