@@ -205,8 +205,10 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
                 report.changed.add(rel)
         for where, line, message in failed:
             diags.error(where, line, 0, message)
-    if partial:
-        report.manifest = {**(previous or {}), **report.manifest}
+    if partial:  # (the folders a later step writes it records itself: search_stamps)
+        kept = {rel: stamp for rel, stamp in (previous or {}).items()
+                if not rel.startswith(OWNED_DIRS)}
+        report.manifest = {**kept, **report.manifest}
     elif report.incremental:  # anything else in the published folder goes: no stale files
         report.removed = {rel for rel in _published_files(out) - set(report.manifest)
                           if not rel.startswith(OWNED_DIRS)}

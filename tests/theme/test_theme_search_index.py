@@ -1,6 +1,6 @@
 """The search step: Pagefind runs over the published site after publishing, its folder is owned by
-that step (never removed as stale), it is skipped when no HTML changed, and it goes when search is
-turned off."""
+that step (never removed as stale), it is skipped when no HTML changed, it goes when search is
+turned off, and edits made in place one after another each find the index as they left it."""
 
 from __future__ import annotations
 
@@ -111,3 +111,25 @@ def test_a_page_cannot_take_the_search_url(make_site: MakeSite) -> None:
     """, config=False)
     errors = build_errors(root)
     assert any("URL /search/ is already used by the search page" in e for e in errors), errors
+
+
+def test_edits_in_place_one_after_another_each_find_the_index_they_left(
+        make_site: MakeSite, tmp_path: Path) -> None:
+    # the index's files are named by their content: an edit in place re-indexes, and the
+    # manifest it records must name the new files, not also the old ones (which made every
+    # other edit a whole build, the published folder looking changed by hand)
+    root = make_site(SITE, config=False)
+    build_site(root)
+    beta = root / "content/briefings/beta.md"
+    for before, after in (("Ferry", "Tram"), ("Tram", "Bus"), ("Bus", "Rail")):
+        beta.write_text(beta.read_text().replace(f"{before} fares", f"{after} fares"))
+        result = build_site(root)
+        steps = [name for name, _ in result.timings]
+        assert "in place" in steps and "parse" not in steps, (after, steps)
+        assert result.counts["indexed"] == 1
+    cold = tmp_path / "cold"
+    build_site(root, output=cold, cache=False)
+    assert {p.relative_to(root / "site").as_posix(): p.read_bytes()
+            for p in (root / "site/pagefind").rglob("*") if p.is_file()} == {
+        p.relative_to(cold).as_posix(): p.read_bytes()
+        for p in (cold / "pagefind").rglob("*") if p.is_file()}
