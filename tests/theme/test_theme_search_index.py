@@ -44,6 +44,12 @@ SITE = """
 """
 
 
+def index_files(out: Path) -> dict[str, bytes]:
+    """The search index's files, by their path in the site, with their bytes."""
+    return {p.relative_to(out).as_posix(): p.read_bytes()
+            for p in (out / "pagefind").rglob("*") if p.is_file()}
+
+
 def index_stamps(out: Path) -> dict[str, int]:
     return {p.relative_to(out).as_posix(): p.stat().st_ino
             for p in (out / "pagefind").rglob("*") if p.is_file()}
@@ -84,10 +90,7 @@ def test_changed_html_reindexes_and_the_index_matches_a_cold_build(make_site: Ma
     assert result.counts["indexed"] == 1
     cold = tmp_path / "cold"
     build_site(root, output=cold, cache=False)
-    assert {p.relative_to(root / "site").as_posix(): p.read_bytes()
-            for p in (root / "site/pagefind").rglob("*") if p.is_file()} == {
-        p.relative_to(cold).as_posix(): p.read_bytes()
-        for p in (cold / "pagefind").rglob("*") if p.is_file()}
+    assert index_files(root / "site") == index_files(cold)
 
 
 def test_turning_search_off_removes_the_index_page_and_box(make_site: MakeSite) -> None:
@@ -129,7 +132,4 @@ def test_edits_in_place_one_after_another_each_find_the_index_they_left(
         assert result.counts["indexed"] == 1
     cold = tmp_path / "cold"
     build_site(root, output=cold, cache=False)
-    assert {p.relative_to(root / "site").as_posix(): p.read_bytes()
-            for p in (root / "site/pagefind").rglob("*") if p.is_file()} == {
-        p.relative_to(cold).as_posix(): p.read_bytes()
-        for p in (cold / "pagefind").rglob("*") if p.is_file()}
+    assert index_files(root / "site") == index_files(cold)
