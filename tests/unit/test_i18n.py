@@ -247,13 +247,18 @@ def test_a_language_without_a_catalogue_is_reported_at_each_string_in_the_templa
             "themes/default/locales/de/LC_MESSAGES/messages.po)") in found
 
 
-def test_an_unreadable_catalogue_is_an_error_even_when_not_checking_strings(
-        tmp_path: Path) -> None:
-    po(i18n.catalogue_path(tmp_path / "themes" / "default", "ru"), """
+def unreadable_catalogue(root: Path) -> Path:
+    """The site's Russian catalogue, with a line at 7:1 that is not .po syntax."""
+    return po(i18n.catalogue_path(root / "themes" / "default", "ru"), """
         msgid "Archive"
         msgstr "Архив"
         Archive = Архив
     """)
+
+
+def test_an_unreadable_catalogue_is_an_error_even_when_not_checking_strings(
+        tmp_path: Path) -> None:
+    unreadable_catalogue(tmp_path)
     found = check(theme(tmp_path), missing=False)
     assert found == ["themes/default/locales/ru/LC_MESSAGES/messages.po:7:1: error: unreadable "
                      "catalogue: Unknown or misformatted keyword: 'Archive = Архив'"]
@@ -308,11 +313,7 @@ def test_a_kept_catalogue_is_not_read_again_until_its_bytes_change(
 
 def test_an_unreadable_catalogue_is_reported_at_every_build_and_never_kept(
         tmp_path: Path) -> None:
-    po(i18n.catalogue_path(tmp_path / "themes" / "default", "ru"), """
-        msgid "Archive"
-        msgstr "Архив"
-        Archive = Архив
-    """)
+    unreadable_catalogue(tmp_path)
     kept = Kept()
     for _build in range(2):
         catalogues = i18n.Catalogues([tmp_path / "themes" / "default", THEME], kept)
