@@ -34,6 +34,7 @@ _SEMICOLON = re.compile(r';(?=(?:[^"]*"[^"]*")*[^"]*$)')  # a ';' outside "quote
 _OPEN_QUOTES = "\"“«„"
 _CLOSE_QUOTES = "\"”»“"
 _INLINE_QUOTE = re.compile(r"[\"“«„]([^\"“”«»„]{3,}?)[\"”»“][\s.,;:]*$")
+_QUOTE_TAIL = ".,;:"  # what may stand with spaces between a quotation's closing mark and a marker
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-Z0-9\"“«А-Я])")
 _SPACES = re.compile(r"\s+")
 _SPACE_PUNCT = re.compile(r"\s+([.,;:!?])")
@@ -301,14 +302,26 @@ def _collect(state: StateCore) -> None:
                 citation.anchors.append(f"cite.{data.number(item.id)}.{counts[item.id]}")
             child.meta["citation"] = citation
             data.citations.append(citation)
-            quoted = _INLINE_QUOTE.search(plain[:at])
-            if quoted:
+            quoted = _inline_quote(plain, at)
+            if quoted is not None:
                 start = _quote_start(token.content, child.meta["offset"])
                 q_line, q_col = (line, col) if start < 0 else _position(
                     lines, first_line, token.content, start, _first_line_of(token.content, start))
-                quote = Quote(quoted.group(1).strip(), [i.id for i in items], q_line, q_col)
+                quote = Quote(quoted.strip(), [i.id for i in items], q_line, q_col)
                 data.quotes.append(quote)
                 quote_of[id(citation)] = quote
+
+
+def _inline_quote(plain: str, at: int) -> str | None:
+    """The quotation _INLINE_QUOTE finds ending just before `at` (group 1), or None; searched
+    only when the last character before `at` that is not a space or '.,;:' is a closing mark."""
+    end = at
+    while end and (plain[end - 1].isspace() or plain[end - 1] in _QUOTE_TAIL):
+        end -= 1
+    if not end or plain[end - 1] not in _CLOSE_QUOTES:
+        return None  # `[\s.,;:]*$` cannot reach back to a closing mark: no match
+    quoted = _INLINE_QUOTE.search(plain[:at])
+    return quoted.group(1) if quoted else None
 
 
 def _quote_start(content: str, offset: int) -> int:

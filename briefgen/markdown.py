@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.normalize import normalize
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -64,9 +65,17 @@ def _prefix_root_links(state: StateCore) -> None:
                     child.attrSet(attr, prefix + value)
 
 
+def _normalize_if_needed(state: StateCore) -> None:
+    """markdown-it's normalize, skipped when there is no '\\r' or '\\0' for it to change."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
+
+
 def create_markdown(raw_html: bool = True, citations: bool = True) -> MarkdownIt:
     """The Markdown parser every page is rendered with (clipped text: no HTML, no citations)."""
     md = MarkdownIt("commonmark", {"html": raw_html, "highlight": Highlights()})
+    # the stock rule rewrites every '\n' as itself: about 30 µs a briefing for nothing
+    md.core.ruler.at("normalize", _normalize_if_needed)
     md.enable(["table", "strikethrough"])
     footnote_plugin(md)
     anchors_plugin(md, min_level=2, max_level=4, slug_func=heading_slug)

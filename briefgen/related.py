@@ -25,6 +25,7 @@ SOURCE_WEIGHT, TAG_WEIGHT = 2, 1
 WORDS_PER_MINUTE = 220
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+")
+_ASCII_WORD = re.compile(r"\w+", re.ASCII)  # the same words in ASCII text, without Unicode lookups
 
 
 def related_briefings(briefings: list[Briefing], limit: int = 3) -> dict[str, list[Briefing]]:
@@ -109,5 +110,12 @@ def translations(briefings: list[_Doc]) -> dict[str, list[_Doc]]:
 
 def reading_minutes(html: str) -> int:
     """Minutes a reader needs for a body of HTML, at least one."""
-    words = _WORD.subn("", _TAG.sub(" ", html))[1]  # counted, not listed: half findall's time
-    return max(1, -(-words // WORDS_PER_MINUTE))
+    return max(1, -(-_words(html) // WORDS_PER_MINUTE))
+
+
+def _words(html: str) -> int:
+    """How many words (runs of \\w) a body of HTML shows outside its tags."""
+    text = _TAG.sub(" ", html)
+    # counted, not listed: half findall's time; isascii() is a flag check, and ASCII text has
+    # the same \w runs under re.ASCII, found without Unicode lookups (~115 -> ~80 µs for 8 KB)
+    return (_ASCII_WORD if text.isascii() else _WORD).subn("", text)[1]

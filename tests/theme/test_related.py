@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -9,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefgen.models import Briefing, Source
-from briefgen.related import WINDOW, RelatedMemo, reading_minutes, related_briefings, translations
+from briefgen.related import (
+    WINDOW,
+    RelatedMemo,
+    _words,
+    reading_minutes,
+    related_briefings,
+    translations,
+)
 
 
 def briefing(name: str, day: int, sources: tuple[str, ...] = (), tags: tuple[str, ...] = (),
@@ -46,6 +54,31 @@ def test_translations_share_a_key_in_another_language() -> None:
 def test_reading_time_counts_words_not_markup() -> None:
     assert reading_minutes("<p>" + "word " * 221 + "</p>") == 2
     assert reading_minutes("<p class='x'></p>") == 1
+
+
+def _unicode_reading_minutes(html: str) -> int:
+    """reading_minutes as it was before its ASCII fast path: Unicode \\w on every text."""
+    words = re.compile(r"\w+").subn("", re.sub(r"<[^>]*>", " ", html))[1]
+    return max(1, -(-words // 220))
+
+
+_ascii_html = st.text(alphabet=st.characters(max_codepoint=127), max_size=200)
+_html_pieces = st.lists(st.one_of(
+    st.sampled_from(["<p>", "</p>", "<a href='/x'>", "</a>", "<img alt='café'>", "<em>", " ",
+                     "\n", "&amp;", "word", "under_score", "a1b2", "don't", "x-y"]),
+    st.text(alphabet="aZ09_ \t\n.,-'<>/=\"", max_size=12),
+    st.text(max_size=12),  # any code point: letters, marks, digits of other scripts
+    st.sampled_from(["café", "naïve", "Привет", "日本語", "٣٤", "e\u0301", "\xa0", "½", "ǅ"]),
+), max_size=40).map("".join)
+
+
+@settings(max_examples=500)
+@given(st.one_of(_ascii_html, _html_pieces))
+def test_reading_time_counts_the_same_words_on_ascii_and_unicode_text(html: str) -> None:
+    assert _words(html) == re.compile(r"\w+").subn("", re.sub(r"<[^>]*>", " ", html))[1]
+    for repeat in (1, 37):
+        body = html * repeat
+        assert reading_minutes(body) == _unicode_reading_minutes(body)
 
 
 def test_the_memo_answers_like_related_briefings_and_recomputes_only_when_its_inputs_change(

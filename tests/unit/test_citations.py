@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pickle
+import re
+import sys
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from briefgen.citations import CitationData
+from briefgen.citations import _INLINE_QUOTE, CitationData, _inline_quote
 from briefgen.markdown import Rendered, create_markdown, render_markdown
 
 MD = create_markdown()
@@ -236,3 +240,39 @@ def test_inline_quotation_across_lines_is_located_at_its_first_line() -> None:
 
 def test_blockquote_without_final_citation_is_not_a_quotation() -> None:
     assert data("> Some [@a] words\n> without a final marker.\n").quotes == []
+
+
+# quotation marks in and out of the pattern's sets, spaces \\s matches (no-break, thin, ideographic,
+# separators) and one it does not (zero width), the punctuation it allows before a marker, letters
+_QUOTE_ALPHABET = ('"“”«»„‘’\'' + " \t\n\r\x0b\x0c\x1c\x85\xa0\u1680\u2009\u202f\u2028\u3000\u200b"
+                   + ".,;:!?-…" + "abzAÉяЖ0")
+_quote_text = st.text(alphabet=_QUOTE_ALPHABET, max_size=40)
+_unquoted_text = st.text(alphabet=_QUOTE_ALPHABET.translate({ord(q): None for q in '"“”«»„'}),
+                         max_size=12)
+
+
+@st.composite
+def _text_with_cut(draw: st.DrawFn) -> tuple[str, int]:
+    """Random text, often a quotation and its tail just before the cut point (a marker's place)."""
+    if draw(st.booleans()):
+        text = draw(_quote_text)
+        return text, draw(st.integers(0, len(text)))
+    head = "".join([draw(_quote_text), draw(st.sampled_from('"“«„')),
+                    draw(st.one_of(_unquoted_text, _quote_text)), draw(st.sampled_from('"”»“')),
+                    draw(st.text(alphabet=" \t\n\xa0\u3000\u200b.,;:!", max_size=6))])
+    text = head + draw(_quote_text)
+    return text, draw(st.one_of(st.just(len(head)), st.integers(0, len(text))))
+
+
+def test_regex_whitespace_is_exactly_str_isspace() -> None:
+    pattern = re.compile(r"\s")
+    assert [c for c in map(chr, range(sys.maxunicode + 1))
+            if (pattern.match(c) is not None) != c.isspace()] == []
+
+
+@settings(max_examples=3000)
+@given(_text_with_cut())
+def test_inline_quote_fast_path_finds_what_the_regex_finds(case: tuple[str, int]) -> None:
+    text, at = case
+    found = _INLINE_QUOTE.search(text[:at])
+    assert _inline_quote(text, at) == (found.group(1) if found else None)

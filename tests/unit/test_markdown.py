@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from markdown_it import MarkdownIt
+from markdown_it.rules_core.normalize import normalize
 
 from briefgen.markdown import SUMMARY_CHARS, create_markdown, heading_slug, render_markdown
 
@@ -158,6 +160,32 @@ def test_root_relative_links_in_raw_html_get_the_base_path() -> None:
 
 def test_root_relative_links_are_unchanged_at_the_domain_root() -> None:
     assert html("[a](/x/)") == '<p><a href="/x/">a</a></p>\n'
+
+
+# --- line endings and NUL -----------------------------------------------------------------------
+
+def _with_stock_normalize() -> MarkdownIt:
+    """The same parser with markdown-it's own normalize rule put back."""
+    md = create_markdown()
+    md.core.ruler.at("normalize", normalize)
+    return md
+
+
+@pytest.mark.parametrize("source", [
+    "# Title\r\n\r\nOne\r\ntwo\rthree\n\n- a\r- b\r\n",
+    "NUL \0 inside `co\0de` and [li\0nk](/x\0y)\r\n\r\n```\r\nx\0\r\n```\r\n",
+    "\r\r\n\n\r",
+    "# Plain\n\nA paragraph with [a link](/x) and *emphasis*.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "",
+])
+def test_line_endings_and_nul_render_as_markdown_its_own_normalize_makes_them(
+        source: str) -> None:
+    stock = _with_stock_normalize()
+    for base_path in ("/", "/sub/"):
+        ours = render_markdown(MD, source, base_path)
+        theirs = render_markdown(stock, source, base_path)
+        assert ours == theirs
+    assert "\r" not in html(source) and "\0" not in html(source)
 
 
 # --- summaries ----------------------------------------------------------------------------------
