@@ -267,16 +267,3 @@ def test_runs_found_in_place_are_the_runs_of_sliced_rows_and_write_the_same_byte
     assert list(_runs(pixels, width)) == expected
     assert palette_png(pixels, width, height, PALETTE) == reference_palette_png(
         pixels, width, height, PALETTE)
-
-
-def test_a_drawn_card_is_the_reference_encoders_bytes_for_its_pixels(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    design = cards.load_design([bundled_themes_dir() / "default"], Diagnostics())
-    assert design is not None
-    text = cards.CardText("Harbour Desk", "Weather", "Storm watch",
-                          "Storm warning lifted for the northern coast", "4 March 2026")
-    drawn = cards.draw_card(design, text)
-    seen: list[tuple[bytes, int, int, bytes]] = []
-    monkeypatch.setattr(cards, "palette_png", lambda *picture: seen.append(picture) or b"")
-    cards.draw_card(design, text)
-    assert drawn == reference_palette_png(*seen[0])
