@@ -10,7 +10,6 @@ alone costs 0.47 ms."""
 from __future__ import annotations
 
 import struct
-import threading
 import zlib
 from collections import OrderedDict
 from functools import cache
@@ -64,38 +63,37 @@ class _Band(NamedTuple):
 
 class _Bands:
     """The last bands deflated at each place (first row, row count, width), a few per place,
-    within a budget of bytes: the places met least recently are forgotten first."""
+    within a budget of bytes: the places met least recently are forgotten first. Like the glyph
+    caches of cardtext.py, used by one thread per process (cards are drawn by the build and its
+    forked workers; the preview builds in a single-threaded process, serve/worker.py)."""
 
     def __init__(self, per_place: int, budget: int) -> None:
         self.per_place, self.budget, self.size = per_place, budget, 0
         self.places: OrderedDict[tuple[int, int, int], list[_Band]] = OrderedDict()
-        self.lock = threading.Lock()
 
     def find(self, place: tuple[int, int, int], pixels: bytes) -> _Band | None:
         """The band at place with exactly these pixels, if it was deflated lately."""
-        with self.lock:
-            known = self.places.get(place)
-            if known is None:
-                return None
-            self.places.move_to_end(place)
-            for band in known:
-                if band.pixels == pixels:  # a memcmp: same pixels, same rows, same segment
-                    return band
+        known = self.places.get(place)
+        if known is None:
+            return None
+        self.places.move_to_end(place)
+        for band in known:
+            if band.pixels == pixels:  # a memcmp: same pixels, same rows, same segment
+                return band
         return None
 
     def keep(self, place: tuple[int, int, int], band: _Band) -> None:
         """A band just deflated at place, first among those met there."""
-        with self.lock:
-            known = self.places.setdefault(place, [])
-            self.places.move_to_end(place)
-            known.insert(0, band)
-            self.size += len(band.pixels) + len(band.segment)
-            for old in known[self.per_place:]:
-                self.size -= len(old.pixels) + len(old.segment)
-            del known[self.per_place:]
-            while self.size > self.budget and len(self.places) > 1:
-                self.size -= sum(len(old.pixels) + len(old.segment)
-                                 for old in self.places.popitem(last=False)[1])
+        known = self.places.setdefault(place, [])
+        self.places.move_to_end(place)
+        known.insert(0, band)
+        self.size += len(band.pixels) + len(band.segment)
+        for old in known[self.per_place:]:
+            self.size -= len(old.pixels) + len(old.segment)
+        del known[self.per_place:]
+        while self.size > self.budget and len(self.places) > 1:
+            self.size -= sum(len(old.pixels) + len(old.segment)
+                             for old in self.places.popitem(last=False)[1])
 
 
 # per process: the bands every card repeats, and about ten cards' worth of title bands
