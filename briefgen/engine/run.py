@@ -151,10 +151,8 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
             todo.append(job)
         else:
             report.manifest[job.rel] = stamp
-    staging = str(output.staging)
     if not report.incremental:
         output.mirror_whole()
-    mirroring = output.mirroring
 
     def make_slice(start: int, end: int) -> tuple[list[tuple[str, str, bool]],
                                                   list[tuple[str, int, str]],
@@ -177,11 +175,7 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
                         touched.append(job.rel)
                     done.append((job.rel, stamp, False))
                     continue
-                with open(output.target(job.rel), "wb") as handle:
-                    handle.write(raw)
-                if mirroring:
-                    output.mirror(job.rel)
-                done.append((job.rel, _stamp(job.key, os.path.join(staging, job.rel)), True))
+                done.append((job.rel, _stamp(job.key, output.write(job.rel, raw)), True))
             except Exception as exc:  # a template or data bug: report where, publish nothing
                 failed.append(job_failure(job, exc, theme))
             finally:

@@ -1,0 +1,61 @@
+"""Output.target and Output.write: staged paths never leave staging, and a whole build's spare
+holds a hard link to every staged file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from briefgen.diagnostics import BriefgenError
+from briefgen.output import Output
+
+
+def _output(tmp_path: Path) -> Output:
+    (tmp_path / "briefgen.yaml").write_text("title: T\n")
+    output = Output(tmp_path, tmp_path / "site")
+    output.begin()
+    return output
+
+
+@pytest.mark.parametrize("rel", ["../x.html", "a/../../x.html", "/etc/x", "", ".", "a/..",
+                                 "./..", "a//../../b"])
+def test_a_name_that_would_leave_staging_is_refused(tmp_path: Path, rel: str) -> None:
+    with pytest.raises(BriefgenError, match="would leave the output folder"):
+        _output(tmp_path).target(rel)
+
+
+@pytest.mark.parametrize(("rel", "made"), [
+    ("a/b/index.html", "a/b/index.html"),
+    ("a//b.html", "a/b.html"),
+    ("a/./b.html", "a/b.html"),
+    ("./c.html", "c.html"),
+    (".well-known/x.txt", ".well-known/x.txt"),
+    ("a/.hidden", "a/.hidden"),
+    ("d/", "d"),
+])
+def test_an_unusual_name_is_staged_where_its_parts_say(tmp_path: Path, rel: str,
+                                                       made: str) -> None:
+    output = _output(tmp_path)
+    path = output.target(rel)
+    assert path == f"{output.staging}/{made}"
+    assert Path(path).parent.is_dir()
+
+
+def test_write_stages_the_bytes_and_links_them_into_the_spare(tmp_path: Path) -> None:
+    output = _output(tmp_path)
+    output.mirror_whole()
+    path = output.write("briefings/2026/a/index.html", b"<p>new</p>")
+    output.write("briefings/2026/a/card.png", b"png")
+    assert Path(path).read_bytes() == b"<p>new</p>"
+    spare = output.spare / "briefings/2026/a/index.html"
+    assert os.path.samefile(spare, path)
+    assert (output.spare / "briefings/2026/a/card.png").read_bytes() == b"png"
+
+
+def test_write_without_a_spare_touches_only_staging(tmp_path: Path) -> None:
+    output = _output(tmp_path)
+    Path(output.write("x/index.html", b"a" * 100_000)).stat()
+    assert (output.staging / "x/index.html").read_bytes() == b"a" * 100_000
+    assert not output.spare.exists()
