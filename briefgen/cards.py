@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import astuple, dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.cardpng import palette_png
+from briefgen.cardpng import filtered_png
 from briefgen.cardtext import draw_text, length
 from briefgen.diagnostics import Diagnostics
 
@@ -224,11 +225,12 @@ def _fit_title(title: str, path: Path, width: int, height: int) -> tuple[FreeTyp
 
 def draw_card(design: Design, text: CardText) -> bytes:
     """The card's PNG bytes."""
-    from PIL import Image as Images
     from PIL import ImageDraw
 
     title_path, label_path, text_path = design.fonts
-    card = Images.new("L", (WIDTH, HEIGHT), 0)
+    canvas = _canvas()
+    card = canvas.image
+    card.im.paste(0, (0, 0, WIDTH, HEIGHT))
     pen = ImageDraw.Draw(card)
     muted = _muted_level(design)
     label, small = _font(label_path, 26), _font(text_path, 28)
@@ -254,7 +256,36 @@ def draw_card(design: Design, text: CardText) -> bytes:
     site = _clip(text.site, site_font, inner - date_width - 32)
     _accent_text(card, (MARGIN, footer + 28), site, site_font)
     draw_text(card, (WIDTH - MARGIN - date_width, footer + 28), text.date, small, muted)
-    return palette_png(card.tobytes(), WIDTH, HEIGHT, bytes(_palette(design)))
+    return filtered_png(canvas.rows, WIDTH, HEIGHT, bytes(_palette(design)))
+
+
+class _Canvas:
+    """A card's image drawn in place into the bytes its PNG deflates: each row of the image
+    follows a byte that stays 0 (the row's filter type), so the pixels are neither copied out
+    (Image.tobytes) nor joined row by row, and no image is allocated a card."""
+
+    def __init__(self) -> None:
+        from PIL import Image as Images
+
+        stride = WIDTH + 1
+        self.rows = bytearray(stride * HEIGHT + 1)  # and one byte more: the image starts at 1
+        # Pillow maps any buffer (its hints say bytes); the image shares the rows' memory, its
+        # row i at 1 + i × stride, behind the filter type byte at i × stride.
+        behind = memoryview(self.rows)[1:]
+        self.image = Images.frombuffer("L", (WIDTH, HEIGHT), behind,  # type: ignore[arg-type]
+                                       "raw", "L", stride, 1)
+        self.image.readonly = 0  # drawn on in place: Pillow would copy a read-only image first
+
+
+_canvases = threading.local()
+
+
+def _canvas() -> _Canvas:
+    """This thread's canvas (a card is drawn and written before the next one on a thread)."""
+    canvas: _Canvas | None = getattr(_canvases, "canvas", None)
+    if canvas is None:
+        canvas = _canvases.canvas = _Canvas()
+    return canvas
 
 
 # An accent text's coverage (0-127) as palette entries 128-255; 0 stays the background.

@@ -149,3 +149,24 @@ def test_wrap_breaks_where_adding_words_one_by_one_would(title: list[str], size:
 def test_an_empty_title_is_no_lines_whatever_the_room() -> None:
     font = _font(design().fonts[0], TITLE_SIZES[0])
     assert wrap([""], font, 100) == wrap([""], font, 100, 0) == []
+
+
+def test_a_card_is_the_same_bytes_whatever_was_drawn_before_it_on_the_canvas() -> None:
+    import threading
+
+    plain = design()
+    texts = [TEXT, CardText("東京デスク", "", "", "東京で地震 — 被害なし", "4 March 2026"),
+             CardText("Harbour Desk", "Weather", "A kicker", "Ferries resume " * 12, "5 May 2026"),
+             CardText("H", "", "", "x", "")]
+    alone: list[bytes] = []
+
+    def on_a_new_canvas() -> None:  # each thread draws on a canvas of its own
+        alone.extend(draw_card(plain, text) for text in texts)
+
+    for text in texts:  # a canvas that had other cards on it
+        draw_card(plain, text)
+    worker = threading.Thread(target=on_a_new_canvas)
+    worker.start()
+    worker.join()
+    assert [draw_card(plain, text) for text in reversed(texts)] == alone[::-1]
+    assert [picture(data).size for data in alone] == [(WIDTH, HEIGHT)] * len(texts)
