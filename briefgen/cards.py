@@ -236,27 +236,55 @@ def draw_card(design: Design, text: CardText) -> bytes:
     label, small = _font(label_path, 26), _font(text_path, 28)
     inner = WIDTH - 2 * MARGIN
     pen.rectangle((0, 0, WIDTH, 11), fill=255)
+    inked = _Inked((0, 0, WIDTH, 12))
     top = 64
     if text.section:
-        _accent_text(card, (MARGIN, top), _clip(text.section.upper(), label, inner), label)
+        inked.add(_accent_text(card, (MARGIN, top), _clip(text.section.upper(), label, inner),
+                               label))
         top += 44
     if text.kicker:
-        draw_text(card, (MARGIN, top), _clip(text.kicker, small, inner), small, muted)
+        inked.add(draw_text(card, (MARGIN, top), _clip(text.kicker, small, inner), small, muted,
+                            inked.blank))
         top += 44
     footer = HEIGHT - 96
     font, lines = _fit_title(text.title, title_path, inner, footer - 24 - (top + 12))
     step = round(font.size * 1.2)
     y = top + 12 + (footer - 24 - (top + 12) - step * len(lines)) // 2
     for line in lines:
-        draw_text(card, (MARGIN, y), line, font, 127)
+        inked.add(draw_text(card, (MARGIN, y), line, font, 127, inked.blank))
         y += step
     pen.line((MARGIN, footer, WIDTH - MARGIN, footer), fill=muted // 3, width=2)
+    inked.add((MARGIN - 2, footer - 2, WIDTH - MARGIN + 3, footer + 3))
     date_width = round(length(small, text.date))
     site_font = _font(label_path, 28)
     site = _clip(text.site, site_font, inner - date_width - 32)
-    _accent_text(card, (MARGIN, footer + 28), site, site_font)
-    draw_text(card, (WIDTH - MARGIN - date_width, footer + 28), text.date, small, muted)
+    inked.add(_accent_text(card, (MARGIN, footer + 28), site, site_font))
+    draw_text(card, (WIDTH - MARGIN - date_width, footer + 28), text.date, small, muted,
+              inked.blank)
     return filtered_png(canvas.rows, WIDTH, HEIGHT, bytes(_palette(design)))
+
+
+Box = tuple[int, int, int, int]
+
+
+class _Inked:
+    """Where a card has ink so far, as boxes; anywhere once Pillow drew text (its box is not
+    measured). Text drawn where the card is blank is pasted in its levels, not blended."""
+
+    def __init__(self, *boxes: Box) -> None:
+        self.boxes: list[Box] | None = list(boxes)
+
+    def add(self, box: Box | None) -> None:
+        if box is None:
+            self.boxes = None
+        elif self.boxes is not None:
+            self.boxes.append(box)
+
+    def blank(self, box: Box) -> bool:
+        """Whether the card has no ink in box yet."""
+        x0, y0, x1, y1 = box
+        return self.boxes is not None and not any(
+            x0 < bx1 and bx0 < x1 and y0 < by1 and by0 < y1 for bx0, by0, bx1, by1 in self.boxes)
 
 
 class _Canvas:
@@ -293,13 +321,16 @@ _TO_ACCENT = bytes([0] + [min(255, 128 + v) for v in range(1, 256)])
 _COVERED = bytes([0] + [255] * 255)
 
 
-def _accent_text(card: Image, at: tuple[int, int], text: str, font: FreeTypeFont) -> None:
+def _accent_text(card: Image, at: tuple[int, int], text: str,
+                 font: FreeTypeFont) -> Box | None:
     """Text in the accent colour: drawn alone at its size, its levels moved to the palette's
-    second half, pasted where it covers anything."""
+    second half, pasted where it covers anything; the box pasted into."""
     drawn = _accent(font, text)
-    if drawn is not None:
-        levels, covered = drawn
-        card.paste(levels, at, covered)
+    if drawn is None:
+        return (0, 0, 0, 0)
+    levels, covered = drawn
+    card.paste(levels, at, covered)
+    return (at[0], at[1], at[0] + levels.width, at[1] + levels.height)
 
 
 @lru_cache(maxsize=64)
