@@ -74,14 +74,16 @@ class _Bands:
         self.per_place, self.budget, self.size = per_place, budget, 0
         self.places: OrderedDict[tuple[int, int, int], list[_Band]] = OrderedDict()
 
-    def find(self, place: tuple[int, int, int], raw: bytes) -> _Band | None:
-        """The band at place with exactly these bytes, if it was deflated lately."""
+    def find(self, place: tuple[int, int, int], rows: bytes | bytearray,
+             at: int = 0) -> _Band | None:
+        """The band at place whose bytes rows holds at at, if it was deflated lately (the place
+        says how many bytes: its rows)."""
         known = self.places.get(place)
         if known is None:
             return None
         self.places.move_to_end(place)
         for band in known:
-            if band.raw == raw:  # a memcmp: same rows, same segment
+            if rows.startswith(band.raw, at):  # a memcmp in place: same rows, same segment
                 return band
         return None
 
@@ -107,9 +109,9 @@ def _band(rows: bytes | bytearray, at: int, end: int, stride: int) -> _Band:
     """The segment and Adler-32 of the rows with ink in rows[at:end] (each after its filter type
     byte), deflated or remembered."""
     place = (at // stride, (end - at) // stride, stride)
-    raw = bytes(memoryview(rows)[at:end])
-    band = _BANDS.find(place, raw)
+    band = _BANDS.find(place, rows, at)
     if band is None:
+        raw = bytes(memoryview(rows)[at:end])
         band = _Band(raw, _segment(raw), zlib.adler32(raw))
         _BANDS.keep(place, band)
     return band

@@ -30,6 +30,8 @@ from briefgen.cardtext import draw_text, length
 from briefgen.diagnostics import Diagnostics
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PIL.Image import Image
     from PIL.ImageFont import FreeTypeFont
 
@@ -139,12 +141,13 @@ def _blend(start: RGB, end: RGB, steps: int) -> list[int]:
 
 
 @cache
-def _palette(design: Design) -> list[int]:
+def _palette(design: Design) -> bytes:
     """Entries 0-127 blend the background into the ink, 128-255 into the accent."""
-    return _blend(design.background, design.ink, 128) + _blend(design.background, design.accent,
-                                                               128)
+    return bytes(_blend(design.background, design.ink, 128)
+                 + _blend(design.background, design.accent, 128))
 
 
+@cache
 def _muted_level(design: Design) -> int:
     """The ink level (0-127) whose blend is nearest the theme's muted colour."""
     span = [i - b for i, b in zip(design.ink, design.background, strict=True)]
@@ -225,13 +228,10 @@ def _fit_title(title: str, path: Path, width: int, height: int) -> tuple[FreeTyp
 
 def draw_card(design: Design, text: CardText) -> bytes:
     """The card's PNG bytes."""
-    from PIL import ImageDraw
-
     title_path, label_path, text_path = design.fonts
     canvas = _canvas()
-    card = canvas.image
+    card, pen = canvas.image, canvas.pen
     card.im.paste(0, (0, 0, WIDTH, HEIGHT))
-    pen = ImageDraw.Draw(card)
     muted = _muted_level(design)
     label, small = _font(label_path, 26), _font(text_path, 28)
     inner = WIDTH - 2 * MARGIN
@@ -240,7 +240,7 @@ def draw_card(design: Design, text: CardText) -> bytes:
     top = 64
     if text.section:
         inked.add(_accent_text(card, (MARGIN, top), _clip(text.section.upper(), label, inner),
-                               label))
+                               label, inked.blank))
         top += 44
     if text.kicker:
         inked.add(draw_text(card, (MARGIN, top), _clip(text.kicker, small, inner), small, muted,
@@ -258,10 +258,10 @@ def draw_card(design: Design, text: CardText) -> bytes:
     date_width = round(length(small, text.date))
     site_font = _font(label_path, 28)
     site = _clip(text.site, site_font, inner - date_width - 32)
-    inked.add(_accent_text(card, (MARGIN, footer + 28), site, site_font))
+    inked.add(_accent_text(card, (MARGIN, footer + 28), site, site_font, inked.blank))
     draw_text(card, (WIDTH - MARGIN - date_width, footer + 28), text.date, small, muted,
               inked.blank)
-    return filtered_png(canvas.rows, WIDTH, HEIGHT, bytes(_palette(design)))
+    return filtered_png(canvas.rows, WIDTH, HEIGHT, _palette(design))
 
 
 Box = tuple[int, int, int, int]
@@ -294,6 +294,7 @@ class _Canvas:
 
     def __init__(self) -> None:
         from PIL import Image as Images
+        from PIL import ImageDraw
 
         stride = WIDTH + 1
         self.rows = bytearray(stride * HEIGHT + 1)  # and one byte more: the image starts at 1
@@ -303,6 +304,7 @@ class _Canvas:
         self.image = Images.frombuffer("L", (WIDTH, HEIGHT), behind,  # type: ignore[arg-type]
                                        "raw", "L", stride, 1)
         self.image.readonly = 0  # drawn on in place: Pillow would copy a read-only image first
+        self.pen = ImageDraw.Draw(self.image)
 
 
 _canvases = threading.local()
@@ -321,16 +323,21 @@ _TO_ACCENT = bytes([0] + [min(255, 128 + v) for v in range(1, 256)])
 _COVERED = bytes([0] + [255] * 255)
 
 
-def _accent_text(card: Image, at: tuple[int, int], text: str,
-                 font: FreeTypeFont) -> Box | None:
+def _accent_text(card: Image, at: tuple[int, int], text: str, font: FreeTypeFont,
+                 blank: Callable[[Box], bool]) -> Box:
     """Text in the accent colour: drawn alone at its size, its levels moved to the palette's
-    second half, pasted where it covers anything; the box pasted into."""
+    second half, pasted where it covers anything (or wholly where the card is blank); the box
+    pasted into."""
     drawn = _accent(font, text)
     if drawn is None:
         return (0, 0, 0, 0)
     levels, covered = drawn
-    card.paste(levels, at, covered)
-    return (at[0], at[1], at[0] + levels.width, at[1] + levels.height)
+    box = (at[0], at[1], at[0] + levels.width, at[1] + levels.height)
+    if blank(box):
+        card.im.paste(levels.im, box)
+    else:
+        card.im.paste(levels.im, box, covered.im)
+    return box
 
 
 @lru_cache(maxsize=64)

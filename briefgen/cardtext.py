@@ -95,6 +95,8 @@ class _Face:
 
 
 _faces: OrderedDict[FreeTypeFont, _Face] = OrderedDict()
+_LINES = 256  # the plans of lines drawn lately (a date, a kicker is on many cards)
+_lines: dict[tuple[FreeTypeFont, str], _Plan] = {}
 _verdicts: dict[Key, bool] = {}  # whether a pair draws apart, a unit alike at every phase
 _joining: dict[object, set[str]] = {}  # a font file's first characters of pairs that join
 
@@ -449,7 +451,11 @@ def draw_text(card: Image, at: tuple[int, int], text: str, font: FreeTypeFont, f
 
     plan = None
     if font.layout_engine == ImageFont.Layout.RAQM and card.mode == "L":
-        plan = _verified(font, text)
+        plan = _lines.get((font, text))
+        if plan is None and (plan := _verified(font, text)) is not None:
+            if len(_lines) >= _LINES:
+                _lines.clear()
+            _lines[font, text] = plan
     if plan is None:
         ImageDraw.Draw(card).text(at, text, font=font, fill=fill)
         return None

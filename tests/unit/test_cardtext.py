@@ -110,6 +110,19 @@ def test_the_caches_stay_bounded_however_many_fonts_and_pairs() -> None:
     assert len(cardtext._faces) <= cardtext._FACES
     assert len(cardtext._verdicts) <= cardtext._PAIRS + 1
     assert all(len(face.kerning) <= cardtext._PAIRS + 1 for face in cardtext._faces.values())
+    for n in range(2 * cardtext._LINES):
+        composed(f"Line {n}", font("card-text.ttf", 28), 127)
+    assert 0 < len(cardtext._lines) <= cardtext._LINES
+
+
+def test_a_line_drawn_before_is_drawn_alike_on_a_card_of_another_mode() -> None:
+    drawn = font("card-text.ttf", 28)
+    composed("4 March 2026", drawn, 127)  # its plan remembered
+    card = Image.new("RGB", (400, 100), (9, 9, 9))
+    assert draw_text(card, (10, 20), "4 March 2026", drawn, 127) is None  # Pillow's
+    theirs = Image.new("RGB", (400, 100), (9, 9, 9))
+    ImageDraw.Draw(theirs).text((10, 20), "4 March 2026", font=drawn, fill=127)
+    assert card.tobytes() == theirs.tobytes()
 
 
 # Whole cards against the drawing before glyphs were cached: every text by ImageDraw.text.
