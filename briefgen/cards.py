@@ -231,7 +231,7 @@ def draw_card(design: Design, text: CardText) -> bytes:
     title_path, label_path, text_path = design.fonts
     canvas = _canvas()
     card, pen = canvas.image, canvas.pen
-    card.im.paste(0, (0, 0, WIDTH, HEIGHT))
+    canvas.clear()
     muted = _muted_level(design)
     label, small = _font(label_path, 26), _font(text_path, 28)
     inner = WIDTH - 2 * MARGIN
@@ -259,8 +259,9 @@ def draw_card(design: Design, text: CardText) -> bytes:
     site_font = _font(label_path, 28)
     site = _clip(text.site, site_font, inner - date_width - 32)
     inked.add(_accent_text(card, (MARGIN, footer + 28), site, site_font, inked.blank))
-    draw_text(card, (WIDTH - MARGIN - date_width, footer + 28), text.date, small, muted,
-              inked.blank)
+    inked.add(draw_text(card, (WIDTH - MARGIN - date_width, footer + 28), text.date, small,
+                        muted, inked.blank))
+    canvas.inked = inked.boxes
     return filtered_png(canvas.rows, WIDTH, HEIGHT, _palette(design))
 
 
@@ -305,6 +306,16 @@ class _Canvas:
                                        "raw", "L", stride, 1)
         self.image.readonly = 0  # drawn on in place: Pillow would copy a read-only image first
         self.pen = ImageDraw.Draw(self.image)
+        self.inked: list[Box] | None = []  # where the last card has ink (None: unknown)
+
+    def clear(self) -> None:
+        """The canvas blank again: the rows the last card had ink in, or all of them."""
+        fill = self.image.im.paste
+        if self.inked is None:
+            fill(0, (0, 0, WIDTH, HEIGHT))
+        for _x0, y0, _x1, y1 in self.inked or ():
+            fill(0, (0, max(0, y0), WIDTH, min(HEIGHT, y1)))
+        self.inked = None  # until the card drawn now says where it has ink
 
 
 _canvases = threading.local()

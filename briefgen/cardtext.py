@@ -283,8 +283,12 @@ def _paint(plan: _Plan, into: object, dx: int, dy: int, fill: int | None = None)
     levels (a mask), or in the levels of fill blended onto a blank image."""
     paste = into.paste  # type: ignore[attr-defined]
     face = plan.face
+    tints = face.tints
     for unit, glyph, x, y, through in plan.glyphs:
-        core = glyph.core if fill is None else _tinted(face, unit, glyph, fill)
+        if fill is None:
+            core = glyph.core
+        elif (core := tints.get((unit, fill))) is None:
+            core = _tinted(face, unit, glyph, fill)
         if through:
             paste(core, (x + dx, y + dy, x + dx + glyph.width, y + dy + glyph.height),
                   glyph.coverage)
