@@ -5,9 +5,11 @@ while it is met again (a card's accent bar, labels, rule). The rows are given as
 each after its filter type byte (filtered_png: a card is drawn into such rows in place, with no
 copy), or as pixels (palette_png, which joins them). Runs are found by comparing rows in place
 with zeros (bytes.startswith at their offset; a blank run 16 rows at a time); a band is copied
-only to be deflated or compared. A 1200×630 card's PNG costs about 0.5 ms, 0.27 ms of it zlib
-deflating the title's bands; Pillow's getprojection, which would name the rows with ink, alone
-costs 0.47 ms."""
+only to be deflated (a band met before is compared in place). A 1200×630 card's PNG costs about
+0.44 ms, 0.28 ms of it zlib deflating the title's bands and 40 µs their Adler-32; finding the runs
+costs 40 µs (some 300 row comparisons of 0.1 µs, the call's own cost; mapped in C through
+operator.indexOf it was slower), where Pillow's getprojection, which would name the rows with ink,
+alone costs 0.47 ms."""
 
 from __future__ import annotations
 

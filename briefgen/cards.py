@@ -3,14 +3,18 @@
 A card is drawn as one 8-bit image of levels: 0-127 blend the background into the theme's ink (its
 muted shade is a level between them), 128-255 into its accent (accent text is drawn alone and
 pasted with its levels moved up). Its text is drawn by cardtext.draw_text: composed from glyph
-bitmaps cached per process, pixel for pixel what ImageDraw.text draws. It is written as a palette
-PNG of those 256 colours by cardpng.palette_png, which deflates only the rows that have ink (a run
-of blank rows is deflated once per run length and reused, and so is a band of rows with ink the
-last cards had at the same place: the accent bar, the footer rule, a section label, a site name and
-date). A card costs 1.2 ms and 26 KB (2.9-3.0 ms when FreeType drew all its text; 300 cards of new
-varied text in a process that has drawn 600, 2 shared cores): the PNG about 0.87 ms (70 µs less
-since bands are reused, 30-60 µs less since rows are compared in place), the drawing 0.34 ms. The
-first 300 cards of a process cost 1.6-1.9 ms while their glyphs and neighbours are met and checked.
+bitmaps cached per process, pixel for pixel what ImageDraw.text draws (pasted in its levels where
+the card is still blank, which draw_card knows from the boxes it has inked). The card is drawn in
+place into the rows its PNG deflates (a per-thread canvas: each image row behind its PNG filter
+type byte), written as a palette PNG of those 256 colours by cardpng.filtered_png, which deflates
+only the rows that have ink (a run of blank rows is deflated once per run length and reused, and so
+is a band of rows with ink the last cards had at the same place: the accent bar, the footer rule, a
+section label, a site name and date). A card costs about 0.6 ms and 26 KB (300 cards of new varied
+text in a process that has drawn 600, CPU time, 2 shared cores; 0.88-0.89 ms before the canvas,
+the pasted text and the remembered lines of December 5): the PNG about 0.44 ms, 0.28 ms of it
+zlib deflating the title's rows and 40 µs their Adler-32, which the byte-identical stream fixes;
+the text 0.1 ms, fitting the title 60 µs (half of it three getlength calls). The first 300 cards of
+a process cost more while their glyphs and neighbours are met and checked.
 What a card shows (CardText) and the design digest name it in the card cache, so an unchanged card
 is never drawn twice.
 """
