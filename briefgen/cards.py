@@ -3,14 +3,18 @@
 A card is drawn as one 8-bit image of levels: 0-127 blend the background into the theme's ink (its
 muted shade is a level between them), 128-255 into its accent (accent text is drawn alone and
 pasted with its levels moved up). Its text is drawn by cardtext.draw_text: composed from glyph
-bitmaps cached per process, pixel for pixel what ImageDraw.text draws. It is written as a palette
-PNG of those 256 colours by cardpng.palette_png, which deflates only the rows that have ink (a run
-of blank rows is deflated once per run length and reused, and so is a band of rows with ink the
-last cards had at the same place: the accent bar, the footer rule, a section label, a site name and
-date). A card costs 1.2 ms and 26 KB (2.9-3.0 ms when FreeType drew all its text; 300 cards of new
-varied text in a process that has drawn 600, 2 shared cores): the PNG about 0.87 ms (70 µs less
-since bands are reused, 30-60 µs less since rows are compared in place), the drawing 0.34 ms. The
-first 300 cards of a process cost 1.6-1.9 ms while their glyphs and neighbours are met and checked.
+bitmaps cached per process, pixel for pixel what ImageDraw.text draws (pasted in its levels where
+the card is still blank, which draw_card knows from the boxes it has inked). The card is drawn in
+place into the rows its PNG deflates (a per-thread canvas: each image row behind its PNG filter
+type byte), written as a palette PNG of those 256 colours by cardpng.filtered_png, which deflates
+only the rows that have ink (a run of blank rows is deflated once per run length and reused, and so
+is a band of rows with ink the last cards had at the same place: the accent bar, the footer rule, a
+section label, a site name and date). A card costs about 0.6 ms and 26 KB (300 cards of new varied
+text in a process that has drawn 600, CPU time, 2 shared cores; 0.88-0.89 ms before the canvas,
+the pasted text and the remembered lines of December 5): the PNG about 0.44 ms, 0.28 ms of it
+zlib deflating the title's rows and 40 µs their Adler-32, which the byte-identical stream fixes;
+the text 0.1 ms, fitting the title 60 µs (half of it three getlength calls). The first 300 cards of
+a process cost more while their glyphs and neighbours are met and checked.
 What a card shows (CardText) and the design digest name it in the card cache, so an unchanged card
 is never drawn twice.
 """
@@ -19,16 +23,19 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import astuple, dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.cardpng import palette_png
+from briefgen.cardpng import filtered_png
 from briefgen.cardtext import draw_text, length
 from briefgen.diagnostics import Diagnostics
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PIL.Image import Image
     from PIL.ImageFont import FreeTypeFont
 
@@ -138,12 +145,13 @@ def _blend(start: RGB, end: RGB, steps: int) -> list[int]:
 
 
 @cache
-def _palette(design: Design) -> list[int]:
+def _palette(design: Design) -> bytes:
     """Entries 0-127 blend the background into the ink, 128-255 into the accent."""
-    return _blend(design.background, design.ink, 128) + _blend(design.background, design.accent,
-                                                               128)
+    return bytes(_blend(design.background, design.ink, 128)
+                 + _blend(design.background, design.accent, 128))
 
 
+@cache
 def _muted_level(design: Design) -> int:
     """The ink level (0-127) whose blend is nearest the theme's muted colour."""
     span = [i - b for i, b in zip(design.ink, design.background, strict=True)]
@@ -224,37 +232,105 @@ def _fit_title(title: str, path: Path, width: int, height: int) -> tuple[FreeTyp
 
 def draw_card(design: Design, text: CardText) -> bytes:
     """The card's PNG bytes."""
-    from PIL import Image as Images
-    from PIL import ImageDraw
-
     title_path, label_path, text_path = design.fonts
-    card = Images.new("L", (WIDTH, HEIGHT), 0)
-    pen = ImageDraw.Draw(card)
+    canvas = _canvas()
+    card, pen = canvas.image, canvas.pen
+    canvas.clear()
     muted = _muted_level(design)
     label, small = _font(label_path, 26), _font(text_path, 28)
     inner = WIDTH - 2 * MARGIN
     pen.rectangle((0, 0, WIDTH, 11), fill=255)
+    inked = _Inked((0, 0, WIDTH, 12))
     top = 64
     if text.section:
-        _accent_text(card, (MARGIN, top), _clip(text.section.upper(), label, inner), label)
+        inked.add(_accent_text(card, (MARGIN, top), _clip(text.section.upper(), label, inner),
+                               label, inked.blank))
         top += 44
     if text.kicker:
-        draw_text(card, (MARGIN, top), _clip(text.kicker, small, inner), small, muted)
+        inked.add(draw_text(card, (MARGIN, top), _clip(text.kicker, small, inner), small, muted,
+                            inked.blank))
         top += 44
     footer = HEIGHT - 96
     font, lines = _fit_title(text.title, title_path, inner, footer - 24 - (top + 12))
     step = round(font.size * 1.2)
     y = top + 12 + (footer - 24 - (top + 12) - step * len(lines)) // 2
     for line in lines:
-        draw_text(card, (MARGIN, y), line, font, 127)
+        inked.add(draw_text(card, (MARGIN, y), line, font, 127, inked.blank))
         y += step
     pen.line((MARGIN, footer, WIDTH - MARGIN, footer), fill=muted // 3, width=2)
+    inked.add((MARGIN - 2, footer - 2, WIDTH - MARGIN + 3, footer + 3))
     date_width = round(length(small, text.date))
     site_font = _font(label_path, 28)
     site = _clip(text.site, site_font, inner - date_width - 32)
-    _accent_text(card, (MARGIN, footer + 28), site, site_font)
-    draw_text(card, (WIDTH - MARGIN - date_width, footer + 28), text.date, small, muted)
-    return palette_png(card.tobytes(), WIDTH, HEIGHT, bytes(_palette(design)))
+    inked.add(_accent_text(card, (MARGIN, footer + 28), site, site_font, inked.blank))
+    inked.add(draw_text(card, (WIDTH - MARGIN - date_width, footer + 28), text.date, small,
+                        muted, inked.blank))
+    canvas.inked = inked.boxes
+    return filtered_png(canvas.rows, WIDTH, HEIGHT, _palette(design))
+
+
+Box = tuple[int, int, int, int]
+
+
+class _Inked:
+    """Where a card has ink so far, as boxes; anywhere once Pillow drew text (its box is not
+    measured). Text drawn where the card is blank is pasted in its levels, not blended."""
+
+    def __init__(self, *boxes: Box) -> None:
+        self.boxes: list[Box] | None = list(boxes)
+
+    def add(self, box: Box | None) -> None:
+        if box is None:
+            self.boxes = None
+        elif self.boxes is not None:
+            self.boxes.append(box)
+
+    def blank(self, box: Box) -> bool:
+        """Whether the card has no ink in box yet."""
+        x0, y0, x1, y1 = box
+        return self.boxes is not None and not any(
+            x0 < bx1 and bx0 < x1 and y0 < by1 and by0 < y1 for bx0, by0, bx1, by1 in self.boxes)
+
+
+class _Canvas:
+    """A card's image drawn in place into the bytes its PNG deflates: each row of the image
+    follows a byte that stays 0 (the row's filter type), so the pixels are neither copied out
+    (Image.tobytes) nor joined row by row, and no image is allocated a card."""
+
+    def __init__(self) -> None:
+        from PIL import Image as Images
+        from PIL import ImageDraw
+
+        stride = WIDTH + 1
+        self.rows = bytearray(stride * HEIGHT + 1)  # and one byte more: the image starts at 1
+        # Pillow maps any buffer (its hints say bytes); the image shares the rows' memory, its
+        # row i at 1 + i × stride, behind the filter type byte at i × stride.
+        behind = memoryview(self.rows)[1:]
+        self.image = Images.frombuffer("L", (WIDTH, HEIGHT), behind,  # type: ignore[arg-type]
+                                       "raw", "L", stride, 1)
+        self.image.readonly = 0  # drawn on in place: Pillow would copy a read-only image first
+        self.pen = ImageDraw.Draw(self.image)
+        self.inked: list[Box] | None = []  # where the last card has ink (None: unknown)
+
+    def clear(self) -> None:
+        """The canvas blank again: the rows the last card had ink in, or all of them."""
+        fill = self.image.im.paste
+        if self.inked is None:
+            fill(0, (0, 0, WIDTH, HEIGHT))
+        for _x0, y0, _x1, y1 in self.inked or ():
+            fill(0, (0, max(0, y0), WIDTH, min(HEIGHT, y1)))
+        self.inked = None  # until the card drawn now says where it has ink
+
+
+_canvases = threading.local()
+
+
+def _canvas() -> _Canvas:
+    """This thread's canvas (a card is drawn and written before the next one on a thread)."""
+    canvas: _Canvas | None = getattr(_canvases, "canvas", None)
+    if canvas is None:
+        canvas = _canvases.canvas = _Canvas()
+    return canvas
 
 
 # An accent text's coverage (0-127) as palette entries 128-255; 0 stays the background.
@@ -262,13 +338,21 @@ _TO_ACCENT = bytes([0] + [min(255, 128 + v) for v in range(1, 256)])
 _COVERED = bytes([0] + [255] * 255)
 
 
-def _accent_text(card: Image, at: tuple[int, int], text: str, font: FreeTypeFont) -> None:
+def _accent_text(card: Image, at: tuple[int, int], text: str, font: FreeTypeFont,
+                 blank: Callable[[Box], bool]) -> Box:
     """Text in the accent colour: drawn alone at its size, its levels moved to the palette's
-    second half, pasted where it covers anything."""
+    second half, pasted where it covers anything (or wholly where the card is blank); the box
+    pasted into."""
     drawn = _accent(font, text)
-    if drawn is not None:
-        levels, covered = drawn
-        card.paste(levels, at, covered)
+    if drawn is None:
+        return (0, 0, 0, 0)
+    levels, covered = drawn
+    box = (at[0], at[1], at[0] + levels.width, at[1] + levels.height)
+    if blank(box):
+        card.im.paste(levels.im, box)
+    else:
+        card.im.paste(levels.im, box, covered.im)
+    return box
 
 
 @lru_cache(maxsize=64)

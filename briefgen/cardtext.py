@@ -13,9 +13,13 @@ itself trusted only when Pillow draws it alike at all 64 sub-pixel phases. Wheth
 apart is the font file's (its GSUB and GPOS tables), not its size's, so it is checked once per
 file. A line is composed only when its summed advance is Pillow's length of it and no pixel holds
 the ink of three glyphs. Text outside the characters below, or failing any check, is drawn by
-Pillow (ImageDraw.text), as is every line when raqm is not the layout engine. After 2,000 varied
-cards a process holds about 8 MB for this: some 750 glyphs (2.7 MB), the kerning and verdicts of
-pairs (10,000 at most each) and the memo of lengths (4,096).
+Pillow (ImageDraw.text), as is every line when raqm is not the layout engine. A line checked once
+is remembered as its plan (glyphs, positions, blends; 256 lines): a date or a kicker on many cards.
+On a card still blank where the line goes, its glyphs are pasted in the fill's levels (each glyph's
+levels mapped once per fill by the table Pillow's own paste of that fill makes of the 256 mask
+levels), which saves the mask and its blend (22 µs a title line): the same pixels. After 2,000
+varied cards a process holds about 8 MB for this: some 750 glyphs (2.7 MB) and as many in a fill,
+the kerning and verdicts of pairs (10,000 at most each) and the memo of lengths (4,096).
 """
 
 from __future__ import annotations
@@ -23,9 +27,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PIL.Image import Image
     from PIL.ImageFont import FreeTypeFont
 
@@ -70,6 +76,7 @@ class _Glyph:
     coverage: object = None
 
 
+Blend = tuple[tuple[int, int, int, int], object, object, bytes]
 Key = tuple[object, str, str]  # a font file, and a unit and its neighbour ("" for the unit alone)
 Ink = tuple[int, int, bytes, int, int]  # x and y from the pen's pixel, levels, width, height
 NO_INK: Ink = (0, 0, b"", 0, 0)
@@ -85,11 +92,15 @@ class _Face:
     glyphs: dict[str, _Glyph | None] = field(default_factory=dict)
     kerning: dict[tuple[str, str], int] = field(default_factory=dict)
     checked: dict[tuple[str, str], int] = field(default_factory=dict)  # the good pairs' kerning
-    blends: dict[tuple[str, str, int, int], tuple[tuple[int, int, int, int], object, object]
-                 | None] = field(default_factory=dict)
+    blends: dict[tuple[str, str, int, int], Blend | None] = field(default_factory=dict)
+    tints: dict[tuple[str, int], object] = field(default_factory=dict)  # glyphs in a fill
+    tinted_blends: dict[tuple[tuple[str, str, int, int], int], object] = field(
+        default_factory=dict)
 
 
 _faces: OrderedDict[FreeTypeFont, _Face] = OrderedDict()
+_LINES = 256  # the plans of lines drawn lately (a date, a kicker is on many cards)
+_lines: dict[tuple[FreeTypeFont, str], _Plan] = {}
 _verdicts: dict[Key, bool] = {}  # whether a pair draws apart, a unit alike at every phase
 _joining: dict[object, set[str]] = {}  # a font file's first characters of pairs that join
 
@@ -179,9 +190,10 @@ def _muldiv255(a: int, b: int) -> int:
 
 
 def _blend(face: _Face, first: tuple[str, _Glyph], then: tuple[str, _Glyph], dx: int,
-           dy: int) -> tuple[tuple[int, int, int, int], object, object] | None:
+           dy: int) -> Blend | None:
     """Where the ink of then, dx/dy from first, falls on first's: the box (from then's ink) and
-    the blended levels there with their coverage; None when no pixel has the ink of both."""
+    the blended levels there (an image core) with their coverage, and the levels' bytes; None
+    when no pixel has the ink of both."""
     key = (first[0], then[0], dx, dy)
     if key in face.blends:
         return face.blends[key]
@@ -206,7 +218,7 @@ def _blend(face: _Face, first: tuple[str, _Glyph], then: tuple[str, _Glyph], dx:
         if any(out):
             size = (x1 - x0, y1 - y0)
             found = ((x0, y0, x1, y1), Images.frombytes("L", size, bytes(out)).im,
-                     Images.frombytes("L", size, bytes(out).translate(_COVERED)).im)
+                     Images.frombytes("L", size, bytes(out).translate(_COVERED)).im, bytes(out))
     if len(face.blends) > _PAIRS:
         face.blends.clear()
     face.blends[key] = found
@@ -214,26 +226,41 @@ def _blend(face: _Face, first: tuple[str, _Glyph], then: tuple[str, _Glyph], dx:
 
 
 Placed = list[tuple[str, _Glyph, int, int]]  # unit, glyph, pixel x and y of its ink
+Box = tuple[int, int, int, int]
 
 
-def _compose(face: _Face, placed: Placed) -> tuple[Image, int, int, int, int] | None:
-    """The glyphs' levels as one mask (an image core) and its box; None when a pixel may hold the
+class _Fix(NamedTuple):
+    """Where the ink of two glyphs meets (x0, y0, x1, y1 from the pen), and its blend."""
+
+    box: Box
+    key: tuple[str, str, int, int]
+    levels: object  # image cores
+    coverage: object
+    raw: bytes  # the levels
+
+
+class _Plan(NamedTuple):
+    """How a line is composed: its glyphs in order (pasted through their coverage when they may
+    fall on an earlier glyph's box), the blends where inks meet, and the box of its ink."""
+
+    face: _Face
+    glyphs: list[tuple[str, _Glyph, int, int, bool]]  # unit, glyph, x, y, through its coverage
+    fixes: list[_Fix]
+    box: Box
+
+
+def _plan(face: _Face, placed: Placed) -> _Plan | None:
+    """The plan of composing placed glyphs; None when none has ink or when a pixel may hold the
     ink of more than two glyphs."""
-    from PIL import Image as Images
-
     inked = [p for p in placed if p[1].width]
     if not inked:
         return None
-    left = min(p[2] for p in inked)
-    top = min(p[3] for p in inked)
-    right = max(p[2] + p[1].width for p in inked)
-    bottom = max(p[3] + p[1].height for p in inked)
-    mask = Images.new("L", (right - left, bottom - top), 0)
-    into = mask.im
+    box = (min(p[2] for p in inked), min(p[3] for p in inked),
+           max(p[2] + p[1].width for p in inked), max(p[3] + p[1].height for p in inked))
     reach: list[int] = []  # the rightmost ink edge of the glyphs so far
-    fixes: list[tuple[int, int, int, int, object, object]] = []
+    glyphs: list[tuple[str, _Glyph, int, int, bool]] = []
+    fixes: list[_Fix] = []
     for n, (unit, glyph, x, y) in enumerate(inked):
-        box = (x - left, y - top, x - left + glyph.width, y - top + glyph.height)
         j = n - 1
         while j >= 0 and reach[j] > x:
             e_unit, e_glyph, ex, ey = inked[j]
@@ -241,22 +268,96 @@ def _compose(face: _Face, placed: Placed) -> tuple[Image, int, int, int, int] | 
                     and y < ey + e_glyph.height):
                 fix = _blend(face, (e_unit, e_glyph), (unit, glyph), x - ex, y - ey)
                 if fix is not None:
-                    (fx0, fy0, fx1, fy1), levels, coverage = fix
-                    fixes.append((box[0] + fx0, box[1] + fy0, box[0] + fx1, box[1] + fy1,
-                                  levels, coverage))
+                    (fx0, fy0, fx1, fy1), levels, coverage, raw = fix
+                    fixes.append(_Fix((x + fx0, y + fy0, x + fx1, y + fy1),
+                                      (e_unit, unit, x - ex, y - ey), levels, coverage, raw))
             j -= 1
-        if n and reach[-1] > x:
-            into.paste(glyph.core, box, glyph.coverage)
-        else:
-            into.paste(glyph.core, box)
-        reach.append(max(reach[-1], box[2] + left) if reach else box[2] + left)
-    for n, (ax0, ay0, ax1, ay1, _levels, _coverage) in enumerate(fixes):
-        for bx0, by0, bx1, by1, _l, _c in fixes[n + 1:]:
-            if ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1:
+        glyphs.append((unit, glyph, x, y, bool(n and reach[-1] > x)))
+        reach.append(max(reach[-1], x + glyph.width) if reach else x + glyph.width)
+    for n, earlier in enumerate(fixes):
+        a = earlier.box
+        for b in (later.box for later in fixes[n + 1:]):
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
                 return None  # two blends may share a pixel: three glyphs' ink
-    for x0, y0, x1, y1, levels, coverage in fixes:
-        into.paste(levels, (x0, y0, x1, y1), coverage)
+    return _Plan(face, glyphs, fixes, box)
+
+
+def _paint(plan: _Plan, into: object, dx: int, dy: int, fill: int | None = None) -> None:
+    """The plan's glyphs and blends pasted into an image core, dx/dy from the pen: in their
+    levels (a mask), or in the levels of fill blended onto a blank image."""
+    paste = into.paste  # type: ignore[attr-defined]
+    face = plan.face
+    tints = face.tints
+    for unit, glyph, x, y, through in plan.glyphs:
+        if fill is None:
+            core = glyph.core
+        elif (core := tints.get((unit, fill))) is None:
+            core = _tinted(face, unit, glyph, fill)
+        if through:
+            paste(core, (x + dx, y + dy, x + dx + glyph.width, y + dy + glyph.height),
+                  glyph.coverage)
+        else:
+            paste(core, (x + dx, y + dy, x + dx + glyph.width, y + dy + glyph.height))
+    for fix in plan.fixes:
+        x0, y0, x1, y1 = fix.box
+        core = fix.levels if fill is None else _tinted_blend(face, fix, fill)
+        paste(core, (x0 + dx, y0 + dy, x1 + dx, y1 + dy), fix.coverage)
+
+
+def _masked(plan: _Plan | None) -> tuple[Image, int, int, int, int] | None:
+    """The plan's levels as one mask and its box."""
+    if plan is None:
+        return None
+    from PIL import Image as Images
+
+    left, top, right, bottom = plan.box
+    mask = Images.new("L", (right - left, bottom - top), 0)
+    _paint(plan, mask.im, -left, -top)
     return mask, left, top, right, bottom
+
+
+def _compose(face: _Face, placed: Placed) -> tuple[Image, int, int, int, int] | None:
+    """The glyphs' levels as one mask and its box; None when a pixel may hold the ink of more
+    than two glyphs."""
+    return _masked(_plan(face, placed))
+
+
+@lru_cache(maxsize=64)
+def _tint(fill: int) -> bytes:
+    """What Pillow's paste of fill through a mask makes of each mask level on a blank (0) image:
+    taken from Pillow itself, a ramp of the 256 levels."""
+    from PIL import Image as Images
+
+    ramp = Images.frombytes("L", (256, 1), bytes(range(256)))
+    blank = Images.new("L", (256, 1), 0)
+    blank.im.paste(fill, (0, 0, 256, 1), ramp.im)
+    return blank.tobytes()
+
+
+def _tinted(face: _Face, unit: str, glyph: _Glyph, fill: int) -> object:
+    """A glyph's levels blended in fill onto a blank image (an image core), remembered."""
+    core = face.tints.get((unit, fill))
+    if core is None:
+        from PIL import Image as Images
+
+        assert glyph.image is not None
+        core = face.tints[unit, fill] = Images.frombytes(
+            "L", glyph.image.size, glyph.image.tobytes().translate(_tint(fill))).im
+    return core
+
+
+def _tinted_blend(face: _Face, fix: _Fix, fill: int) -> object:
+    """A blend's levels in fill onto a blank image (an image core), remembered."""
+    core = face.tinted_blends.get((fix.key, fill))
+    if core is None:
+        from PIL import Image as Images
+
+        x0, y0, x1, y1 = fix.box
+        if len(face.tinted_blends) > _PAIRS:
+            face.tinted_blends.clear()
+        core = face.tinted_blends[fix.key, fill] = Images.frombytes(
+            "L", (x1 - x0, y1 - y0), fix.raw.translate(_tint(fill))).im
+    return core
 
 
 def _ink(drawn: tuple[Image, int, int, int, int] | None) -> Ink:
@@ -297,8 +398,8 @@ def _units(face: _Face, text: str) -> str | list[str]:
     return units
 
 
-def _layout(font: FreeTypeFont, text: str) -> tuple[Image, int, int, int, int] | None:
-    """The mask Pillow would draw text with, and its box from the pen at (0, 0); None when the
+def _verified(font: FreeTypeFont, text: str) -> _Plan | None:
+    """How the glyphs of text make what Pillow would draw, from the pen at (0, 0); None when the
     text is not composable."""
     if not text or not COMPOSED.issuperset(text):
         return None
@@ -329,8 +430,8 @@ def _layout(font: FreeTypeFont, text: str) -> tuple[Image, int, int, int, int] |
     assert before is not None
     if pen + before[1].advance != round(length(font, text) * 64):
         return None  # shaped otherwise than pair by pair (contextual kerning or forms)
-    drawn = _compose(face, placed)
-    if unchecked and _ink(drawn) != _rendered(font, text):
+    plan = _plan(face, placed)
+    if unchecked and _ink(_masked(plan)) != _rendered(font, text):
         # Find the pairs that draw otherwise; if none alone does, distrust them all.
         verdicts = [_judge((face.file, *pair), _draws_apart(face, *pair)) for pair in unchecked]
         if all(verdicts):
@@ -339,21 +440,40 @@ def _layout(font: FreeTypeFont, text: str) -> tuple[Image, int, int, int, int] |
         return None
     for pair in unchecked:
         _judge((face.file, *pair), True)
-    return drawn
+    return plan
 
 
-def draw_text(card: Image, at: tuple[int, int], text: str, font: FreeTypeFont,
-              fill: int) -> None:
+def _layout(font: FreeTypeFont, text: str) -> tuple[Image, int, int, int, int] | None:
+    """The mask Pillow would draw text with, and its box from the pen at (0, 0); None when the
+    text is not composable."""
+    return _masked(_verified(font, text))
+
+
+def draw_text(card: Image, at: tuple[int, int], text: str, font: FreeTypeFont, fill: int,
+              blank: Callable[[Box], bool] | None = None) -> Box | None:
     """What ImageDraw.Draw(card).text(at, text, font=font, fill=fill) draws on an 8-bit card,
-    from cached glyphs when the text is composable."""
+    from cached glyphs when the text is composable; then the box of the card with its ink (None
+    when Pillow drew it). When blank says the card has no ink in that box yet, the glyphs are
+    pasted onto it in the fill's levels, not blended through a mask: the same pixels."""
     from PIL import ImageDraw, ImageFont
 
-    drawn = None
+    plan = None
     if font.layout_engine == ImageFont.Layout.RAQM and card.mode == "L":
-        drawn = _layout(font, text)
-    if drawn is None:
+        plan = _lines.get((font, text))
+        if plan is None and (plan := _verified(font, text)) is not None:
+            if len(_lines) >= _LINES:
+                _lines.clear()
+            _lines[font, text] = plan
+    if plan is None:
         ImageDraw.Draw(card).text(at, text, font=font, fill=fill)
-        return
-    mask, left, top, right, bottom = drawn
+        return None
     x, y = at
-    card.im.paste(fill, (x + left, y + top, x + right, y + bottom), mask.im)
+    left, top, right, bottom = plan.box
+    box = (x + left, y + top, x + right, y + bottom)
+    if blank is not None and blank(box):
+        _paint(plan, card.im, x, y, fill)
+    else:
+        drawn = _masked(plan)
+        assert drawn is not None
+        card.im.paste(fill, box, drawn[0].im)
+    return box

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,13 +59,29 @@ def card_text(b: Briefing, config: Config) -> CardText:
     """What a briefing's card shows, in its language and timezone."""
     from zoneinfo import ZoneInfo
 
-    from babel import Locale
-    from babel.dates import format_datetime
-
     zone = ZoneInfo(b.timezone) if b.timezone else config.tz
-    locale = Locale.parse((b.lang or config.language).replace("-", "_"))
-    day = format_datetime(b.date.astimezone(zone), "d MMMM y", tzinfo=zone, locale=locale)
+    local = b.date.astimezone(zone)
+    day = _day(local.date(), (b.lang or config.language).replace("-", "_"), local, zone)
     return CardText(config.title, b.category.name if b.category else "", b.kicker, b.title, day)
+
+
+_DAYS: dict[tuple[date, str], str] = {}
+
+
+def _day(day: date, language: str, local: datetime, zone: tzinfo) -> str:
+    """The day a card shows ("4 March 2026"), remembered by the day and the language: the
+    pattern names nothing else of the moment (many briefings share a day)."""
+    key = (day, language)
+    shown = _DAYS.get(key)
+    if shown is None:
+        from babel import Locale
+        from babel.dates import format_datetime
+
+        if len(_DAYS) >= 4096:
+            _DAYS.clear()
+        shown = _DAYS[key] = format_datetime(local, "d MMMM y", tzinfo=zone,
+                                             locale=Locale.parse(language))
+    return shown
 
 
 def _make(b: Briefing, config: Config, design: Design, cache: Path | None) -> bytes:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from briefgen import cards
-from briefgen.cardpng import _adler_combine, _Band, _Bands, _runs, palette_png
+from briefgen.cardpng import _adler_combine, _Band, _Bands, _runs, filtered_png, palette_png
 from briefgen.diagnostics import Diagnostics
 from briefgen.themefolders import bundled_themes_dir
 
@@ -196,12 +196,14 @@ def test_real_cards_are_the_same_bytes_as_deflating_every_band(
     assert design is not None
     written: list[tuple[bytes, bytes]] = []
 
-    def recording(pixels: bytes, width: int, height: int, palette: bytes) -> bytes:
-        data = palette_png(pixels, width, height, palette)
+    def recording(rows: bytearray, width: int, height: int, palette: bytes) -> bytes:
+        data = filtered_png(rows, width, height, palette)
+        pixels = b"".join(rows[at + 1:at + 1 + width]
+                          for at in range(0, height * (width + 1), width + 1))
         written.append((data, reference_palette_png(pixels, width, height, palette)))
         return data
 
-    monkeypatch.setattr(cards, "palette_png", recording)
+    monkeypatch.setattr(cards, "filtered_png", recording)
     texts = [cards.CardText("Harbour Desk", section, kicker, title, date)
              for section, kicker, date in [("Weather", "Storm watch", "4 March 2026"),
                                            ("", "", "5 March 2026"),
@@ -221,7 +223,7 @@ def test_remembered_bands_stay_within_a_few_per_place_and_the_budget() -> None:
         bands.keep((n % 7, 10, 100), _Band(pixels, b"s" * 50, 1))
         assert bands.find((n % 7, 10, 100), pixels) is not None
         assert all(len(known) <= 3 for known in bands.places.values())
-        assert bands.size == sum(len(b.pixels) + len(b.segment)
+        assert bands.size == sum(len(b.raw) + len(b.segment)
                                  for known in bands.places.values() for b in known)
         assert bands.size <= 10_000
     assert bands.find((6, 10, 100), bytes(1000)) is None
@@ -230,10 +232,11 @@ def test_remembered_bands_stay_within_a_few_per_place_and_the_budget() -> None:
 @st.composite
 def band_layouts(draw: st.DrawFn) -> tuple[bytes, int, int]:
     """A picture of runs of blank rows and rows with ink (all blank, all ink, one row and width 1
-    among them); ink often only at a row's first or last byte, so zeros run on across rows."""
+    among them; blank runs shorter and longer than the rows passed over at once); ink often only
+    at a row's first or last byte, so zeros run on across rows."""
     width = draw(st.sampled_from([1, 2, 3, 17, 64]))
     kind = draw(st.sampled_from(["runs", "blank", "ink"]))
-    height = draw(st.sampled_from([1, 2, 9, 40]))
+    height = draw(st.sampled_from([1, 2, 9, 15, 16, 17, 40]))
 
     def ink_row() -> bytes:
         row = bytearray(width)
@@ -248,7 +251,8 @@ def band_layouts(draw: st.DrawFn) -> tuple[bytes, int, int]:
     else:
         rows = []
         for _ in range(draw(st.integers(1, 12))):
-            ink, count = draw(st.booleans()), draw(st.integers(1, 5))
+            ink = draw(st.booleans())
+            count = draw(st.sampled_from([1, 2, 3, 5, 15, 16, 17, 33]))
             rows += [ink_row() if ink else bytes(width) for _ in range(count)]
     return b"".join(rows), width, len(rows)
 
@@ -259,11 +263,25 @@ def test_runs_found_in_place_are_the_runs_of_sliced_rows_and_write_the_same_byte
         image: tuple[bytes, int, int]) -> None:
     pixels, width, height = image
     rows = [pixels[at:at + width] for at in range(0, width * height, width)]
-    expected, first = [], 0
+    expected, first, stride = [], 0, width + 1
     for is_blank, run in groupby(rows, bytes(width).__eq__):
         count = len(list(run))
-        expected.append((is_blank, first * width, (first + count) * width))
+        expected.append((is_blank, first * stride, (first + count) * stride))
         first += count
-    assert list(_runs(pixels, width)) == expected
+    filtered = b"".join(b"\x00" + row for row in rows)
+    assert list(_runs(filtered, stride, len(filtered))) == expected
+    assert list(_runs(filtered + b"\x07" * stride, stride, len(filtered))) == expected
     assert palette_png(pixels, width, height, PALETTE) == reference_palette_png(
         pixels, width, height, PALETTE)
+
+
+def test_filtered_rows_are_the_bytes_of_the_pixels_and_bytes_after_them_are_not_read() -> None:
+    rng = random.Random(3)
+    pixels = bytes(rng.choice([0, 0, 0, 9]) for _ in range(60 * 30))
+    rows = bytearray(b"".join(b"\x00" + pixels[at:at + 60] for at in range(0, len(pixels), 60)))
+    assert filtered_png(rows + b"\x05", 60, 30, PALETTE) == palette_png(pixels, 60, 30, PALETTE)
+    with pytest.raises(ValueError):
+        filtered_png(rows[:-1], 60, 30, PALETTE)
+    rows[61] = 1  # a row's filter type byte that is not 0
+    with pytest.raises(ValueError):
+        filtered_png(rows, 60, 30, PALETTE)

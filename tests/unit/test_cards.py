@@ -149,3 +149,69 @@ def test_wrap_breaks_where_adding_words_one_by_one_would(title: list[str], size:
 def test_an_empty_title_is_no_lines_whatever_the_room() -> None:
     font = _font(design().fonts[0], TITLE_SIZES[0])
     assert wrap([""], font, 100) == wrap([""], font, 100, 0) == []
+
+
+def test_a_card_is_the_same_bytes_whatever_was_drawn_before_it_on_the_canvas() -> None:
+    import threading
+
+    plain = design()
+    texts = [TEXT, CardText("東京デスク", "", "", "東京で地震 — 被害なし", "4 March 2026"),
+             CardText("Harbour Desk", "Weather", "A kicker", "Ferries resume " * 12, "5 May 2026"),
+             CardText("H", "", "", "x", "")]
+    alone: list[bytes] = []
+
+    def on_a_new_canvas() -> None:  # each thread draws on a canvas of its own
+        alone.extend(draw_card(plain, text) for text in texts)
+
+    for text in texts:  # a canvas that had other cards on it
+        draw_card(plain, text)
+    worker = threading.Thread(target=on_a_new_canvas)
+    worker.start()
+    worker.join()
+    assert [draw_card(plain, text) for text in reversed(texts)] == alone[::-1]
+    assert [picture(data).size for data in alone] == [(WIDTH, HEIGHT)] * len(texts)
+
+
+def test_the_rows_a_card_says_it_inked_hold_all_its_ink() -> None:
+    from briefgen.cards import _canvas
+
+    plain = design()
+    for text in (TEXT, CardText("", "", "", "", ""),
+                 CardText("Ёлка", "Шторм", "Выпуск", "Грозы «вдоль» побережья — fjord AV Ty.",
+                          "5 мая 2026 г."),
+                 CardText("東京デスク", "", "", "東京で地震", "4 March 2026")):
+        draw_card(plain, text)
+        canvas = _canvas()
+        if canvas.inked is None:  # Pillow drew text (or none): the next card clears every row
+            assert "東京" in text.title or not text.title
+            continue
+        stride = WIDTH + 1
+        inked = {y for _x0, y0, _x1, y1 in canvas.inked for y in range(y0, y1)}
+        for y in set(range(HEIGHT)) - inked:
+            assert not any(canvas.rows[y * stride:(y + 1) * stride]), y
+        for x0, y0, x1, y1 in canvas.inked:  # and no ink outside the boxes on their rows
+            for y in range(max(0, y0), min(HEIGHT, y1)):
+                row = canvas.rows[y * stride + 1:(y + 1) * stride]
+                boxes = [b for b in canvas.inked if b[1] <= y < b[3]]
+                assert all(not level or any(b[0] <= x < b[2] for b in boxes)
+                           for x, level in enumerate(row)), (y, x0, x1)
+
+
+def test_a_card_shows_the_day_babel_formats_for_each_moment_zone_and_language() -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from babel import Locale
+    from babel.dates import format_datetime
+
+    from briefgen.writers.cards import _day
+
+    start = datetime(2026, 3, 4, 21, 30, tzinfo=UTC)
+    for hours in range(0, 30, 3):  # across midnight in each zone, and days met before
+        moment = start + timedelta(hours=hours)
+        for name in ("UTC", "Pacific/Auckland", "America/Los_Angeles"):
+            zone = ZoneInfo(name)
+            local = moment.astimezone(zone)
+            for language in ("en", "ru", "en_GB"):
+                assert _day(local.date(), language, local, zone) == format_datetime(
+                    local, "d MMMM y", tzinfo=zone, locale=Locale.parse(language))

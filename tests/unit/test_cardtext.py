@@ -41,8 +41,17 @@ def by_pillow(text: str, face: ImageFont.FreeTypeFont, fill: int, ground: int = 
 
 
 def composed(text: str, face: ImageFont.FreeTypeFont, fill: int, ground: int = 0) -> bytes:
+    """Text drawn by draw_text: pasted in its levels on a blank card, blended through a mask on
+    a card of another level; the ink within the box it says it drew."""
     card = Image.new("L", (1200, 220), ground)
-    draw_text(card, (72, 60), text, face, fill)
+    box = draw_text(card, (72, 60), text, face, fill, (lambda _box: True) if not ground else None)
+    if box is not None:
+        other = bytes(0 if level == ground else 255 for level in range(256))
+        ink = Image.frombytes("L", card.size, card.tobytes().translate(other))
+        left, top, right, bottom = box
+        found = ink.getbbox()
+        assert found is None or (left <= found[0] and top <= found[1] and found[2] <= right
+                                 and found[3] <= bottom)
     return card.tobytes()
 
 
@@ -101,11 +110,24 @@ def test_the_caches_stay_bounded_however_many_fonts_and_pairs() -> None:
     assert len(cardtext._faces) <= cardtext._FACES
     assert len(cardtext._verdicts) <= cardtext._PAIRS + 1
     assert all(len(face.kerning) <= cardtext._PAIRS + 1 for face in cardtext._faces.values())
+    for n in range(2 * cardtext._LINES):
+        composed(f"Line {n}", font("card-text.ttf", 28), 127)
+    assert 0 < len(cardtext._lines) <= cardtext._LINES
+
+
+def test_a_line_drawn_before_is_drawn_alike_on_a_card_of_another_mode() -> None:
+    drawn = font("card-text.ttf", 28)
+    composed("4 March 2026", drawn, 127)  # its plan remembered
+    card = Image.new("RGB", (400, 100), (9, 9, 9))
+    assert draw_text(card, (10, 20), "4 March 2026", drawn, 127) is None  # Pillow's
+    theirs = Image.new("RGB", (400, 100), (9, 9, 9))
+    ImageDraw.Draw(theirs).text((10, 20), "4 March 2026", font=drawn, fill=127)
+    assert card.tobytes() == theirs.tobytes()
 
 
 # Whole cards against the drawing before glyphs were cached: every text by ImageDraw.text.
 def pillow_only(card: Image.Image, at: tuple[int, int], text: str,
-                face: ImageFont.FreeTypeFont, fill: int) -> None:
+                face: ImageFont.FreeTypeFont, fill: int, _blank: object = None) -> None:
     ImageDraw.Draw(card).text(at, text, font=face, fill=fill)
 
 
