@@ -266,7 +266,7 @@ def draw_card(design: Design, text: CardText) -> bytes:
     inked.add(draw_text(card, (WIDTH - MARGIN - date_width, footer + 28), text.date, small,
                         muted, inked.blank))
     canvas.inked = inked.boxes
-    return filtered_png(canvas.rows, WIDTH, HEIGHT, _palette(design))
+    return filtered_png(canvas.filtered_rows(), WIDTH, HEIGHT, _palette(design))
 
 
 Box = tuple[int, int, int, int]
@@ -306,9 +306,18 @@ class _Canvas:
         # Pillow maps any buffer (its hints say bytes); the image shares the rows' memory, its
         # row i at 1 + i × stride, behind the filter type byte at i × stride.
         behind = memoryview(self.rows)[1:]
-        self.image = Images.frombuffer("L", (WIDTH, HEIGHT), behind,  # type: ignore[arg-type]
-                                       "raw", "L", stride, 1)
-        self.image.readonly = 0  # drawn on in place: Pillow would copy a read-only image first
+        try:
+            image = Images.frombuffer("L", (WIDTH, HEIGHT), behind,  # type: ignore[arg-type]
+                                      "raw", "L", stride, 1)
+            image.readonly = 0  # drawn on in place: Pillow would copy a read-only image first
+            image.im.putpixel((0, 0), 1)  # a Pillow that copied the buffer anyway...
+            self.shared = self.rows[1] == 1
+            image.im.putpixel((0, 0), 0)
+        except (AttributeError, TypeError, ValueError):
+            self.shared = False
+        if not self.shared:  # ...draws into an image of its own, copied into the rows
+            image = Images.new("L", (WIDTH, HEIGHT))
+        self.image = image
         self.pen = ImageDraw.Draw(self.image)
         self.inked: list[Box] | None = []  # where the last card has ink (None: unknown)
 
@@ -320,6 +329,15 @@ class _Canvas:
         for _x0, y0, _x1, y1 in self.inked or ():
             fill(0, (0, max(0, y0), WIDTH, min(HEIGHT, y1)))
         self.inked = None  # until the card drawn now says where it has ink
+
+    def filtered_rows(self) -> bytearray:
+        """The rows as the PNG deflates them, each after its filter type byte."""
+        if not self.shared:
+            stride, pixels = WIDTH + 1, self.image.tobytes()
+            for row in range(HEIGHT):
+                self.rows[1 + row * stride:(row + 1) * stride] = \
+                    pixels[row * WIDTH:(row + 1) * WIDTH]
+        return self.rows
 
 
 _canvases = threading.local()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -215,3 +216,33 @@ def test_a_card_shows_the_day_babel_formats_for_each_moment_zone_and_language() 
             for language in ("en", "ru", "en_GB"):
                 assert _day(local.date(), language, local, zone) == format_datetime(
                     local, "d MMMM y", tzinfo=zone, locale=Locale.parse(language))
+
+
+def test_a_pillow_that_will_not_draw_into_the_rows_gives_the_same_cards(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from PIL import Image as Images
+
+    from briefgen import cards
+
+    plain = design()
+    texts = [TEXT, CardText("Desk", "", "", "Short", "1 May 2026")]
+    shared = [draw_card(plain, text) for text in texts]
+
+    def refuse(*_args: object, **_kwargs: object) -> Images.Image:
+        raise ValueError("this Pillow cannot map the buffer")
+
+    monkeypatch.setattr(Images, "frombuffer", refuse)
+    copied: list[bytes] = []
+    canvases: list[cards._Canvas] = []
+
+    def on_a_new_canvas() -> None:
+        copied.extend(draw_card(plain, text) for text in [*texts, *texts])
+        canvases.append(cards._canvas())
+
+    worker = threading.Thread(target=on_a_new_canvas)
+    worker.start()
+    worker.join()
+    assert not canvases[0].shared
+    assert copied == shared * 2
