@@ -7,12 +7,17 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.lheading import lheading
+from markdown_it.rules_block.paragraph import paragraph
+from markdown_it.rules_block.table import table
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.normalize import normalize
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from briefgen.citations import CitationData, citations_plugin
+from briefgen.citations import CitationData, citation_end, citations_plugin, fill_citation
 from briefgen.highlight import Highlights
 
 __all__ = ["CLOBBER_NAMES", "Rendered", "create_markdown", "heading_slug", "plain_text",
@@ -71,6 +76,71 @@ def _normalize_if_needed(state: StateCore) -> None:
         normalize(state)
 
 
+def _text_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A block whose first line starts with a letter: only the table, setext heading and
+    paragraph rules can match it (every other CommonMark block starts with a marker character or
+    an indent of 4), so they are tried in their order without the nine rules between. Never a
+    terminator (silent), as the rules it stands for are tried in their own places then."""
+    if silent or state.sCount[start] - state.blkIndent >= 4:
+        return False
+    pos = state.bMarks[start] + state.tShift[start]
+    if pos >= state.eMarks[start] or not state.src[pos].isalpha():
+        return False
+    return (table(state, start, end, False) or lheading(state, start, end, False)
+            or paragraph(state, start, end, False))
+
+
+# What an inline rule may match at, besides a citation's '[' (a '[' of any other kind is found
+# by counting): an inline with none of these is text and citations only.
+_INLINE_MARKUP = ("\n", "\\", "`", "~", "*", "_", "<", "&", "![", "^[")
+
+
+def _text_and_citations(text: str, children: list[Token], cite: bool) -> bool:
+    """The children markdown-it's inline rules would make of text, added when it has no markup
+    but citations (which are parsed by citation_end, as the citation rule parses them): a text
+    token between markers. False (nothing added) when text needs the inline rules."""
+    for mark in _INLINE_MARKUP:
+        if mark in text:
+            return False
+    if text.count("[") != (text.count("[@") if cite else 0):
+        return False
+    found: list[Token] = []
+    pos = 0
+    start = text.find("[@") if cite else -1
+    while start >= 0:
+        end = citation_end(text, start)
+        if end < 0:
+            return False
+        if start > pos:
+            found.append(_text_token(text[pos:start]))
+        found.append(fill_citation(Token("citation", "", 0), text, start, end))
+        pos = end + 1
+        start = text.find("[@", pos)
+    if pos < len(text):
+        found.append(_text_token(text[pos:]))
+    children.extend(found)
+    return True
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _inline(state: StateCore) -> None:
+    """markdown-it's inline core rule, with text that has no markup but citations made into
+    its tokens directly (_text_and_citations), without the inline rule chain."""
+    md = state.md
+    cite = "citation" in md.inline.ruler.get_active_rules()
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            if not _text_and_citations(token.content, token.children, cite):
+                md.inline.parse(token.content, md, state.env, token.children)
+
+
 def create_markdown(raw_html: bool = True, citations: bool = True) -> MarkdownIt:
     """The Markdown parser every page is rendered with (clipped text: no HTML, no citations)."""
     md = MarkdownIt("commonmark", {"html": raw_html, "highlight": Highlights()})
@@ -82,6 +152,9 @@ def create_markdown(raw_html: bool = True, citations: bool = True) -> MarkdownIt
     if citations:
         citations_plugin(md)
     md.core.ruler.push("base_path", _prefix_root_links)
+    # first, so that a paragraph does not go through the rules of the blocks it cannot be
+    md.block.ruler.before("table", "text_block", _text_block)
+    md.core.ruler.at("inline", _inline)
     return md
 
 

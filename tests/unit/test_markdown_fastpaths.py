@@ -1,0 +1,75 @@
+"""The renderer's shortcuts give markdown-it's own tokens: each is compared with the stock rule
+chain (CommonMark, footnotes, anchors, citations placed where they were) on random text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from briefgen import citations
+from briefgen.highlight import Highlights
+from briefgen.markdown import _prefix_root_links, create_markdown, heading_slug
+
+FAST = create_markdown()
+FAST_CLIPPED = create_markdown(raw_html=False, citations=False)
+
+
+def stock_markdown(raw_html: bool = True, cite: bool = True) -> MarkdownIt:
+    """create_markdown as it is without its shortcuts: every rule markdown-it's own."""
+    md = MarkdownIt("commonmark", {"html": raw_html, "highlight": Highlights()})
+    md.enable(["table", "strikethrough"])
+    footnote_plugin(md)
+    anchors_plugin(md, min_level=2, max_level=4, slug_func=heading_slug)
+    if cite:
+        md.inline.ruler.before("link", "citation", citations._citation_rule)
+        md.core.ruler.after("inline", "citations", citations._collect)
+        md.add_render_rule("citation", citations._render)
+    md.core.ruler.push("base_path", _prefix_root_links)
+    return md
+
+
+STOCK = stock_markdown()
+STOCK_CLIPPED = stock_markdown(raw_html=False, cite=False)
+
+# Pieces that start (or almost start) every kind of block and inline markup, and plain text.
+PIECES = [
+    "a", "Word", "é", "ß", " ", "  ", "\t", "\n", "\n\n", "    ", ".", ",", ":", "-", "--",
+    "---", "===", "+", "*", "**", "_", "`", "```", "~", "~~", "~~~", "#", "## ", "> ", "- ",
+    "1. ", "2) ", "|", " | ", "|---|", "\\", "\\[", "!", "^", "[", "]", "(", ")", "<", ">",
+    "<b>", "</b>", "<!-- c -->", "<div>", "&amp;", "&", "@", "[@a]", "[@b, p. 3]",
+    "[@a; @b]", "[@c, \"x; y\"]", "[@", "[@a](/x)", "[@a][r]", "[@a][@b]", "[@A]", "[@a_b]",
+    "[x](/y)", "![i](/z.png)", "[^1]", "[^1]: note", "^[inline]", "[r]: /ref", "<http://a.b>",
+    "^[@a]", "![@a]", "\"", "“", "”", "«", "»", "Quote.", " A", "1",
+]
+texts = st.lists(st.sampled_from(PIECES), max_size=50).map("".join)
+
+
+def _state(md: MarkdownIt, text: str, base_path: str) -> tuple[list[Token], str, Any]:
+    env: dict[str, Any] = {"base_path": base_path}
+    tokens = md.parse(text, env)
+    return tokens, md.renderer.render(tokens, md.options, env), env.get("citations")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(texts, st.sampled_from(["/", "/sub/"]))
+def test_tokens_html_and_citations_are_the_stock_ones(text: str, base_path: str) -> None:
+    assert _state(FAST, text, base_path) == _state(STOCK, text, base_path)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(texts)
+def test_clipped_text_tokens_are_the_stock_ones(text: str) -> None:
+    assert _state(FAST_CLIPPED, text, "/") == _state(STOCK_CLIPPED, text, "/")
+
+
+def test_the_shortcuts_are_taken() -> None:
+    """A paragraph of text and citations, and a heading: the shortcuts' own cases."""
+    text = "## Head\n\nSome text [@a] and more [@b, p. 3].\n"
+    assert _state(FAST, text, "/") == _state(STOCK, text, "/")
+    assert "text_block" in FAST.block.ruler.get_active_rules()
