@@ -276,54 +276,95 @@ def _collect(state: StateCore) -> None:
     data = CitationData()
     state.env["citations"] = data
     lines = state.src.split("\n")
+    numbers: dict[str, int] = {}  # source id -> its number, as data.order has it
     counts: dict[str, int] = {}
     quote_stack: list[list[Token]] = []
     quote_of: dict[int, Quote] = {}  # id(citation) -> the inline quotation it ends
     for token in state.tokens:
-        if token.type == "blockquote_open":
-            quote_stack.append([])
-            continue
-        if token.type == "blockquote_close":
-            inlines = quote_stack.pop()
-            _blockquote_quote(inlines, data, lines, quote_of)
-            continue
-        if token.type != "inline" or not token.children:
-            continue
-        for inlines in quote_stack:
-            inlines.append(token)
-        first_line = token.map[0] if token.map else 0
-        plain, marks = _plain_children(token.children)
-        bounds: list[tuple[int, int]] | None = None  # the sentences, found when first needed
-        for at, child in marks:
-            line, col = _position(lines, first_line, token.content, child.meta["offset"],
-                                  child.meta["raw"])
-            child.meta["line"], child.meta["col"] = line, col
-            items: list[CiteItem] | None = child.meta["items"]
-            if items is None:
-                data.problems.append((line, col, f"malformed citation {child.meta['raw']!r}: "
-                                      "write [@id], [@a; @b] or [@id, p. 3] "
-                                      "(or \\[@ for a literal bracket)"))
+        kind = token.type
+        if kind == "inline":
+            if not token.children:
                 continue
-            context = ""
-            if any(item.id not in data.order for item in items):
-                bounds = _sentences(plain) if bounds is None else bounds
-                context = _sentence(plain, bounds, at)
-            citation = Citation(items, line, col, context)
-            for item in items:
-                if item.id not in data.order:
-                    data.order.append(item.id)
-                counts[item.id] = counts.get(item.id, 0) + 1
-                citation.anchors.append(f"cite.{data.number(item.id)}.{counts[item.id]}")
-            child.meta["citation"] = citation
-            data.citations.append(citation)
-            quoted = _inline_quote(plain, at)
-            if quoted is not None:
-                start = _quote_start(token.content, child.meta["offset"])
-                q_line, q_col = (line, col) if start < 0 else _position(
-                    lines, first_line, token.content, start, _first_line_of(token.content, start))
-                quote = Quote(quoted.strip(), [i.id for i in items], q_line, q_col)
-                data.quotes.append(quote)
-                quote_of[id(citation)] = quote
+            for inlines in quote_stack:
+                inlines.append(token)
+            for child in token.children:
+                if child.type == "citation":
+                    _collect_inline(token, lines, data, (numbers, counts), quote_of)
+                    break
+        elif kind == "blockquote_open":
+            quote_stack.append([])
+        elif kind == "blockquote_close":
+            _blockquote_quote(quote_stack.pop(), data, lines, quote_of)
+
+
+def _collect_inline(token: Token, lines: list[str], data: CitationData,
+                    tally: tuple[dict[str, int], dict[str, int]],
+                    quote_of: dict[int, Quote]) -> None:
+    """The citations of one inline token (one at least): their positions, numbers, back-link
+    anchors, the sentence of a first citation and the quotations they end. tally: each source's
+    number and how many times it was cited so far."""
+    first_line = token.map[0] if token.map else 0
+    content = token.content
+    plain, marks = _plain_children(token.children or [])
+    bounds: list[tuple[int, int]] | None = None  # the sentences, found when first needed
+    one_line = _OneLine(lines, first_line, content) if "\n" not in content else None
+    for at, child in marks:
+        meta = child.meta
+        line, col = (one_line.position(meta["offset"], meta["raw"]) if one_line is not None
+                     else _position(lines, first_line, content, meta["offset"], meta["raw"]))
+        meta["line"], meta["col"] = line, col
+        items: list[CiteItem] | None = meta["items"]
+        if items is None:
+            data.problems.append((line, col, f"malformed citation {meta['raw']!r}: "
+                                  "write [@id], [@a; @b] or [@id, p. 3] "
+                                  "(or \\[@ for a literal bracket)"))
+            continue
+        context = ""
+        if any(item.id not in tally[0] for item in items):
+            bounds = _sentences(plain) if bounds is None else bounds
+            context = _sentence(plain, bounds, at)
+        citation = Citation(items, line, col, context)
+        _number(citation, data, *tally)
+        meta["citation"] = citation
+        data.citations.append(citation)
+        quoted = _inline_quote(plain, at)
+        if quoted is not None:
+            start = _quote_start(content, meta["offset"])
+            q_line, q_col = (line, col) if start < 0 else _position(
+                lines, first_line, content, start, _first_line_of(content, start))
+            quote = Quote(quoted.strip(), [i.id for i in items], q_line, q_col)
+            data.quotes.append(quote)
+            quote_of[id(citation)] = quote
+
+
+def _number(citation: Citation, data: CitationData, numbers: dict[str, int],
+            counts: dict[str, int]) -> None:
+    """Number the sources a citation cites first, and give it a back-link anchor per item."""
+    for item in citation.items:
+        sid = item.id
+        number = numbers.get(sid)
+        if number is None:
+            data.order.append(sid)
+            number = numbers[sid] = len(data.order)
+        count = counts[sid] = counts.get(sid, 0) + 1
+        citation.anchors.append(f"cite.{number}.{count}")
+
+
+class _OneLine:
+    """_position for the markers of an inline token on one line: where its text sits in the
+    source line is found once."""
+
+    def __init__(self, lines: list[str], first_line: int, content: str) -> None:
+        self.line = first_line + 1
+        self.source = lines[first_line] if 0 <= first_line < len(lines) else ""
+        self.prefix = self.source.find(content)
+
+    def position(self, offset: int, raw: str) -> tuple[int, int]:
+        """(line, col) of the marker raw at offset in the token's content, as _position."""
+        col = self.prefix + offset
+        if self.prefix < 0 or not self.source.startswith(raw, col):
+            col = self.source.find(raw)
+        return self.line, (col + 1 if col >= 0 else 1)
 
 
 def _inline_quote(plain: str, at: int) -> str | None:
