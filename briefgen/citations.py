@@ -440,9 +440,11 @@ def _render(self: RendererHTML, tokens: list[Token], idx: int, options: OptionsD
     links = []
     for item, anchor in zip(citation.items, citation.anchors, strict=True):
         number = data.number(item.id)
-        label = f"Source {number}" + (f", {item.locator}" if item.locator else "")
+        # "Source N" has nothing to escape
+        label = f"Source {number}, {escapeHtml(item.locator)}" if item.locator else \
+            f"Source {number}"
         links.append(f'<a href="#source.{number}" id="{anchor}" '
-                     f'aria-label="{escapeHtml(label)}">{number}</a>')
+                     f'aria-label="{label}">{number}</a>')
     return f'<sup class="citation">[{", ".join(links)}]</sup>'
 
 
