@@ -37,9 +37,10 @@ _OPEN_QUOTES = "\"“«„"
 _CLOSE_QUOTES = "\"”»“"
 _INLINE_QUOTE = re.compile(r"[\"“«„]([^\"“”«»„]{3,}?)[\"”»“][\s.,;:]*$")
 _QUOTE_TAIL = ".,;:"  # what may stand with spaces between a quotation's closing mark and a marker
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-Z0-9\"“«А-Я])")
-_SPACES = re.compile(r"\s+")
-_SPACE_PUNCT = re.compile(r"\s+([.,;:!?])")
+# a sentence's end and the spaces after it (group 1): the end mark is matched rather than looked
+# behind for, as the regex engine then skips to the next mark instead of trying every position
+_SENTENCE_END = re.compile(r"[.!?…](\s+)(?=[A-Z0-9\"“«А-Я])")
+_SPACE_PUNCT = re.compile(r" ([.,;:!?])")  # in text whose spaces are single ' '
 MAX_CITATION = 500
 
 
@@ -230,11 +231,12 @@ def _plain_children(children: list[Token]) -> tuple[str, list[tuple[int, Token]]
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of a paragraph's plain text."""
+    """(start, end) of each sentence of a paragraph's plain text: split at the spaces after a
+    sentence's end (group 1 of _SENTENCE_END)."""
     bounds, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        bounds.append((start, match.start()))
-        start = match.end()
+        bounds.append((start, match.start(1)))
+        start = match.end(1)
     bounds.append((start, len(text)))
     return bounds
 
@@ -245,8 +247,10 @@ def _sentence(text: str, bounds: list[tuple[int, int]], at: int) -> str:
     while index + 1 < len(bounds) and bounds[index + 1][0] < at:
         index += 1
     start, end = bounds[index]
-    sentence = _SPACES.sub(" ", text[start:end]).strip()
-    return _SPACE_PUNCT.sub(r"\1", sentence)
+    # runs of whitespace as one space, none at the ends (str.split and regex \s agree on what
+    # whitespace is), then none before punctuation; a search first, as most have none
+    sentence = " ".join(text[start:end].split())
+    return _SPACE_PUNCT.sub(r"\1", sentence) if _SPACE_PUNCT.search(sentence) else sentence
 
 
 def _position(lines: list[str], first_line: int, content: str, offset: int,

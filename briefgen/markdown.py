@@ -233,7 +233,7 @@ def _plain(token: object) -> str:
     children = getattr(token, "children", None) or []
     parts = [" " if c.type in ("softbreak", "hardbreak") else c.content for c in children
              if c.type in ("text", "text_special", "code_inline", "softbreak", "hardbreak")]
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+    return " ".join("".join(parts).split())  # as re.sub(r"\s+", " ", ...).strip()
 
 
 # HTML is off: front matter text is never markup, so '<b>' stays the text it is.
