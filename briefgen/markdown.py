@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
+from markdown_it.common.utils import escapeHtml, mdTrim
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.lheading import lheading
@@ -83,15 +83,31 @@ def _normalize_if_needed(state: StateCore) -> None:
 def _text_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """A block whose first line starts with a letter: only the table, setext heading and
     paragraph rules can match it (every other CommonMark block starts with a marker character or
-    an indent of 4), so they are tried in their order without the nine rules between. Never a
-    terminator (silent), as the rules it stands for are tried in their own places then."""
+    an indent of 4), so they are tried in their order without the nine rules between; a line
+    alone (the commonest paragraph) is made a paragraph directly. Never a terminator (silent),
+    as the rules it stands for are tried in their own places then."""
     if silent or state.sCount[start] - state.blkIndent >= 4:
         return False
     pos = state.bMarks[start] + state.tShift[start]
     if pos >= state.eMarks[start] or not state.src[pos].isalpha():
         return False
-    return (table(state, start, end, False) or lheading(state, start, end, False)
-            or paragraph(state, start, end, False))
+    following = start + 1
+    if following < state.lineMax and not state.isEmpty(following):
+        return (table(state, start, end, False) or lheading(state, start, end, False)
+                or paragraph(state, start, end, False))
+    # One line, then a blank one or the end: no table (it needs a second line), no setext
+    # heading (its underline neither), so a paragraph, made here as `paragraph` makes it, and
+    # the parent type left as lheading leaves it.
+    state.parentType = "paragraph"
+    content = mdTrim(state.getLines(start, following, state.blkIndent, False))
+    state.line = following
+    state.push("paragraph_open", "p", 1).map = [start, following]
+    token = state.push("inline", "", 0)
+    token.content = content
+    token.map = [start, following]
+    token.children = []
+    state.push("paragraph_close", "p", -1)
+    return True
 
 
 # What an inline rule may match at, besides a citation's '[' (a '[' of any other kind is found
