@@ -32,6 +32,7 @@ __all__ = [
 
 _ID = r"[a-z0-9][a-z0-9._-]*"
 _ITEM = re.compile(rf"\s*@({_ID})(?:\s*,\s*(\"[^\"]*\"|[^;\]]*?))?\s*")
+_SINGLE = re.compile(rf"@({_ID})")  # one id, nothing around it
 _SEMICOLON = re.compile(r';(?=(?:[^"]*"[^"]*")*[^"]*$)')  # a ';' outside "quoted locators"
 _OPEN_QUOTES = "\"“«„"
 _CLOSE_QUOTES = "\"”»“"
@@ -170,6 +171,9 @@ def _unpack(order: tuple[str, ...], quotes: tuple[tuple[str, tuple[str, ...], in
 
 
 def _parse_items(inner: str) -> list[CiteItem] | None:
+    single = _SINGLE.fullmatch(inner)
+    if single is not None:  # '@id', the commonest marker: what the loop below makes of it
+        return [CiteItem(single.group(1))]
     items = []
     for part in _SEMICOLON.split(inner):
         match = _ITEM.fullmatch(part)
