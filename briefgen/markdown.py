@@ -40,11 +40,20 @@ CLOBBER_NAMES = frozenset({
 SUMMARY_CHARS = 240
 
 
+# the ASCII characters _slug_chars drops from lowercase text, for one regex pass over it
+_ASCII_DROPPED = re.compile(r"[^0-9a-z_\- ]")
+
+
+def _slug_chars(text: str) -> str:
+    """The letters, digits, combining marks, '_', '-' and spaces of text."""
+    return "".join(ch for ch in text if ch.isalnum() or ch in "_- "
+                   or unicodedata.category(ch).startswith("M"))
+
+
 def heading_slug(text: str) -> str:
     """A heading id: lowercase words joined by '-', prefixed when it could clobber the DOM."""
     text = unicodedata.normalize("NFC", text.strip()).lower()
-    slug = "".join(ch for ch in text if ch.isalnum() or ch in "_- "
-                   or unicodedata.category(ch).startswith("M"))
+    slug = _ASCII_DROPPED.sub("", text) if text.isascii() else _slug_chars(text)
     slug = re.sub(r"[\s-]+", "-", slug).strip("-") or "section"
     if slug in CLOBBER_NAMES or slug.startswith("__") or slug[0].isdigit():
         slug = "h-" + slug

@@ -14,7 +14,13 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from briefgen import citations
 from briefgen.highlight import Highlights
-from briefgen.markdown import _prefix_root_links, create_markdown, heading_slug
+from briefgen.markdown import (
+    _ASCII_DROPPED,
+    _prefix_root_links,
+    _slug_chars,
+    create_markdown,
+    heading_slug,
+)
 
 FAST = create_markdown()
 FAST_CLIPPED = create_markdown(raw_html=False, citations=False)
@@ -73,3 +79,10 @@ def test_the_shortcuts_are_taken() -> None:
     text = "## Head\n\nSome text [@a] and more [@b, p. 3].\n"
     assert _state(FAST, text, "/") == _state(STOCK, text, "/")
     assert "text_block" in FAST.block.ruler.get_active_rules()
+
+
+def test_ascii_slug_regex_keeps_what_the_character_test_keeps() -> None:
+    """Both drop character by character: the same on each lowercase ASCII one, so on all."""
+    for char in map(chr, range(128)):
+        lowered = char.lower()
+        assert _ASCII_DROPPED.sub("", lowered) == _slug_chars(lowered), repr(char)
