@@ -16,6 +16,7 @@ from markdown_it.rules_block.paragraph import paragraph
 from markdown_it.rules_block.table import table
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.normalize import normalize
+from markdown_it.rules_core.text_join import text_join
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
@@ -208,6 +209,16 @@ class _Renderer(RendererHTML):
         return f"{lead}<{token.tag}>\n"
 
 
+def _text_join_if_needed(state: StateCore) -> None:
+    """markdown-it's text_join, skipped when no inline text has a '\\' or '&': only the escape
+    and entity rules make the text_special tokens it turns into text, and the inline parser
+    already joined adjacent text tokens (fragments_join), so it would change nothing."""
+    for token in state.tokens:
+        if token.type == "inline" and ("\\" in token.content or "&" in token.content):
+            text_join(state)
+            return
+
+
 def create_markdown(raw_html: bool = True, citations: bool = True) -> MarkdownIt:
     """The Markdown parser every page is rendered with (clipped text: no HTML, no citations)."""
     md = MarkdownIt("commonmark", {"html": raw_html, "highlight": Highlights()},
@@ -223,6 +234,7 @@ def create_markdown(raw_html: bool = True, citations: bool = True) -> MarkdownIt
     # first, so that a paragraph does not go through the rules of the blocks it cannot be
     md.block.ruler.before("table", "text_block", _text_block)
     md.core.ruler.at("inline", _inline)
+    md.core.ruler.at("text_join", _text_join_if_needed)
     return md
 
 
