@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -16,6 +17,7 @@ from briefgen import citations
 from briefgen.highlight import Highlights
 from briefgen.markdown import (
     _ASCII_DROPPED,
+    _check_rules,
     _prefix_root_links,
     _slug_chars,
     create_markdown,
@@ -86,3 +88,14 @@ def test_ascii_slug_regex_keeps_what_the_character_test_keeps() -> None:
     for char in map(chr, range(128)):
         lowered = char.lower()
         assert _ASCII_DROPPED.sub("", lowered) == _slug_chars(lowered), repr(char)
+
+
+def test_a_rule_set_the_shortcuts_do_not_know_is_refused() -> None:
+    md = create_markdown()
+    md.inline.ruler.push("mine", lambda state, silent: False)
+    with pytest.raises(RuntimeError, match="rules changed"):
+        _check_rules(md)
+    md = create_markdown()
+    md.block.ruler.disable("table")
+    with pytest.raises(RuntimeError, match="rules changed"):
+        _check_rules(md)
