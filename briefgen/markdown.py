@@ -120,9 +120,10 @@ def _text_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     return True
 
 
-# What an inline rule may match at, besides a citation's '[' (a '[' of any other kind is found
-# by counting): an inline with none of these is text and citations only.
-_INLINE_MARKUP = ("\n", "\\", "`", "~", "*", "_", "<", "&", "![", "^[")
+# What an inline rule may match at, besides a '[' (each must start a citation) and '![' or
+# '^[': an inline with none of these is text and citations only. (One character each: `in`
+# finds those with memchr, several times faster than a search for two.)
+_INLINE_MARKUP = ("\n", "\\", "`", "~", "*", "_", "<", "&")
 
 
 def _text_and_citations(text: str, children: list[Token], cite: bool) -> bool:
@@ -132,20 +133,20 @@ def _text_and_citations(text: str, children: list[Token], cite: bool) -> bool:
     for mark in _INLINE_MARKUP:
         if mark in text:
             return False
-    if text.count("[") != (text.count("[@") if cite else 0):
+    if ("!" in text and "![" in text) or ("^" in text and "^[" in text):
         return False
     found: list[Token] = []
     pos = 0
-    start = text.find("[@") if cite else -1
+    start = text.find("[")
     while start >= 0:
-        end = citation_end(text, start)
-        if end < 0:
+        end = citation_end(text, start) if cite else -1
+        if end < 0:  # a '[' that does not start a citation (none holds one)
             return False
         if start > pos:
             found.append(_text_token(text[pos:start]))
         found.append(fill_citation(Token("citation", "", 0), text, start, end))
         pos = end + 1
-        start = text.find("[@", pos)
+        start = text.find("[", pos)
     if pos < len(text):
         found.append(_text_token(text[pos:]))
     children.extend(found)
