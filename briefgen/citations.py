@@ -266,7 +266,7 @@ def _position(lines: list[str], first_line: int, content: str, offset: int,
     line_start = content.rfind("\n", 0, offset) + 1
     line_end = content.find("\n", offset)
     content_line = content[line_start:line_end if line_end >= 0 else len(content)]
-    prefix = source_line.find(content_line)
+    prefix = 0 if source_line.startswith(content_line) else source_line.find(content_line)
     col = prefix + offset - line_start
     if prefix < 0 or not source_line.startswith(raw, col):
         col = source_line.find(raw)
@@ -365,7 +365,8 @@ class _OneLine:
     def __init__(self, lines: list[str], first_line: int, content: str) -> None:
         self.line = first_line + 1
         self.source = lines[first_line] if 0 <= first_line < len(lines) else ""
-        self.prefix = self.source.find(content)
+        # (startswith first: a top-level paragraph starts its line, and a compare costs less)
+        self.prefix = 0 if self.source.startswith(content) else self.source.find(content)
 
     def position(self, offset: int, raw: str) -> tuple[int, int]:
         """(line, col) of the marker raw at offset in the token's content, as _position."""
