@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml, mdTrim
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.heading import heading
 from markdown_it.rules_block.lheading import lheading
 from markdown_it.rules_block.paragraph import paragraph
 from markdown_it.rules_block.table import table
@@ -94,12 +95,19 @@ def _text_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """A block whose first line starts with a letter: only the table, setext heading and
     paragraph rules can match it (every other CommonMark block starts with a marker character or
     an indent of 4), so they are tried in their order without the nine rules between; a line
-    alone (the commonest paragraph) is made a paragraph directly. Never a terminator (silent),
-    as the rules it stands for are tried in their own places then."""
+    alone (the commonest paragraph) is made a paragraph directly. One that starts with '#' goes
+    to the ATX heading rule in its place among them. Never a terminator (silent), as the rules
+    it stands for are tried in their own places then."""
     if silent or state.sCount[start] - state.blkIndent >= 4:
         return False
     pos = state.bMarks[start] + state.tShift[start]
-    if pos >= state.eMarks[start] or not state.src[pos].isalpha():
+    if pos >= state.eMarks[start]:
+        return False
+    first = state.src[pos]
+    if first == "#":
+        return (table(state, start, end, False) or heading(state, start, end, False)
+                or lheading(state, start, end, False) or paragraph(state, start, end, False))
+    if not first.isalpha():
         return False
     following = start + 1
     if following < state.lineMax and not state.isEmpty(following):

@@ -53,7 +53,8 @@ PIECES = [
     "<b>", "</b>", "<!-- c -->", "<div>", "&amp;", "&", "@", "[@a]", "[@b, p. 3]",
     "[@a; @b]", "[@c, \"x; y\"]", "[@", "[@a](/x)", "[@a][r]", "[@a][@b]", "[@A]", "[@a_b]",
     "[x](/y)", "![i](/z.png)", "[^1]", "[^1]: note", "^[inline]", "[r]: /ref", "<http://a.b>",
-    "^[@a]", "![@a]", "\"", "“", "”", "«", "»", "Quote.", " A", "1",
+    "^[@a]", "![@a]", "# a | b\n|-|-|\n", "a | b\n|-|-|\n",
+    "\"", "“", "”", "«", "»", "Quote.", " A", "1",
 ]
 texts = st.lists(st.sampled_from(PIECES), max_size=50).map("".join)
 
@@ -80,6 +81,10 @@ def test_the_shortcuts_are_taken() -> None:
     """A paragraph of text and citations, and a heading: the shortcuts' own cases."""
     text = "## Head\n\nSome text [@a] and more [@b, p. 3].\n"
     assert _state(FAST, text, "/") == _state(STOCK, text, "/")
+    # a table whose head starts with '#' or a letter, a setext heading, lazy lines
+    for text in ["# a | b\n|---|---|\n| c | d |\n", "a | b\n|---|---|\nc | d\n",
+                 "#a\nb\n===\n", "Title\n---\n", "> a\nb\n\n- c\nd\n"]:
+        assert _state(FAST, text, "/") == _state(STOCK, text, "/"), text
     assert "text_block" in FAST.block.ruler.get_active_rules()
 
 
