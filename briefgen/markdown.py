@@ -185,6 +185,24 @@ class _Renderer(RendererHTML):
     without the calls of the general path: text (when its rule is the stock one), and block
     tags without attributes."""
 
+    def render(self, tokens: Sequence[Token], options: OptionsDict, env: EnvType) -> str:
+        """RendererHTML.render; a closing block tag (no attributes, not hidden) written here,
+        as renderToken writes it."""
+        rules = self.rules
+        out: list[str] = []
+        for i, token in enumerate(tokens):
+            kind = token.type
+            if kind == "inline":
+                if token.children:
+                    out.append(self.renderInline(token.children, options, env))
+            elif kind in rules:
+                out.append(rules[kind](tokens, i, options, env))
+            elif token.nesting == -1 and token.block and not token.attrs and not token.hidden:
+                out.append(f"</{token.tag}>\n")
+            else:
+                out.append(self.renderToken(tokens, i, options, env))
+        return "".join(out)
+
     def renderInline(self, tokens: Sequence[Token], options: OptionsDict, env: EnvType) -> str:
         """RendererHTML.renderInline; a text token is escaped here, as its stock rule does."""
         rules = self.rules
