@@ -44,6 +44,8 @@ def stock_markdown(raw_html: bool = True, cite: bool = True) -> MarkdownIt:
 
 STOCK = stock_markdown()
 STOCK_CLIPPED = stock_markdown(raw_html=False, cite=False)
+FAST_NO_HTML = create_markdown(raw_html=False)  # a site with raw_html: false
+STOCK_NO_HTML = stock_markdown(raw_html=False)
 
 # Pieces that start (or almost start) every kind of block and inline markup, and plain text.
 PIECES = [
@@ -75,6 +77,12 @@ def test_tokens_html_and_citations_are_the_stock_ones(text: str, base_path: str)
 @given(texts)
 def test_clipped_text_tokens_are_the_stock_ones(text: str) -> None:
     assert _state(FAST_CLIPPED, text, "/") == _state(STOCK_CLIPPED, text, "/")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(texts)
+def test_tokens_without_raw_html_are_the_stock_ones(text: str) -> None:
+    assert _state(FAST_NO_HTML, text, "/") == _state(STOCK_NO_HTML, text, "/")
 
 
 def test_the_shortcuts_are_taken() -> None:
