@@ -25,19 +25,23 @@ __all__ = [
     "CitationData",
     "CiteItem",
     "Quote",
+    "citation_end",
     "citations_plugin",
+    "fill_citation",
 ]
 
 _ID = r"[a-z0-9][a-z0-9._-]*"
 _ITEM = re.compile(rf"\s*@({_ID})(?:\s*,\s*(\"[^\"]*\"|[^;\]]*?))?\s*")
+_SINGLE = re.compile(rf"@({_ID})")  # one id, nothing around it
 _SEMICOLON = re.compile(r';(?=(?:[^"]*"[^"]*")*[^"]*$)')  # a ';' outside "quoted locators"
 _OPEN_QUOTES = "\"“«„"
 _CLOSE_QUOTES = "\"”»“"
 _INLINE_QUOTE = re.compile(r"[\"“«„]([^\"“”«»„]{3,}?)[\"”»“][\s.,;:]*$")
 _QUOTE_TAIL = ".,;:"  # what may stand with spaces between a quotation's closing mark and a marker
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-Z0-9\"“«А-Я])")
-_SPACES = re.compile(r"\s+")
-_SPACE_PUNCT = re.compile(r"\s+([.,;:!?])")
+# a sentence's end and the spaces after it (group 1): the end mark is matched rather than looked
+# behind for, as the regex engine then skips to the next mark instead of trying every position
+_SENTENCE_END = re.compile(r"[.!?…](\s+)(?=[A-Z0-9\"“«А-Я])")
+_SPACE_PUNCT = re.compile(r" ([.,;:!?])")  # in text whose spaces are single ' '
 MAX_CITATION = 500
 
 
@@ -167,6 +171,9 @@ def _unpack(order: tuple[str, ...], quotes: tuple[tuple[str, tuple[str, ...], in
 
 
 def _parse_items(inner: str) -> list[CiteItem] | None:
+    single = _SINGLE.fullmatch(inner)
+    if single is not None:  # '@id', the commonest marker: what the loop below makes of it
+        return [CiteItem(single.group(1))]
     items = []
     for part in _SEMICOLON.split(inner):
         match = _ITEM.fullmatch(part)
@@ -179,22 +186,34 @@ def _parse_items(inner: str) -> list[CiteItem] | None:
     return items
 
 
-def _citation_rule(state: StateInline, silent: bool) -> bool:
-    src, pos = state.src, state.pos
+def citation_end(src: str, pos: int) -> int:
+    """Where the citation marker at pos ends (the offset of its ']'), -1 if none starts there."""
     if not src.startswith("[@", pos):
-        return False
+        return -1
     end = src.find("]", pos + 2)
     if end < 0 or end - pos > MAX_CITATION or "[" in src[pos + 1:end]:
-        return False
+        return -1
     # a Markdown link like [@name](url) or [@name][ref]: not ours; [@a][@b] is two citations
     if src.startswith(("(", "["), end + 1) and not src.startswith("[@", end + 1):
+        return -1
+    return end
+
+
+def fill_citation(token: Token, src: str, pos: int, end: int) -> Token:
+    """Give a citation token pushed for the marker src[pos:end + 1] its content and meta."""
+    raw = src[pos:end + 1]
+    token.meta = {"items": _parse_items(src[pos + 1:end]), "raw": raw, "offset": pos}
+    token.content = raw
+    return token
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    end = citation_end(src, pos)
+    if end < 0:
         return False
-    inner = src[pos + 1:end]
-    items = _parse_items(inner)
     if not silent:
-        token = state.push("citation", "", 0)
-        token.meta = {"items": items, "raw": src[pos:end + 1], "offset": pos}
-        token.content = src[pos:end + 1]
+        fill_citation(state.push("citation", "", 0), src, pos, end)
     state.pos = end + 1
     return True
 
@@ -216,11 +235,12 @@ def _plain_children(children: list[Token]) -> tuple[str, list[tuple[int, Token]]
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of a paragraph's plain text."""
+    """(start, end) of each sentence of a paragraph's plain text: split at the spaces after a
+    sentence's end (group 1 of _SENTENCE_END)."""
     bounds, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        bounds.append((start, match.start()))
-        start = match.end()
+        bounds.append((start, match.start(1)))
+        start = match.end(1)
     bounds.append((start, len(text)))
     return bounds
 
@@ -231,8 +251,10 @@ def _sentence(text: str, bounds: list[tuple[int, int]], at: int) -> str:
     while index + 1 < len(bounds) and bounds[index + 1][0] < at:
         index += 1
     start, end = bounds[index]
-    sentence = _SPACES.sub(" ", text[start:end]).strip()
-    return _SPACE_PUNCT.sub(r"\1", sentence)
+    # runs of whitespace as one space, none at the ends (str.split and regex \s agree on what
+    # whitespace is), then none before punctuation; a search first, as most have none
+    sentence = " ".join(text[start:end].split())
+    return _SPACE_PUNCT.sub(r"\1", sentence) if _SPACE_PUNCT.search(sentence) else sentence
 
 
 def _position(lines: list[str], first_line: int, content: str, offset: int,
@@ -244,7 +266,7 @@ def _position(lines: list[str], first_line: int, content: str, offset: int,
     line_start = content.rfind("\n", 0, offset) + 1
     line_end = content.find("\n", offset)
     content_line = content[line_start:line_end if line_end >= 0 else len(content)]
-    prefix = source_line.find(content_line)
+    prefix = 0 if source_line.startswith(content_line) else source_line.find(content_line)
     col = prefix + offset - line_start
     if prefix < 0 or not source_line.startswith(raw, col):
         col = source_line.find(raw)
@@ -262,54 +284,96 @@ def _collect(state: StateCore) -> None:
     data = CitationData()
     state.env["citations"] = data
     lines = state.src.split("\n")
+    numbers: dict[str, int] = {}  # source id -> its number, as data.order has it
     counts: dict[str, int] = {}
     quote_stack: list[list[Token]] = []
     quote_of: dict[int, Quote] = {}  # id(citation) -> the inline quotation it ends
     for token in state.tokens:
-        if token.type == "blockquote_open":
-            quote_stack.append([])
-            continue
-        if token.type == "blockquote_close":
-            inlines = quote_stack.pop()
-            _blockquote_quote(inlines, data, lines, quote_of)
-            continue
-        if token.type != "inline" or not token.children:
-            continue
-        for inlines in quote_stack:
-            inlines.append(token)
-        first_line = token.map[0] if token.map else 0
-        plain, marks = _plain_children(token.children)
-        bounds: list[tuple[int, int]] | None = None  # the sentences, found when first needed
-        for at, child in marks:
-            line, col = _position(lines, first_line, token.content, child.meta["offset"],
-                                  child.meta["raw"])
-            child.meta["line"], child.meta["col"] = line, col
-            items: list[CiteItem] | None = child.meta["items"]
-            if items is None:
-                data.problems.append((line, col, f"malformed citation {child.meta['raw']!r}: "
-                                      "write [@id], [@a; @b] or [@id, p. 3] "
-                                      "(or \\[@ for a literal bracket)"))
+        kind = token.type
+        if kind == "inline":
+            if not token.children:
                 continue
-            context = ""
-            if any(item.id not in data.order for item in items):
-                bounds = _sentences(plain) if bounds is None else bounds
-                context = _sentence(plain, bounds, at)
-            citation = Citation(items, line, col, context)
-            for item in items:
-                if item.id not in data.order:
-                    data.order.append(item.id)
-                counts[item.id] = counts.get(item.id, 0) + 1
-                citation.anchors.append(f"cite.{data.number(item.id)}.{counts[item.id]}")
-            child.meta["citation"] = citation
-            data.citations.append(citation)
-            quoted = _inline_quote(plain, at)
-            if quoted is not None:
-                start = _quote_start(token.content, child.meta["offset"])
-                q_line, q_col = (line, col) if start < 0 else _position(
-                    lines, first_line, token.content, start, _first_line_of(token.content, start))
-                quote = Quote(quoted.strip(), [i.id for i in items], q_line, q_col)
-                data.quotes.append(quote)
-                quote_of[id(citation)] = quote
+            for inlines in quote_stack:
+                inlines.append(token)
+            for child in token.children:
+                if child.type == "citation":
+                    _collect_inline(token, lines, data, (numbers, counts), quote_of)
+                    break
+        elif kind == "blockquote_open":
+            quote_stack.append([])
+        elif kind == "blockquote_close":
+            _blockquote_quote(quote_stack.pop(), data, lines, quote_of)
+
+
+def _collect_inline(token: Token, lines: list[str], data: CitationData,
+                    tally: tuple[dict[str, int], dict[str, int]],
+                    quote_of: dict[int, Quote]) -> None:
+    """The citations of one inline token (one at least): their positions, numbers, back-link
+    anchors, the sentence of a first citation and the quotations they end. tally: each source's
+    number and how many times it was cited so far."""
+    first_line = token.map[0] if token.map else 0
+    content = token.content
+    plain, marks = _plain_children(token.children or [])
+    bounds: list[tuple[int, int]] | None = None  # the sentences, found when first needed
+    one_line = _OneLine(lines, first_line, content) if "\n" not in content else None
+    for at, child in marks:
+        meta = child.meta
+        line, col = (one_line.position(meta["offset"], meta["raw"]) if one_line is not None
+                     else _position(lines, first_line, content, meta["offset"], meta["raw"]))
+        meta["line"], meta["col"] = line, col
+        items: list[CiteItem] | None = meta["items"]
+        if items is None:
+            data.problems.append((line, col, f"malformed citation {meta['raw']!r}: "
+                                  "write [@id], [@a; @b] or [@id, p. 3] "
+                                  "(or \\[@ for a literal bracket)"))
+            continue
+        context = ""
+        if any(item.id not in tally[0] for item in items):
+            bounds = _sentences(plain) if bounds is None else bounds
+            context = _sentence(plain, bounds, at)
+        citation = Citation(items, line, col, context)
+        _number(citation, data, *tally)
+        meta["citation"] = citation
+        data.citations.append(citation)
+        quoted = _inline_quote(plain, at)
+        if quoted is not None:
+            start = _quote_start(content, meta["offset"])
+            q_line, q_col = (line, col) if start < 0 else _position(
+                lines, first_line, content, start, _first_line_of(content, start))
+            quote = Quote(quoted.strip(), [i.id for i in items], q_line, q_col)
+            data.quotes.append(quote)
+            quote_of[id(citation)] = quote
+
+
+def _number(citation: Citation, data: CitationData, numbers: dict[str, int],
+            counts: dict[str, int]) -> None:
+    """Number the sources a citation cites first, and give it a back-link anchor per item."""
+    for item in citation.items:
+        sid = item.id
+        number = numbers.get(sid)
+        if number is None:
+            data.order.append(sid)
+            number = numbers[sid] = len(data.order)
+        count = counts[sid] = counts.get(sid, 0) + 1
+        citation.anchors.append(f"cite.{number}.{count}")
+
+
+class _OneLine:
+    """_position for the markers of an inline token on one line: where its text sits in the
+    source line is found once."""
+
+    def __init__(self, lines: list[str], first_line: int, content: str) -> None:
+        self.line = first_line + 1
+        self.source = lines[first_line] if 0 <= first_line < len(lines) else ""
+        # (startswith first: a top-level paragraph starts its line, and a compare costs less)
+        self.prefix = 0 if self.source.startswith(content) else self.source.find(content)
+
+    def position(self, offset: int, raw: str) -> tuple[int, int]:
+        """(line, col) of the marker raw at offset in the token's content, as _position."""
+        col = self.prefix + offset
+        if self.prefix < 0 or not self.source.startswith(raw, col):
+            col = self.source.find(raw)
+        return self.line, (col + 1 if col >= 0 else 1)
 
 
 def _inline_quote(plain: str, at: int) -> str | None:
@@ -385,14 +449,18 @@ def _render(self: RendererHTML, tokens: list[Token], idx: int, options: OptionsD
     links = []
     for item, anchor in zip(citation.items, citation.anchors, strict=True):
         number = data.number(item.id)
-        label = f"Source {number}" + (f", {item.locator}" if item.locator else "")
+        # "Source N" has nothing to escape
+        label = f"Source {number}, {escapeHtml(item.locator)}" if item.locator else \
+            f"Source {number}"
         links.append(f'<a href="#source.{number}" id="{anchor}" '
-                     f'aria-label="{escapeHtml(label)}">{number}</a>')
+                     f'aria-label="{label}">{number}</a>')
     return f'<sup class="citation">[{", ".join(links)}]</sup>'
 
 
 def citations_plugin(md: MarkdownIt) -> None:
     """Parse `[@id]` citations into numbered, back-linked markers (see the module docstring)."""
-    md.inline.ruler.before("link", "citation", _citation_rule)
+    # right after `text`: none of the rules between it and `link` matches at a '[', so trying
+    # this one first there finds the same tokens with fewer calls
+    md.inline.ruler.after("text", "citation", _citation_rule)
     md.core.ruler.after("inline", "citations", _collect)
     md.add_render_rule("citation", _render)

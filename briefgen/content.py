@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -33,6 +34,7 @@ __all__ = [
     "read_briefing",
 ]
 
+_SOURCE_ID = re.compile(SOURCE_ID)
 GUID_NAMESPACE = uuid.UUID("5b0f4d0e-5f43-4b8a-9c59-1f6c2b1e0b7a")
 
 # Each key's type is declared on the Briefing field it is read into (models.py).
@@ -279,7 +281,7 @@ def parse_source(path: str, raw: bytes, ctx: ParseContext) -> tuple[Source | Non
     """A library source from content/sources/<id>.md; its body is the clipped text."""
     diags = Diagnostics()
     source_id = PurePosixPath(path).stem
-    if not Str(SOURCE_ID).pattern.fullmatch(source_id):  # type: ignore[union-attr]
+    if not _SOURCE_ID.fullmatch(source_id):
         diags.error(path, 1, 1, f"source file name {source_id!r} is not a valid id: use "
                     "lowercase letters, digits, '.', '_' and '-'")
     values, doc = _front(path, raw, "source", SOURCE_SCHEMA, ctx, diags)

@@ -21,6 +21,14 @@ __all__ = ["Document", "decode", "split"]
 _OPEN = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# the same characters one by one: `in` finds one a few times faster than the regex's search
+_CONTROL_CHARS = tuple(c for c in [*map(chr, range(0x80)), "\ufffe", "\uffff"]
+                       if _CONTROL.fullmatch(c))
+
+
+def _has_control(text: str) -> bool:
+    """Whether text holds a character _CONTROL matches."""
+    return any(char in text for char in _CONTROL_CHARS)
 
 
 @dataclass
@@ -46,7 +54,7 @@ def decode(path: str, raw: bytes, diags: Diagnostics) -> str | None:
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROL.search(text):
+    if _has_control(text):
         for match in _CONTROL.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
             col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1

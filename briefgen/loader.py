@@ -136,14 +136,16 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
             if highlights is not None and (taken := highlights.taken()):
                 blocks.append((keys[index], taken))
         if cache is not None:
+            if hold_bodies:  # first: the summary is then made once, and stored as it is kept
+                for _index, obj, _found in out:
+                    if isinstance(obj, Briefing) and obj.citations is not None:
+                        obj.citations.compact()
             store_results(cache, [(keys[index], (obj, found)) for index, obj, found in out],
                           blocks)
             if hold_bodies:
                 for _index, obj, _found in out:
                     if isinstance(obj, Briefing):
                         Loaded.hold([obj])  # store_results gave it its body_digest
-                        if obj.citations is not None:
-                            obj.citations.compact()
         return out
 
     for chunk in map_slices(parse_slice, len(missing), jobs, progress=progress):

@@ -46,6 +46,8 @@ _NULL_VALUES = {"", "~", "null", "Null", "NULL"}
 _COLLECTION_TAGS = {_STD + "seq", _STD + "map"}
 # Characters XML and HTML cannot carry; a YAML escape such as "\x01" can still produce them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# what a URL cannot hold: whitespace (regex \s is exactly str.isspace) and C0 controls
+_URL_BREAK = re.compile(r"[\s\x00-\x1f]")
 
 
 class _Invalid:
@@ -281,7 +283,7 @@ class Url(Type):
             return value
         value = value.strip()
         allowed = ", ".join(self.schemes) + (" or a relative path" if self.relative else "")
-        if not value or any(ch.isspace() or ord(ch) < 32 for ch in value):
+        if not value or _URL_BREAK.search(value):
             return ctx.error(node, f"'{key}' must be a URL ({allowed}), got {value!r}")
         try:
             parts = urlsplit(value)

@@ -37,6 +37,9 @@ SOURCE_SCHEMA = Record("source front matter", _source_fields(inline=False))
 INLINE_SOURCE_SCHEMA = Record("inline source", _source_fields(inline=True))
 
 
+_ID_TYPE = Str(SOURCE_ID, SOURCE_ID_HINT)  # made once: every briefing converts a few ids
+
+
 class SourceRef(Type):
     """A source in a briefing: a library id, or an inline source mapping with an id."""
 
@@ -48,4 +51,4 @@ class SourceRef(Type):
     def convert(self, node: yaml.Node, ctx: Ctx, key: str) -> Any:
         if isinstance(node, yaml.MappingNode):
             return INLINE_SOURCE_SCHEMA.convert(node, ctx, key)
-        return Str(SOURCE_ID, SOURCE_ID_HINT).convert(node, ctx, key)
+        return _ID_TYPE.convert(node, ctx, key)

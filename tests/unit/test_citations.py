@@ -11,7 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefgen.citations import _INLINE_QUOTE, CitationData, _inline_quote
+from briefgen.citations import (
+    _INLINE_QUOTE,
+    _ITEM,
+    _SEMICOLON,
+    CitationData,
+    CiteItem,
+    _inline_quote,
+    _parse_items,
+    _sentence,
+    _sentences,
+)
 from briefgen.markdown import Rendered, create_markdown, render_markdown
 
 MD = create_markdown()
@@ -276,3 +286,61 @@ def test_inline_quote_fast_path_finds_what_the_regex_finds(case: tuple[str, int]
     text, at = case
     found = _INLINE_QUOTE.search(text[:at])
     assert _inline_quote(text, at) == (found.group(1) if found else None)
+
+
+# The sentence splitting as it was first written: a look-behind for the end mark, and the
+# whitespace collapsed with regexes.
+_LOOKBEHIND_END = re.compile(r"(?<=[.!?…])\s+(?=[A-Z0-9\"“«А-Я])")
+
+
+def _reference_sentences(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for match in _LOOKBEHIND_END.finditer(text):
+        bounds.append((start, match.start()))
+        start = match.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _reference_sentence(text: str, at: int) -> str:
+    bounds = _reference_sentences(text)
+    index = 0
+    while index + 1 < len(bounds) and bounds[index + 1][0] < at:
+        index += 1
+    start, end = bounds[index]
+    sentence = re.sub(r"\s+", " ", text[start:end]).strip()
+    return re.sub(r"\s+([.,;:!?])", r"\1", sentence)
+
+
+_sentence_text = st.lists(st.sampled_from(
+    [*"aZ9А\"“«.!?…,;: \t\n\xa0\u2003\x1c", "Word", ". A", "?? ", "… «"]),
+    max_size=60).map("".join)
+
+
+@settings(max_examples=3000)
+@given(_sentence_text, st.integers(0, 100))
+def test_sentences_are_those_the_lookbehind_regex_finds(text: str, at: int) -> None:
+    assert _sentences(text) == _reference_sentences(text)
+    at = min(at, len(text))
+    assert _sentence(text, _sentences(text), at) == _reference_sentence(text, at)
+
+
+def _reference_items(inner: str) -> list[CiteItem] | None:
+    """_parse_items without its shortcut for a single id."""
+    items = []
+    for part in _SEMICOLON.split(inner):
+        match = _ITEM.fullmatch(part)
+        if not match:
+            return None
+        locator = (match.group(2) or "").strip()
+        if locator.startswith('"') and locator.endswith('"') and len(locator) >= 2:
+            locator = locator[1:-1].strip()
+        items.append(CiteItem(match.group(1), locator))
+    return items
+
+
+@settings(max_examples=3000)
+@given(st.lists(st.sampled_from([*"@a9.-_;, \"pA\n", "@src-1", "p. 3"]), max_size=12)
+       .map("".join))
+def test_single_id_shortcut_parses_as_the_loop(inner: str) -> None:
+    assert _parse_items(inner) == _reference_items(inner)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.frontmatter import Document, decode, split
+from briefgen.frontmatter import _CONTROL, Document, _has_control, decode, split
 from briefgen.yamlnodes import MAX_YAML_BYTES
 
 PATH = "content/briefings/a.md"
@@ -180,3 +180,8 @@ def test_a_tab_in_the_indentation_is_named_with_its_position() -> None:
         _, diags = read(raw)
         assert diags == [f"{PATH}:{line}:1: error: malformed YAML: a tab character here; YAML "
                          "indents with spaces only (replace the tab with spaces)"], raw
+
+
+def test_control_characters_checked_one_by_one_are_those_of_the_regex() -> None:
+    assert [c for c in map(chr, range(0x110000))
+            if _has_control(f"a{c}b") != (_CONTROL.search(c) is not None)] == []

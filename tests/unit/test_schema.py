@@ -11,6 +11,7 @@ import pytest
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.schema import (
+    _URL_BREAK,
     INVALID,
     MAX_NODES,
     Bool,
@@ -411,3 +412,9 @@ def test_compose_builds_nodes_not_objects_for_python_tags(tmp_path: Path) -> Non
 def test_did_you_mean_suggests_the_closest_choice_or_nothing() -> None:
     assert did_you_mean("titel", ["title", "date"]) == " (did you mean 'title'?)"
     assert did_you_mean("zzz", ["title", "date"]) == ""
+
+
+def test_url_break_is_whitespace_and_c0_controls() -> None:
+    """The regex the URL check searches with stops at the characters the check is about."""
+    assert [c for c in map(chr, range(0x110000))
+            if (_URL_BREAK.search(c) is not None) != (c.isspace() or ord(c) < 32)] == []
