@@ -199,7 +199,7 @@ class Catalogues:
 
 def page_language(context: jinja2.runtime.Context, default: str) -> str:
     """The language code of the page being rendered: its `lang` (a Language, or a code)."""
-    lang = context.get("lang")
+    lang = context.resolve_or_missing("lang")  # what context.get() does, two calls fewer
     code = getattr(lang, "code", lang)
     return code if isinstance(code, str) and code else default
 

@@ -10,10 +10,12 @@ import traceback
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from types import BuiltinMethodType, FunctionType
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+import markupsafe
 from babel import Locale
 from markupsafe import Markup, escape
 
@@ -29,7 +31,70 @@ from briefgen.urls import Urls
 _STATIC_REF = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 _DYNAMIC_REF = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+[^"'\s]""")
 
-__all__ = ["Theme", "bundled_themes_dir", "template_error_location", "zone_label"]
+__all__ = ["Theme", "bundled_themes_dir", "quick_escape", "template_error_location", "zone_label"]
+
+# markupsafe's escaping of a str without the Markup(...) wrapper's Python-level __new__
+_escape_inner: Callable[[str], str] | None = getattr(markupsafe, "_escape_inner", None)
+_new_str = str.__new__
+_CONTEXT = jinja2.utils._PassArg.context
+
+
+def quick_escape(value: Any) -> Markup:
+    """markupsafe.escape, the same text, quicker for the two kinds of value a page shows most:
+    a str is escaped into a Markup without Markup.__new__'s checks, and a Markup (a translated
+    string, a macro's output) is already safe and returned as it is, not copied."""
+    kind = type(value)
+    if kind is str and _escape_inner is not None:
+        return _new_str(Markup, _escape_inner(value))
+    if kind is Markup:
+        return value  # type: ignore[no-any-return]
+    return escape(value)
+
+
+class _PageContext(jinja2.runtime.Context):
+    """Jinja's context with a quicker call() for plain functions (gettext, filters' helpers) and
+    methods of built-in types (`dict.items`, `str.startswith`): each page makes some sixty calls.
+    Anything else, and a context function called after a `set` in its loop or block (which sees
+    a copy of the context with that variable), goes through Jinja's own call()."""
+
+    @jinja2.utils.internalcode
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        kind = type(__obj)
+        if kind is FunctionType:
+            pass_arg = getattr(__obj, "jinja_pass_arg", None)
+            if kwargs:
+                if (pass_arg is not None and (kwargs.get("_loop_vars")
+                                              or kwargs.get("_block_vars"))):
+                    return super().call(__obj, *args, **kwargs)
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            if pass_arg is _CONTEXT:
+                args = (__self, *args)
+            elif pass_arg is not None:
+                return super().call(__obj, *args, **kwargs)
+        elif kind is not BuiltinMethodType:
+            return super().call(__obj, *args, **kwargs)
+        elif kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception")
+
+
+class _Template(jinja2.Template):
+    """Jinja's template whose compiled code escapes with quick_escape (each page escapes a few
+    hundred values: about 0.3 µs less each)."""
+
+    @classmethod
+    def from_code(cls, environment: jinja2.Environment, code: Any,
+                  globals: Any, uptodate: Callable[[], bool] | None = None) -> jinja2.Template:
+        template = super().from_code(environment, code, globals, uptodate)
+        # the compiled module's namespace: its functions look `escape` up there at each call
+        template.root_render_func.__globals__["escape"] = quick_escape
+        return template
 
 
 class Theme:
@@ -62,6 +127,8 @@ class Theme:
             auto_reload=False,
             bytecode_cache=compiled,
         )
+        self.env.template_class = _Template
+        self.env.context_class = _PageContext
         self.env.filters.update(
             date=self.format_date,
             datetime=self.format_datetime,
