@@ -241,11 +241,12 @@ def install(env: jinja2.Environment, catalogues: Catalogues, default: str) -> No
             text = translated.get(key)
             if text is None:
                 text = translated[key] = catalogues.translations(code).gettext(message)
-            if all(type(value) is int for value in variables.values()):
-                # whole numbers need no escaping: str's % gives Markup's bytes, without its
-                # escaping wrapper around each value (a briefing's back-links call this often)
-                return Markup(text % variables)
-            return Markup(text) % variables
+            for value in variables.values():
+                if type(value) is not int:
+                    return Markup(text) % variables
+            # whole numbers need no escaping: str's % gives Markup's bytes, without its
+            # escaping wrapper around each value (a briefing's back-links call this often)
+            return Markup(text % variables)
         found = plain.get(key)
         if found is None:
             found = plain[key] = Markup(catalogues.translations(code).gettext(message)) % {}
