@@ -37,6 +37,10 @@ __all__ = ["Theme", "bundled_themes_dir", "quick_escape", "template_error_locati
 _escape_inner: Callable[[str], str] | None = getattr(markupsafe, "_escape_inner", None)
 _new_str = str.__new__
 _CONTEXT = jinja2.utils._PassArg.context
+_Macro = jinja2.runtime.Macro
+# a macro's __call__ takes the evaluation context (Jinja 3): Context.call passes it
+_MACRO_TAKES_EVAL_CONTEXT = (getattr(_Macro.__call__, "jinja_pass_arg", None)
+                             is jinja2.utils._PassArg.eval_context)
 
 
 def quick_escape(value: Any) -> Markup:
@@ -52,8 +56,9 @@ def quick_escape(value: Any) -> Markup:
 
 
 class _PageContext(jinja2.runtime.Context):
-    """Jinja's context with a quicker call() for plain functions (gettext, filters' helpers) and
-    methods of built-in types (`dict.items`, `str.startswith`): each page makes some sixty calls.
+    """Jinja's context with a quicker call() for plain functions (gettext, filters' helpers),
+    macros and methods of built-in types (`dict.items`, `str.startswith`): each page makes some
+    sixty calls.
     Anything else, and a context function called after a `set` in its loop or block (which sees
     a copy of the context with that variable), goes through Jinja's own call()."""
 
@@ -72,6 +77,11 @@ class _PageContext(jinja2.runtime.Context):
                 args = (__self, *args)
             elif pass_arg is not None:
                 return super().call(__obj, *args, **kwargs)
+        elif kind is _Macro and _MACRO_TAKES_EVAL_CONTEXT:
+            if kwargs:
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            args = (__self.eval_ctx, *args)
         elif kind is not BuiltinMethodType:
             return super().call(__obj, *args, **kwargs)
         elif kwargs:
@@ -125,6 +135,9 @@ class Theme:
             # A Theme serves one build (a template edit makes a new one, see template_hash):
             # no stat of every template, include and parent at each page
             auto_reload=False,
+            # every template kept in a dict: an include looks its template up at each use, and
+            # Jinja's default LRU cache takes a lock and reorders a deque at each lookup
+            cache_size=-1,
             bytecode_cache=compiled,
         )
         self.env.template_class = _Template

@@ -10,6 +10,9 @@ from pathlib import Path
 import jinja2
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
 
 from briefgen import i18n
 from briefgen.config import Config
@@ -320,3 +323,34 @@ def test_an_unreadable_catalogue_is_reported_at_every_build_and_never_kept(
         catalogues.check("ru")
         assert [line for line, _message in catalogues.problems.values()] == [7]
     assert len(kept) == 1  # only the theme's own catalogue
+
+
+_texts = st.lists(st.one_of(
+    st.sampled_from(["%(num)d", "%(num)s", "%(authors)s", "%(date)s", "%(x)r", "%(num)5d",
+                     "%(num)-s", "%s", "%%", "%(num)i", "By ", " min", "<b>", "&", "%(a)s%(a)d"]),
+    st.text(alphabet="ab <&>'\"", max_size=6),
+), max_size=6).map("".join)
+_values = st.one_of(st.integers(-5, 30), st.text(alphabet="a<&>'\"é", max_size=5),
+                    st.builds(Markup, st.sampled_from(["<a href='/x'>A</a>", "B &amp; C", ""])),
+                    st.booleans(), st.none(), st.floats(0, 9))
+
+
+def _formatted(text: str, variables: dict[str, object]) -> object:
+    """The result, or the kind of error (both ways must fail alike)."""
+    try:
+        return i18n.format_message(text, variables)
+    except Exception as exc:
+        return type(exc)
+
+
+@settings(max_examples=600)
+@given(_texts, st.dictionaries(st.sampled_from(["num", "authors", "date", "x", "a"]), _values))
+def test_format_message_gives_what_markups_percent_gives(text: str,
+                                                          variables: dict[str, object]) -> None:
+    try:
+        expected: object = Markup(text) % variables
+    except Exception as exc:
+        expected = type(exc)
+    found = _formatted(text, dict(variables))
+    assert found == expected
+    assert type(found) is type(expected)

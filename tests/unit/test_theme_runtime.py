@@ -96,3 +96,19 @@ def test_a_callable_raising_stopiteration_gives_undefined(tmp_path: Path) -> Non
     with pytest.raises(jinja2.UndefinedError, match="StopIteration"):
         render(t, "{{ stop() }}", stop=stop)
     assert render(t, "{{ stop() is defined }}", stop=stop) == "False"
+
+
+MACROS = """\
+{% macro m(x, y=2) %}<{{ x }}|{{ y }}|{{ varargs }}|{{ kwargs }}>{% endmacro %}
+{% macro wrap() %}[{{ caller() }}]{% endmacro %}
+{{ m(1) }}{{ m("<", y="&") }}{{ m(1, 2, 3, z=4) }}
+{% call wrap() %}{{ m(5) }}{% endcall %}
+{% for i in [1, 2] %}{% set j = i * 10 %}{{ m(j) }}{{ ', '.join(['a', 'b']) }}{% endfor %}
+{% block b %}{% set k = 7 %}{{ m(k) }}{% endblock %}
+"""
+
+
+def test_macros_render_as_with_jinjas_own_context(tmp_path: Path) -> None:
+    t = theme(tmp_path)
+    reference = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    assert render(t, MACROS) == reference.from_string(MACROS).render()
