@@ -7,11 +7,13 @@ from typing import Any
 
 import jinja2
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
 from briefgen.config import Config
 from briefgen.languages import Language
-from briefgen.theme import Theme, quick_escape
+from briefgen.theme import Theme, quick_escape, quick_urlencode
 from briefgen.urls import Urls
 
 EN = Language("en", "English")
@@ -112,3 +114,10 @@ def test_macros_render_as_with_jinjas_own_context(tmp_path: Path) -> None:
     t = theme(tmp_path)
     reference = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     assert render(t, MACROS) == reference.from_string(MACROS).render()
+
+
+@given(st.one_of(st.text(alphabet=st.characters(max_codepoint=127)), st.text(),
+                 st.integers(), st.lists(st.tuples(st.text(max_size=3), st.integers())),
+                 st.dictionaries(st.text(max_size=3), st.text(max_size=3))))
+def test_quick_urlencode_gives_what_jinjas_urlencode_gives(value: object) -> None:
+    assert quick_urlencode(value) == jinja2.filters.do_urlencode(value)  # type: ignore[arg-type]
