@@ -221,6 +221,7 @@ def plural_samples(code: str) -> dict[str, int]:
 _PLACEHOLDER = re.compile(r"%(?:\(([^)]*)\))?([^a-zA-Z%]*)([a-zA-Z%])")
 _fields_of: dict[str, dict[str, str] | None] = {}
 _ABSENT = object()
+_new_str = str.__new__
 
 
 def _fields(text: str) -> dict[str, str] | None:
@@ -261,7 +262,7 @@ def format_message(text: str, variables: dict[str, Any]) -> Markup:
             values[name] = str(escape(value))
             continue
         return Markup(text) % variables
-    return Markup(text % values)
+    return _new_str(Markup, text % values)  # Markup(...) without its __html__ check
 
 
 def install(env: jinja2.Environment, catalogues: Catalogues, default: str) -> None:

@@ -207,10 +207,20 @@ class Theme:
         key = ("date", value, fmt, "", code)
         found = self._formatted.get(key)
         if found is None:
-            from babel.dates import format_date
+            found = self._formatted[key] = self._day(value, fmt, code)
+        return found
 
-            day = (value.astimezone(self.config.tz).date() if isinstance(value, datetime)
-                   else value)
+    def _day(self, value: date, fmt: str, code: str) -> str:
+        """format_date's text for a value it has not seen: a moment in time is formatted as its
+        day in the site's timezone, once per day (briefings of one day share it)."""
+        from babel.dates import format_date
+
+        if not isinstance(value, datetime):
+            return format_date(value, format=fmt, locale=self._babel(code))
+        day = value.astimezone(self.config.tz).date()
+        key = ("day", day, fmt, "", code)
+        found = self._formatted.get(key)
+        if found is None:
             found = self._formatted[key] = format_date(day, format=fmt, locale=self._babel(code))
         return found
 

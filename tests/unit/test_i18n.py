@@ -148,6 +148,19 @@ def test_a_briefing_in_another_zone_is_dated_in_the_site_timezone(tmp_path: Path
     assert render(t, "{{ when | datetime }}", RU, when=moment) == "4 февраля 2026, 18:25"
 
 
+def test_moments_are_dated_by_their_day_in_the_site_timezone_once_per_day(tmp_path: Path) -> None:
+    """The date filter keeps each day's text: moments of one day in the site's timezone
+    (Europe/Berlin) share it, and one UTC day that spans two Berlin days gives both."""
+    t = theme(tmp_path)
+    moments = [datetime(2026, 2, 4, 0, 30, tzinfo=UTC), datetime(2026, 2, 4, 22, 59, tzinfo=UTC),
+               datetime(2026, 2, 4, 23, 0, tzinfo=UTC), datetime(2026, 2, 4, 12, 0, tzinfo=UTC)]
+    source = "{% for m in moments %}{{ m | date }}|{{ m | date('d.M') }}|{% endfor %}"
+    expected = "4 февраля 2026|4.2|4 февраля 2026|4.2|5 февраля 2026|5.2|4 февраля 2026|4.2|"
+    assert render(t, source, RU, moments=moments) == expected
+    assert render(t, source, RU, moments=moments) == expected
+    assert render(t, "{{ d | date }}", EN, d=date(2026, 2, 4)) == "4 February 2026"
+
+
 def test_lists_are_joined_in_the_page_language_and_escaped(tmp_path: Path) -> None:
     t = theme(tmp_path)
     source = ('{% macro b(x) %}<b>{{ x }}</b>{% endmacro %}'
