@@ -283,19 +283,22 @@ class Theme:
                 show: Callable[[Any], Any] | None = None) -> Markup:
         """Items as a list in the page's language, each shown by `show` (a macro) when given:
         'A, B and C', 'A, B и C'. Text is escaped, markup kept."""
-        from babel.lists import format_list
-
-        parts = [escape(show(item) if show else item) for item in items]
+        parts = ([quick_escape(show(item)) for item in items] if show
+                 else [quick_escape(item) for item in items])
         # Babel joins placeholders (once per language and length); the joined text is escaped,
         # then the parts put back.
         code = i18n.page_language(context, self.default_code)
         joined = self._lists.get((code, len(parts)))
         if joined is None:
+            from babel.lists import format_list
+
             joined = self._lists[(code, len(parts))] = str(escape(format_list(
                 [f"\x00{n}\x00" for n in range(len(parts))], locale=self._babel(code))))
+        if joined == "\x000\x00":  # one item, shown as it is
+            return parts[0]
         for n, part in enumerate(parts):
-            joined = joined.replace(f"\x00{n}\x00", str(part))
-        return Markup(joined)
+            joined = joined.replace(f"\x00{n}\x00", part)
+        return _new_str(Markup, joined)
 
     def check_catalogues(self, diags: Diagnostics, missing: bool) -> None:
         """Report unreadable catalogues and, when `missing`, each interface string a language
