@@ -141,6 +141,7 @@ class Theme:
         self._midnight: dict[tuple[datetime, str], bool] = {}
         self._lists: dict[tuple[str, int], str] = {}
         self._plain: dict[str, str] = {}
+        self._zone_states: dict[tuple[Any, ...], str] = {}
         loaders: list[jinja2.BaseLoader] = [
             jinja2.FileSystemLoader(str(d / "templates")) for d in self.dirs
         ]
@@ -264,7 +265,18 @@ class Theme:
         key = ("zone", value, "", tz, code)
         found = self._formatted.get(key)
         if found is None:
-            found = self._formatted[key] = zone_label(value, self._zone(tz), self._babel(code))
+            found = self._formatted[key] = self._zone_state(value, tz, code)
+        return found
+
+    def _zone_state(self, value: datetime, tz: str, code: str) -> str:
+        """zone_label for a moment not seen before, kept per state of the zone: what it reads of
+        the moment is whether daylight saving time is on, the offset and the abbreviation."""
+        zone = self._zone(tz)
+        local = value.astimezone(zone)
+        key = (tz, code, bool(local.dst()), local.utcoffset(), local.tzname())
+        found = self._zone_states.get(key)
+        if found is None:
+            found = self._zone_states[key] = zone_label(value, zone, self._babel(code))
         return found
 
     def is_midnight(self, value: datetime, tz: str = "") -> bool:

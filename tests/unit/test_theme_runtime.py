@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 import pytest
-from hypothesis import given
+from babel import Locale
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
 from briefgen.config import Config
 from briefgen.languages import Language
-from briefgen.theme import Theme, quick_escape, quick_urlencode
+from briefgen.theme import Theme, quick_escape, quick_urlencode, zone_label
 from briefgen.urls import Urls
 
 EN = Language("en", "English")
@@ -121,3 +124,31 @@ def test_macros_render_as_with_jinjas_own_context(tmp_path: Path) -> None:
                  st.dictionaries(st.text(max_size=3), st.text(max_size=3))))
 def test_quick_urlencode_gives_what_jinjas_urlencode_gives(value: object) -> None:
     assert quick_urlencode(value) == jinja2.filters.do_urlencode(value)  # type: ignore[arg-type]
+
+
+ZONES = ["Europe/Berlin", "Europe/Moscow", "Asia/Tbilisi", "America/New_York", "Asia/Kolkata",
+         "America/Sao_Paulo", "Australia/Lord_Howe", "UTC", "Pacific/Chatham", "Africa/Casablanca"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=datetime(1890, 1, 1), max_value=datetime(2040, 1, 1),
+                    timezones=st.just(UTC)),
+       st.sampled_from(ZONES), st.sampled_from([EN, RU]))
+def test_zone_names_kept_per_zone_state_are_what_zone_label_gives(
+        tmp_path_factory: pytest.TempPathFactory, moment: datetime, zone: str,
+        lang: Language) -> None:
+    """The zone filter keeps a name per (zone, language, DST on, offset, abbreviation): for any
+    moment it gives what zone_label computes for that moment."""
+    t = _shared_theme(tmp_path_factory)
+    shown = render(t, "{{ m | zone(tz=z) }}", m=moment, z=zone, lang=lang)
+    assert shown == str(escape(zone_label(moment, ZoneInfo(zone), Locale.parse(lang.code))))
+
+
+_themes: dict[str, Theme] = {}
+
+
+def _shared_theme(factory: pytest.TempPathFactory) -> Theme:
+    """One theme for every example, so its kept names are reused across moments."""
+    if "t" not in _themes:
+        _themes["t"] = theme(factory.mktemp("site"))
+    return _themes["t"]
