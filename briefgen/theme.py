@@ -142,6 +142,8 @@ class Theme:
         self._lists: dict[tuple[str, int], str] = {}
         self._plain: dict[str, str] = {}
         self._zone_states: dict[tuple[Any, ...], str] = {}
+        self._patterns: dict[str, tuple[str, list[str], list[str]] | None] = {}
+        self._day_fields: dict[tuple[date, str, str], dict[str, str]] = {}
         loaders: list[jinja2.BaseLoader] = [
             jinja2.FileSystemLoader(str(d / "templates")) for d in self.dirs
         ]
@@ -234,12 +236,32 @@ class Theme:
         key = ("datetime", value, fmt, tz, code)
         found = self._formatted.get(key)
         if found is None:
-            from babel.dates import format_datetime
-
-            zone = ZoneInfo(tz) if tz else self.config.tz
-            found = self._formatted[key] = format_datetime(
-                value.astimezone(zone), format=fmt, tzinfo=zone, locale=self._babel(code))
+            found = self._formatted[key] = self._moment(value, fmt, tz, code)
         return found
+
+    def _moment(self, value: datetime, fmt: str, tz: str, code: str) -> str:
+        """Babel's format_datetime of a moment not seen before. A pattern whose fields are all
+        of the day (d, MMMM, y, EEEE...) or hours and minutes (H, m) is filled in by hand: the
+        day's fields are Babel's, once per day; the clock's are digits, as Babel writes them."""
+        from babel.dates import DateTimeFormat, format_datetime
+
+        zone = ZoneInfo(tz) if tz else self.config.tz
+        local = value.astimezone(zone)
+        if fmt not in self._patterns:
+            self._patterns[fmt] = _split_pattern(fmt)
+        split = self._patterns[fmt]
+        if split is None:
+            return format_datetime(local, format=fmt, tzinfo=zone, locale=self._babel(code))
+        text, day_fields, clock_fields = split
+        key = (local.date(), fmt, code)
+        day = self._day_fields.get(key)
+        if day is None:
+            formatter = DateTimeFormat(local, self._babel(code))
+            day = self._day_fields[key] = {name: formatter[name] for name in day_fields}
+        values = dict(day)
+        for name in clock_fields:  # Babel's '%0*d' % (len(name), number)
+            values[name] = f"{local.hour if name[0] == 'H' else local.minute:0{len(name)}d}"
+        return text % values
 
     def plain(self, text: str) -> str:
         """plain_text, once per text: a page's description shows three times in its head
@@ -369,6 +391,37 @@ class Theme:
             except ValueError:
                 continue
         return path.name
+
+
+# Babel's date pattern letters whose text depends on the day alone (era, years, quarter, month,
+# week, day, day of year and of week in the month, Julian day, weekday), and the clock's two
+# whose text is the number's digits (hour 0-23, minute)
+_DAY_LETTERS = frozenset("GyYuQqMLwWdDFgEec")
+_CLOCK_LETTERS = frozenset("Hm")
+
+
+def _split_pattern(fmt: str) -> tuple[str, list[str], list[str]] | None:
+    """A Babel datetime pattern as (its %-format, its fields of the day, its fields of the
+    clock), or None when it has any other field (seconds, a zone, AM/PM...) or is a named
+    format ('short'...). An invalid pattern raises Babel's own error."""
+    from babel.dates import parse_pattern, tokenize_pattern
+
+    if fmt in ("full", "long", "medium", "short"):
+        return None
+    text = str(parse_pattern(fmt).format)  # the pattern as a %-format of its fields
+    day: list[str] = []
+    clock: list[str] = []
+    for _kind, token in tokenize_pattern(fmt):
+        if not isinstance(token, tuple):  # literal text
+            continue
+        letter, count = token
+        if letter in _DAY_LETTERS:
+            day.append(letter * count)
+        elif letter in _CLOCK_LETTERS:
+            clock.append(letter * count)
+        else:
+            return None
+    return text, day, clock
 
 
 _OFFSET_NAME = re.compile(r"(?:GMT|UTC)?[+-]\d{1,2}(?::?\d{2})?")

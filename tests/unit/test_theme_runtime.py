@@ -152,3 +152,26 @@ def _shared_theme(factory: pytest.TempPathFactory) -> Theme:
     if "t" not in _themes:
         _themes["t"] = theme(factory.mktemp("site"))
     return _themes["t"]
+
+
+PATTERNS = ["d MMMM y, HH:mm", "d MMMM y", "EEEE, d MMM y 'at' H:mm", "yyyy-MM-dd'T'HH:mm",
+            "w Y QQQ D F g G u", "LLLL c e E, H", "h:mm a", "HH:mm:ss", "'100%' d MMM, m",
+            "d MMMM y, HH:mm z", "short", "medium", "dd.MM.yy HH:mm", "MMMMM d ''yy"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.datetimes(min_value=datetime(1890, 1, 1), max_value=datetime(2040, 1, 1),
+                    timezones=st.just(UTC)),
+       st.sampled_from(ZONES), st.sampled_from(PATTERNS), st.sampled_from([EN, RU]))
+def test_moments_filled_in_by_hand_are_what_babel_gives(
+        tmp_path_factory: pytest.TempPathFactory, moment: datetime, zone: str, pattern: str,
+        lang: Language) -> None:
+    """The datetime filter fills in a pattern of day and clock fields itself (the day's once per
+    day): for any moment, zone and pattern it gives Babel's format_datetime."""
+    from babel.dates import format_datetime
+
+    t = _shared_theme(tmp_path_factory)
+    shown = render(t, "{{ m | datetime(p, tz=z) }}", m=moment, p=pattern, z=zone, lang=lang)
+    local = moment.astimezone(ZoneInfo(zone))
+    expected = format_datetime(local, pattern, tzinfo=ZoneInfo(zone), locale=lang.code)
+    assert shown == str(escape(expected))
