@@ -7,6 +7,7 @@ import hashlib
 import re
 import sys
 import traceback
+from collections import ChainMap
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -76,9 +77,19 @@ def quick_urlencode(value: Any) -> str:
 class _PageContext(jinja2.runtime.Context):
     """Jinja's context with a quicker call() for plain functions and methods (gettext,
     `lang.path`), macros, blocks (`self.title()`) and methods of built-in types (`dict.items`,
-    `str.startswith`): each page makes some sixty calls.
-    Anything else, and a context function called after a `set` in its loop or block (which sees
-    a copy of the context with that variable), goes through Jinja's own call()."""
+    `str.startswith`): each page makes some sixty calls. Anything else, and a context function
+    called after a `set` in its loop or block (which sees a copy of the context with that
+    variable), goes through Jinja's own call(). Its set of global names (a context is made for
+    each page and each include) is made without walking a ChainMap in Python."""
+
+    def __init__(self, environment: jinja2.Environment, parent: dict[str, Any], name: str | None,
+                 blocks: dict[str, Any], globals: Any = None) -> None:
+        super().__init__(environment, parent, name, blocks, None)
+        if globals is not None:
+            # Jinja's set(globals): a template's globals are a ChainMap, which set() walks in
+            # Python (each include makes a context: ~1.5 -> 0.3 µs)
+            self.globals_keys = (set().union(*globals.maps) if type(globals) is ChainMap
+                                 else set(globals))
 
     @jinja2.utils.internalcode
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:

@@ -175,3 +175,15 @@ def test_moments_filled_in_by_hand_are_what_babel_gives(
     local = moment.astimezone(ZoneInfo(zone))
     expected = format_datetime(local, pattern, tzinfo=ZoneInfo(zone), locale=lang.code)
     assert shown == str(escape(expected))
+
+
+def test_contexts_keep_the_names_of_their_globals_and_imports_see_them(tmp_path: Path) -> None:
+    templates = tmp_path / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "_m.html").write_text("{% macro shout(x) %}{{ x | upper }}{{ g }}{% endmacro %}")
+    t = theme(tmp_path)
+    template = t.env.from_string('{% import "_m.html" as m %}{{ m.shout("a<") }}',
+                                 globals={"g": "!"})
+    context = template.new_context({"v": 1}, True, {"w": 2})
+    assert context.globals_keys == set(template.globals) and "g" in context.globals_keys
+    assert template.render() == "A&lt;!"
