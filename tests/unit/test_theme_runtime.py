@@ -187,3 +187,17 @@ def test_contexts_keep_the_names_of_their_globals_and_imports_see_them(tmp_path:
     context = template.new_context({"v": 1}, True, {"w": 2})
     assert context.globals_keys == set(template.globals) and "g" in context.globals_keys
     assert template.render() == "A&lt;!"
+
+
+def test_a_pages_context_holds_the_globals_then_its_variables_in_jinjas_order(
+        tmp_path: Path) -> None:
+    t = theme(tmp_path)
+    template = t.env.from_string("{{ config.title }} {{ g }} {{ v }}", globals={"g": "G"})
+    variables = {"v": "V", "g": "own", "config": "shadowed"}
+    context = template.new_context(dict(variables))
+    reference = dict(template.globals, **variables)
+    assert list(context.parent.items()) == list(reference.items())
+    assert context.globals_keys == set(template.globals)
+    t.env.globals["later"] = "L"  # a global added afterwards is seen, as with Jinja's ChainMap
+    assert t.env.from_string("{{ later }}").render() == "L"
+    assert template.render(v="V") == "T G V"
