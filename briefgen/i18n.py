@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import jinja2
 from babel import Locale
 from babel.support import NullTranslations, Translations
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.languages import babel_locale
@@ -199,7 +200,7 @@ class Catalogues:
 
 def page_language(context: jinja2.runtime.Context, default: str) -> str:
     """The language code of the page being rendered: its `lang` (a Language, or a code)."""
-    lang = context.get("lang")
+    lang = context.resolve_or_missing("lang")  # what context.get() does, two calls fewer
     code = getattr(lang, "code", lang)
     return code if isinstance(code, str) and code else default
 
@@ -214,6 +215,54 @@ def plural_samples(code: str) -> dict[str, int]:
         samples.setdefault(locale.plural_form(n), n)
     order = ("zero", "one", "two", "few", "many", "other")
     return {tag: samples[tag] for tag in order if tag in samples}
+
+
+# a %-placeholder as str's % reads it: an optional (name), flags and width, the conversion
+_PLACEHOLDER = re.compile(r"%(?:\(([^)]*)\))?([^a-zA-Z%]*)([a-zA-Z%])")
+_fields_of: dict[str, dict[str, str] | None] = {}
+_ABSENT = object()
+_new_str = str.__new__
+
+
+def _fields(text: str) -> dict[str, str] | None:
+    """{name: conversion} of a message whose every placeholder is a bare %(name)s or %(name)d
+    (or %%), else None."""
+    if text in _fields_of:
+        return _fields_of[text]
+    fields: dict[str, str] = {}
+    simple = True
+    for name, flags, conversion in _PLACEHOLDER.findall(text):
+        if conversion == "%" and not name and not flags:
+            continue
+        if (not name or flags or conversion not in ("s", "d")
+                or fields.setdefault(name, conversion) != conversion):
+            simple = False
+            break
+    found = _fields_of[text] = fields if simple else None
+    return found
+
+
+def format_message(text: str, variables: dict[str, Any]) -> Markup:
+    """Markup(text) % variables (each value escaped unless it is markup), the same text: str's %
+    when the message's placeholders are bare %(name)s and %(name)d and each value a whole
+    number, or for %(name)s a Markup or a str (escaped here), without Markup's escaping wrapper
+    around each value. Anything else goes through Markup's %."""
+    fields = _fields(text)
+    if fields is None:
+        return Markup(text) % variables
+    values = variables
+    for name, conversion in fields.items():
+        value = variables.get(name, _ABSENT)  # a missing one: Markup's % raises the KeyError
+        kind = type(value)
+        if kind is int or (conversion == "s" and kind is Markup):
+            continue
+        if conversion == "s" and kind is str:
+            if values is variables:
+                values = dict(variables)
+            values[name] = str(escape(value))
+            continue
+        return Markup(text) % variables
+    return _new_str(Markup, text % values)  # Markup(...) without its __html__ check
 
 
 def install(env: jinja2.Environment, catalogues: Catalogues, default: str) -> None:
@@ -232,6 +281,8 @@ def install(env: jinja2.Environment, catalogues: Catalogues, default: str) -> No
     plain: dict[tuple[str, str], Markup] = {}
 
     translated: dict[tuple[str, str], str] = {}
+    # (language, singular, plural, count) -> the translated form, for whole-number counts
+    plurals: dict[tuple[str, str, str, int], str] = {}
 
     @jinja2.pass_context
     def gettext(context: jinja2.runtime.Context, message: str, **variables: Any) -> str:
@@ -241,11 +292,7 @@ def install(env: jinja2.Environment, catalogues: Catalogues, default: str) -> No
             text = translated.get(key)
             if text is None:
                 text = translated[key] = catalogues.translations(code).gettext(message)
-            if all(type(value) is int for value in variables.values()):
-                # whole numbers need no escaping: str's % gives Markup's bytes, without its
-                # escaping wrapper around each value (a briefing's back-links call this often)
-                return Markup(text % variables)
-            return Markup(text) % variables
+            return format_message(text, variables)
         found = plain.get(key)
         if found is None:
             found = plain[key] = Markup(catalogues.translations(code).gettext(message)) % {}
@@ -255,7 +302,15 @@ def install(env: jinja2.Environment, catalogues: Catalogues, default: str) -> No
     def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int,
                  **variables: Any) -> str:
         variables.setdefault("num", n)
-        return Markup(pick(context).ngettext(singular, plural, n)) % variables
+        code = page_language(context, default)
+        if type(n) is not int:
+            return format_message(catalogues.translations(code).ngettext(singular, plural, n),
+                                  variables)
+        key = (code, singular, plural, n)
+        text = plurals.get(key)
+        if text is None:
+            text = plurals[key] = catalogues.translations(code).ngettext(singular, plural, n)
+        return format_message(text, variables)
 
     @jinja2.pass_context
     def pgettext(context: jinja2.runtime.Context, ctx: str, message: str,

@@ -10,6 +10,9 @@ from pathlib import Path
 import jinja2
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
 
 from briefgen import i18n
 from briefgen.config import Config
@@ -143,6 +146,19 @@ def test_a_briefing_in_another_zone_is_dated_in_the_site_timezone(tmp_path: Path
     t = theme(tmp_path)
     moment = datetime(2026, 2, 4, 21, 25, tzinfo=timezone(timedelta(hours=4)))
     assert render(t, "{{ when | datetime }}", RU, when=moment) == "4 февраля 2026, 18:25"
+
+
+def test_moments_are_dated_by_their_day_in_the_site_timezone_once_per_day(tmp_path: Path) -> None:
+    """The date filter keeps each day's text: moments of one day in the site's timezone
+    (Europe/Berlin) share it, and one UTC day that spans two Berlin days gives both."""
+    t = theme(tmp_path)
+    moments = [datetime(2026, 2, 4, 0, 30, tzinfo=UTC), datetime(2026, 2, 4, 22, 59, tzinfo=UTC),
+               datetime(2026, 2, 4, 23, 0, tzinfo=UTC), datetime(2026, 2, 4, 12, 0, tzinfo=UTC)]
+    source = "{% for m in moments %}{{ m | date }}|{{ m | date('d.M') }}|{% endfor %}"
+    expected = "4 февраля 2026|4.2|4 февраля 2026|4.2|5 февраля 2026|5.2|4 февраля 2026|4.2|"
+    assert render(t, source, RU, moments=moments) == expected
+    assert render(t, source, RU, moments=moments) == expected
+    assert render(t, "{{ d | date }}", EN, d=date(2026, 2, 4)) == "4 February 2026"
 
 
 def test_lists_are_joined_in_the_page_language_and_escaped(tmp_path: Path) -> None:
@@ -320,3 +336,34 @@ def test_an_unreadable_catalogue_is_reported_at_every_build_and_never_kept(
         catalogues.check("ru")
         assert [line for line, _message in catalogues.problems.values()] == [7]
     assert len(kept) == 1  # only the theme's own catalogue
+
+
+_texts = st.lists(st.one_of(
+    st.sampled_from(["%(num)d", "%(num)s", "%(authors)s", "%(date)s", "%(x)r", "%(num)5d",
+                     "%(num)-s", "%s", "%%", "%(num)i", "By ", " min", "<b>", "&", "%(a)s%(a)d"]),
+    st.text(alphabet="ab <&>'\"", max_size=6),
+), max_size=6).map("".join)
+_values = st.one_of(st.integers(-5, 30), st.text(alphabet="a<&>'\"é", max_size=5),
+                    st.builds(Markup, st.sampled_from(["<a href='/x'>A</a>", "B &amp; C", ""])),
+                    st.booleans(), st.none(), st.floats(0, 9))
+
+
+def _formatted(text: str, variables: dict[str, object]) -> object:
+    """The result, or the kind of error (both ways must fail alike)."""
+    try:
+        return i18n.format_message(text, variables)
+    except Exception as exc:
+        return type(exc)
+
+
+@settings(max_examples=600)
+@given(_texts, st.dictionaries(st.sampled_from(["num", "authors", "date", "x", "a"]), _values))
+def test_format_message_gives_what_markups_percent_gives(text: str,
+                                                          variables: dict[str, object]) -> None:
+    try:
+        expected: object = Markup(text) % variables
+    except Exception as exc:
+        expected = type(exc)
+    found = _formatted(text, dict(variables))
+    assert found == expected
+    assert type(found) is type(expected)
