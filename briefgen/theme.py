@@ -38,7 +38,10 @@ __all__ = ["Theme", "bundled_themes_dir", "quick_escape", "quick_urlencode",
 # markupsafe's escaping of a str without the Markup(...) wrapper's Python-level __new__
 _escape_inner: Callable[[str], str] | None = getattr(markupsafe, "_escape_inner", None)
 _new_str = str.__new__
-_CONTEXT = jinja2.utils._PassArg.context
+# The quick template and context classes below lean on Jinja 3.1's runtime (Context.call, the
+# names its compiled code looks up); any other version renders with Jinja's own classes.
+QUICK_RUNTIME = jinja2.__version__.startswith("3.1.")
+_CONTEXT = getattr(getattr(jinja2.utils, "_PassArg", None), "context", None)
 _Macro = jinja2.runtime.Macro
 _BlockReference = jinja2.runtime.BlockReference  # self.title(): a block rendered again
 # a macro's __call__ takes the evaluation context (Jinja 3): Context.call passes it
@@ -188,8 +191,9 @@ class Theme:
             cache_size=-1,
             bytecode_cache=compiled,
         )
-        self.env.template_class = _Template
-        self.env.context_class = _PageContext
+        if QUICK_RUNTIME:
+            self.env.template_class = _Template
+            self.env.context_class = _PageContext
         self.env.filters.update(
             date=self.format_date,
             datetime=self.format_datetime,

@@ -201,3 +201,23 @@ def test_a_pages_context_holds_the_globals_then_its_variables_in_jinjas_order(
     t.env.globals["later"] = "L"  # a global added afterwards is seen, as with Jinja's ChainMap
     assert t.env.from_string("{{ later }}").render() == "L"
     assert template.render(v="V") == "T G V"
+
+
+def test_the_demo_is_the_same_bytes_with_jinjas_own_template_and_context(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quick classes are used with Jinja 3.1 only; Jinja's own give the same site (English
+    and Russian)."""
+    import shutil
+
+    from tests.sitekit import cold_tree
+
+    repo = Path(__file__).resolve().parents[2]
+    demo = tmp_path / "demo"
+    shutil.copytree(repo / "content", demo / "content")
+    shutil.copy(repo / "briefgen.yaml", demo)
+    when = datetime(2026, 12, 1, tzinfo=UTC)
+    quick = cold_tree(demo, tmp_path / "quick", now=when, jobs=1)
+    monkeypatch.setattr("briefgen.theme.QUICK_RUNTIME", False)
+    own = cold_tree(demo, tmp_path / "own", now=when, jobs=1)
+    assert len(quick) > 100
+    assert quick == own
