@@ -17,11 +17,11 @@ from briefgen import citations
 from briefgen.highlight import Highlights
 from briefgen.markdown import (
     _ASCII_DROPPED,
-    _check_rules,
     _prefix_root_links,
     _slug_chars,
     create_markdown,
     heading_slug,
+    known_rules,
 )
 
 FAST = create_markdown()
@@ -109,12 +109,31 @@ def test_ascii_slug_regex_keeps_what_the_character_test_keeps() -> None:
         assert _ASCII_DROPPED.sub("", lowered) == _slug_chars(lowered), repr(char)
 
 
-def test_a_rule_set_the_shortcuts_do_not_know_is_refused() -> None:
+def test_the_shortcuts_are_taken_only_with_the_rules_they_know(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen import markdown
+
+    assert "text_block" in FAST.block.ruler.get_active_rules()
+    assert not known_rules(FAST)  # (its rules are no longer markdown-it's alone)
+
+    def with_a_rule_of_mine(md: MarkdownIt) -> None:
+        citations.citations_plugin(md)
+        md.inline.ruler.push("mine", lambda state, silent: False)
+
+    monkeypatch.setattr(markdown, "citations_plugin", with_a_rule_of_mine)
     md = create_markdown()
-    md.inline.ruler.push("mine", lambda state, silent: False)
-    with pytest.raises(RuntimeError, match="rules changed"):
-        _check_rules(md)
+    assert "text_block" not in md.block.ruler.get_active_rules()
+    assert md.core.ruler.get_active_rules() == STOCK.core.ruler.get_active_rules()
+
+
+def test_another_markdown_it_parses_with_its_own_rules_alone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A markdown-it-py whose block rules are not those the shortcuts know (as a new release
+    could have) gets none of them, and renders what the stock chain renders."""
+    from briefgen import markdown
+
+    monkeypatch.setattr(markdown, "_BLOCK_RULES", [*markdown._BLOCK_RULES, "a_new_rule"])
     md = create_markdown()
-    md.block.ruler.disable("table")
-    with pytest.raises(RuntimeError, match="rules changed"):
-        _check_rules(md)
+    assert "text_block" not in md.block.ruler.get_active_rules()
+    text = "A [@src-1] line.\n\n# Head\n\nTwo *words* and [@src-2, p. 4].\n"
+    assert _state(md, text, "/") == _state(STOCK, text, "/")
