@@ -76,6 +76,9 @@ def _median(command: list[str], cwd: Path, repeat: int,
     for _ in range(repeat):
         if callable(before):
             before()
+        # what the last run wrote goes to the disk now, not while this one is timed (a cold
+        # build at 10,000 leaves about a gigabyte for the kernel to write)
+        os.sync()
         seconds, peak = measure(command, cwd)
         times.append(seconds)
         peaks.append(peak)
