@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -367,3 +368,33 @@ def test_format_message_gives_what_markups_percent_gives(text: str,
     found = _formatted(text, dict(variables))
     assert found == expected
     assert type(found) is type(expected)
+
+
+@pytest.mark.parametrize(("parent", "own", "expected"), [
+    ({"lang": Language("ru", "Русский", default=False)}, {}, "ru"),  # the page's
+    ({"lang": "de"}, {}, "de"),  # a code
+    ({}, {}, "en"),  # none: the default
+    ({"lang": ""}, {}, "en"),
+    ({"lang": Language("ru", "Русский", default=False)}, {"lang": "fr"}, "fr"),  # a set one
+])
+def test_page_language_is_what_the_context_holds(parent: dict[str, Any], own: dict[str, Any],
+                                                  expected: str) -> None:
+    context = jinja2.runtime.new_context(jinja2.Environment(), "t", {}, parent)
+    context.vars.update(own)
+    assert i18n.page_language(context, "en") == expected
+    assert i18n.page_language(context, "en") == (
+        getattr(context.get("lang"), "code", context.get("lang")) or "en")
+
+
+def test_a_string_with_numbers_is_formatted_once_and_kept_apart(tmp_path: Path) -> None:
+    """gettext keeps a message formatted with whole numbers per language and numbers: another
+    number, another language or a value of another kind (True, 1.0, text) is formatted anew."""
+    t = theme(tmp_path)
+    page = ("{{ _('Back to citation %(citation)d of source %(source)d', citation=n, source=2) }}|"
+            "{{ _('%(a)s', a=v) }}")
+    english = render(t, page, EN, n=1, v=1)
+    assert english == render(t, page, EN, n=1, v=1) == "Back to citation 1 of source 2|1"
+    assert render(t, page, EN, n=3, v=True) == "Back to citation 3 of source 2|True"
+    assert render(t, page, EN, n=1, v=1.5) == "Back to citation 1 of source 2|1.5"
+    assert render(t, page, EN, n=1, v="<b>") == "Back to citation 1 of source 2|&lt;b&gt;"
+    assert render(t, page, RU, n=1, v=1) != english

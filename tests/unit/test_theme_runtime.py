@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from briefgen.config import Config
 from briefgen.languages import Language
-from briefgen.theme import Theme, quick_escape, quick_urlencode, zone_label
+from briefgen.theme import Theme, output_escape, quick_escape, quick_urlencode, zone_label
 from briefgen.urls import Urls
 
 EN = Language("en", "English")
@@ -37,6 +37,23 @@ class Wrapped(Markup):
 def test_quick_escape_gives_what_markupsafe_gives(value: object) -> None:
     quick, reference = quick_escape(value), escape(value)
     assert type(quick) is Markup and quick == reference
+
+
+@pytest.mark.parametrize("value", ["a<b & 'c\"", "", "plain", Markup("<i>x</i>"), 42, None,
+                                   Html(), Wrapped("<u>y</u>"), 1.5])
+def test_output_escape_gives_markupsafe_text(value: object) -> None:
+    """A template's output is only joined: the same text, a str or a Markup."""
+    quick, reference = output_escape(value), escape(value)
+    assert isinstance(quick, str) and str(quick) == str(reference)
+    assert "".join(["<p>", quick]) == "<p>" + str(reference)
+
+
+def test_macro_output_stays_markup(tmp_path: Path) -> None:
+    """A macro's buffer of escaped values is made a Markup by Jinja: not escaped again."""
+    t = theme(tmp_path)
+    page = t.env.from_string('{% macro m(x) %}<b>{{ x }}</b>{% endmacro %}{{ m("<&>") }}'
+                             '{% set y %}{{ "<" }}{% endset %}{{ y }}')
+    assert page.render() == "<b>&lt;&amp;&gt;</b>&lt;"
 
 
 def theme(tmp_path: Path) -> Theme:
@@ -221,3 +238,23 @@ def test_the_demo_is_the_same_bytes_with_jinjas_own_template_and_context(
     own = cold_tree(demo, tmp_path / "own", now=when, jobs=1)
     assert len(quick) > 100
     assert quick == own
+
+
+@pytest.mark.parametrize("source", [
+    "a{{ x }}b{{ y }}c",  # one run of text and values
+    "{{ x }}",  # a lone value
+    "a{{ 'b' }}c",  # text and a constant, folded into one
+    "{% for n in range(3) %}<{{ n }}>{{ x }}{% endfor %}",
+    "{% macro m(v) %}<b>{{ v }}</b>{{ y }}{% endmacro %}{{ m(x) }}|{{ m(y) }}",
+    "{% set z %}{{ x }}<i>{{ y }}</i>{% endset %}[{{ z }}]",
+    "{% filter upper %}{{ x }}-{{ y }}{% endfilter %}",
+    "{% if x %}{{ x }}{{ y }}{% else %}no{% endif %}",
+    "{% autoescape false %}{{ x }}{{ y }}{% endautoescape %}",
+])
+def test_joined_outputs_give_jinjas_text(tmp_path: Path, source: str) -> None:
+    """The theme's code generator yields a run of text and values as one string: the same
+    text as Jinja's own."""
+    values = {"x": "<a & b>", "y": Markup("<em>y</em>")}
+    stock = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    assert theme(tmp_path).env.from_string(source).render(values) == (
+        stock.from_string(source).render(values))
