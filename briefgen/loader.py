@@ -184,7 +184,7 @@ def store_results(cache: BuildCache, items: list[tuple[str, Any]],
             obj.body_digest = body_digest(obj)
             obj = replace(obj, body_html=UNLOADED, headings=[])
         records.append((key, (obj, found)))
-    cache.put_many(records)
-    cache.put_many(bodies, table="body")
+    groups = [("parse", records), ("body", bodies)]
     if blocks:
-        cache.put_many(list(blocks), table="highlight")
+        groups.append(("highlight", list(blocks)))
+    cache.put_tables(groups)

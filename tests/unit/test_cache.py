@@ -444,3 +444,36 @@ def test_build_without_cache_writes_every_file(make_site: MakeSite) -> None:
     second = build_site(root, cache=False)
     assert second.counts["written"] == first.counts["written"] > 0
     assert second.counts["parsed"] == 4
+
+
+def test_put_tables_stores_into_each_table_in_one_write_also_from_a_forked_worker(
+        tmp_path: Path) -> None:
+    root = tmp_path / "site-src"
+    root.mkdir()
+    cache = BuildCache(root, "fingerprint", Diagnostics())
+    try:
+        cache.put_tables([("parse", [("a", ["parsed"])]), ("body", [("a", ("<p>x</p>", []))])])
+        pid = os.fork()
+        if pid == 0:  # a worker writes through a connection of its own
+            try:
+                cache.put_tables([("parse", [("b", {"n": 2})]), ("highlight", [("b", {})])])
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        assert cache.get_many(["a", "b", "c"]) == [["parsed"], {"n": 2}, None]
+        assert cache.bodies(["a"]) == [("<p>x</p>", [])]
+        assert cache.get_many(["b"], table="highlight") == [{}]
+    finally:
+        cache.close()
+
+
+def test_put_tables_writes_nothing_when_a_value_cannot_be_pickled(tmp_path: Path) -> None:
+    root = tmp_path / "site-src"
+    root.mkdir()
+    cache = BuildCache(root, "fingerprint", Diagnostics())
+    try:
+        with pytest.raises((TypeError, AttributeError, pickle.PicklingError)):
+            cache.put_tables([("parse", [("a", 1)]), ("body", [("a", lambda: None)])])
+        assert cache.get_many(["a"]) == [None]
+    finally:
+        cache.close()
