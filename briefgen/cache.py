@@ -222,6 +222,10 @@ class BuildCache:
             results.append(value)
         return results
 
+    def empty(self) -> bool:
+        """Whether no parse result is stored (a cold build: nothing to look up)."""
+        return self.db.execute("SELECT 1 FROM parse LIMIT 1").fetchone() is None
+
     def bodies(self, keys: list[str]) -> list[Any | None]:
         """get_many(keys, "body"), also from a forked worker or after close() (values())."""
         return self.values(keys, "body")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import io
+import json
 import os
 import pickle
 import shutil
@@ -18,10 +20,13 @@ import pytest
 from click.testing import CliRunner
 
 import briefgen.cache
+import briefgen.loader
+import briefgen.parallel
 from briefgen.build import BuildResult
 from briefgen.cache import CACHE_DIR, KEY_VARIABLE, BuildCache, CacheError, _Unpickler, user_key
 from briefgen.cli import cli
 from briefgen.diagnostics import Diagnostic, Diagnostics
+from briefgen.loader import content_key
 from tests.sitekit import build_site
 
 MakeSite = Callable[..., Path]
@@ -477,3 +482,51 @@ def test_put_tables_writes_nothing_when_a_value_cannot_be_pickled(tmp_path: Path
         assert cache.get_many(["a"]) == [None]
     finally:
         cache.close()
+
+
+def stored_stamps(root: Path) -> dict[str, list[Any]]:
+    db = sqlite3.connect(root / CACHE_DIR / "build.sqlite")
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'stamps'").fetchone()
+    finally:
+        db.close()
+    files: dict[str, list[Any]] = json.loads(row[0])["files"]
+    return files
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_cold_build_keys_each_file_where_it_is_parsed_as_a_warm_one_would(
+        make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    monkeypatch.setattr(briefgen.parallel, "map_slices", functools.partial(
+        briefgen.parallel.map_slices, minimum=1))
+    monkeypatch.setattr(briefgen.loader, "map_slices", briefgen.parallel.map_slices)
+    root = make_site(SITE)
+    first = build_site(root, jobs=jobs)
+    stamps = stored_stamps(root)
+    db = sqlite3.connect(root / CACHE_DIR / "build.sqlite")
+    [(stored,)] = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchall()
+    db.close()
+    fingerprint = stored.split(":", 2)[2]  # as the parse step has it
+    for rel, (_size, _mtime, key) in stamps.items():
+        kind = rel.split("/")[1].rstrip("s")
+        assert key == content_key(fingerprint, kind, rel, (root / rel).read_bytes())
+    assert {key for key, _value in parse_rows(root)} == {s[2] for s in stamps.values()}
+    edit_page(root)
+    second = build_site(root, jobs=jobs)
+    assert (first.counts["parsed"], second.counts["parsed"]) == (4, 1)
+    assert cache_warnings(second) == []
+
+
+def test_a_state_without_parse_results_but_with_stamps_parses_every_file_again(
+        make_site: MakeSite) -> None:
+    root = make_site(SITE)
+    build_site(root)
+    stamps = stored_stamps(root)
+    db = sqlite3.connect(root / CACHE_DIR / "build.sqlite")
+    db.execute("DELETE FROM parse")
+    db.commit()
+    db.close()
+    again = build_site(root, output=root / "again")  # (not skipped as up to date)
+    assert again.counts["parsed"] == 4
+    assert stored_stamps(root) == stamps
+    assert {key for key, _value in parse_rows(root)} == {s[2] for s in stamps.values()}
