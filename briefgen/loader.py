@@ -12,7 +12,7 @@ import hashlib
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -203,13 +203,21 @@ def store_results(cache: BuildCache, items: list[tuple[str, Any]],
     the highlighted code blocks of the files parsed, by their key (Highlights.taken())."""
     records: list[tuple[str, Any]] = []
     bodies: list[tuple[str, Any]] = []
+    taken: list[tuple[Briefing, str, list[tuple[int, str, str]]]] = []
     for key, (obj, found) in items:
         if isinstance(obj, Briefing):
             bodies.append((key, (obj.body_html, obj.headings)))
             obj.body_digest = body_digest(obj)
-            obj = replace(obj, body_html=UNLOADED, headings=[])
+            # stored without them: taken out while it is pickled, given back after (a copy
+            # made by dataclasses.replace cost more than the rest of a record's keeping)
+            taken.append((obj, obj.body_html, obj.headings))
+            obj.body_html, obj.headings = UNLOADED, []
         records.append((key, (obj, found)))
     groups = [("parse", records), ("body", bodies)]
     if blocks:
         groups.append(("highlight", list(blocks)))
-    cache.put_tables(groups)
+    try:
+        cache.put_tables(groups)
+    finally:
+        for obj, html, headings in taken:
+            obj.body_html, obj.headings = html, headings

@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import stat
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,9 @@ from briefgen.build import BuildResult
 from briefgen.cache import CACHE_DIR, KEY_VARIABLE, BuildCache, CacheError, _Unpickler, user_key
 from briefgen.cli import cli
 from briefgen.diagnostics import Diagnostic, Diagnostics
-from briefgen.loader import content_key
+from briefgen.digests import digest
+from briefgen.loader import content_key, store_results
+from briefgen.models import UNLOADED, Briefing
 from tests.sitekit import build_site
 
 MakeSite = Callable[..., Path]
@@ -530,3 +533,32 @@ def test_a_state_without_parse_results_but_with_stamps_parses_every_file_again(
     assert again.counts["parsed"] == 4
     assert stored_stamps(root) == stamps
     assert {key for key, _value in parse_rows(root)} == {s[2] for s in stamps.values()}
+
+
+def test_store_results_keeps_a_briefing_without_its_body_and_gives_it_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "site-src"
+    root.mkdir()
+    briefing = Briefing(path="content/briefings/a.md", guid="urn:uuid:1", title="A", slug="a",
+                        date=datetime(2026, 2, 4, tzinfo=UTC), body_html="<p>x</p>",
+                        summary="S", headings=[(2, "h", "H")])
+    whole = pickle.dumps(briefing)
+    cache = BuildCache(root, "fingerprint", Diagnostics())
+    try:
+        store_results(cache, [("k", (briefing, []))])
+        [(stored, found)] = cache.get_many(["k"])
+        assert (stored.body_html, stored.headings, found) == (UNLOADED, [], [])
+        assert stored.body_digest == briefing.body_digest == digest("<p>x</p>", [(2, "h", "H")])
+        assert cache.bodies(["k"]) == [("<p>x</p>", [(2, "h", "H")])]
+        briefing.body_digest = ""
+        assert pickle.dumps(briefing) == whole  # as it was given
+
+        def refuse(groups: object) -> None:
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(cache, "put_tables", refuse)
+        with pytest.raises(sqlite3.OperationalError):
+            store_results(cache, [("k", (briefing, []))])
+        assert (briefing.body_html, briefing.headings) == ("<p>x</p>", [(2, "h", "H")])
+    finally:
+        cache.close()
