@@ -12,7 +12,7 @@ import hashlib
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +69,20 @@ class Loaded:
             b.body_html, b.headings = UNLOADED, []
 
 
+def content_key(fingerprint: str, kind: str, rel: str, raw: bytes) -> str:
+    """The key of a file's parse result: its bytes, kind and path under a configuration."""
+    return hashlib.blake2b(f"{fingerprint}\0{kind}\0{rel}\0".encode() + raw,
+                           digest_size=20).hexdigest()
+
+
 def content_keys(root: Path, tasks: list[tuple[str, str]], fingerprint: str,
                  cache: BuildCache | None, stats: dict[str, os.stat_result] | None = None,
+                 defer: bool = False,
                  ) -> tuple[list[str], dict[int, bytes], dict[str, list[Any]], bool]:
     """Each file's content key (from its stamp when it is unchanged, else from its bytes), the
-    bytes read, the stamps to record, and whether files came or went since the last record."""
+    bytes read, the stamps to record, and whether files came or went since the last record.
+    defer: a file without a trusted stamp is not read here, its key left "" (the stamp's list
+    holds the same "", to be set by whoever reads it)."""
     recorded = (cache.meta(STAMPS) or {}) if cache is not None else {}
     stamps: dict[str, list[Any]] = recorded.get("files", {})
     trusted_before = int(recorded.get("at", 0)) - _RACY_NS
@@ -87,11 +96,12 @@ def content_keys(root: Path, tasks: list[tuple[str, str]], fingerprint: str,
         if (known is not None and known[0] == stat.st_size and known[1] == stat.st_mtime_ns
                 and stat.st_mtime_ns < trusted_before):
             key = known[2]
+        elif defer:
+            key = ""
         else:
             with open(path, "rb") as handle:
                 raw = raws[index] = handle.read()
-            key = hashlib.blake2b(f"{fingerprint}\0{kind}\0{rel}\0".encode() + raw,
-                                  digest_size=20).hexdigest()
+            key = content_key(fingerprint, kind, rel, raw)
         keys.append(key)
         fresh[rel] = [stat.st_size, stat.st_mtime_ns, key]
     return keys, raws, fresh, fresh.keys() != stamps.keys()
@@ -116,41 +126,56 @@ def load_content(root: Path, files: ContentFiles, ctx: ParseContext, fingerprint
     tasks += [("page", rel) for rel in files.pages]
     tasks += [("source", rel) for rel in files.sources]
     stamped_at = time.time_ns()
-    keys, raws, stamps, moved = content_keys(root, tasks, fingerprint, cache, stats)
-    results: list[Any] = cache.get_many(keys) if cache else [None] * len(keys)
+    # Nothing stored to look up (no cache, or a cold one): each file is read, and its key
+    # made, by the process that parses it, not all of them here first.
+    cold = cache is None or cache.empty()
+    keys, raws, stamps, moved = content_keys(root, tasks, fingerprint, cache, stats,
+                                             defer=cold)
+    results: list[Any] = cache.get_many(keys) if cache and not cold else [None] * len(keys)
     missing = [i for i, result in enumerate(results) if result is None]
-    for index in missing:  # a stamp whose entry is gone: read the file after all
-        _raw(root, tasks[index][1], raws, index)
+    if not cold:
+        for index in missing:  # a stamp whose entry is gone: read the file after all
+            _raw(root, tasks[index][1], raws, index)
 
     highlights = highlights_of(ctx.md)
 
-    def parse_slice(start: int, end: int) -> list[tuple[int, Any, list[Diagnostic]]]:
+    def parse_slice(start: int, end: int) -> list[tuple[int, str, Any, list[Diagnostic]]]:
         """Parse a slice; with a cache, store its results from the process that parsed them
-        and let go of what the state now holds, so that no body crosses between processes."""
+        and let go of what the state now holds, so that no body crosses between processes.
+        Each file comes back with its key (made here for a file read here)."""
         out = []
         blocks: list[tuple[str, dict[str, str]]] = []  # each file's highlighted code blocks
         for index in missing[start:end]:
             kind, rel = tasks[index]
-            obj, found = _PARSERS[kind](rel, raws[index], ctx)
-            out.append((index, obj, list(found)))
+            key = keys[index]
+            raw = raws.get(index)
+            if raw is None:  # a cold build's
+                with open(os.path.join(root, rel), "rb") as handle:
+                    raw = handle.read()
+                if cache is not None and not key:
+                    key = content_key(fingerprint, kind, rel, raw)
+            obj, found = _PARSERS[kind](rel, raw, ctx)
+            out.append((index, key, obj, list(found)))
             if highlights is not None and (taken := highlights.taken()):
-                blocks.append((keys[index], taken))
+                blocks.append((key, taken))
         if cache is not None:
             if hold_bodies:  # first: the summary is then made once, and stored as it is kept
-                for _index, obj, _found in out:
+                for _index, _key, obj, _found in out:
                     if isinstance(obj, Briefing) and obj.citations is not None:
                         obj.citations.compact()
-            store_results(cache, [(keys[index], (obj, found)) for index, obj, found in out],
+            store_results(cache, [(key, (obj, found)) for _index, key, obj, found in out],
                           blocks)
             if hold_bodies:
-                for _index, obj, _found in out:
+                for _index, _key, obj, _found in out:
                     if isinstance(obj, Briefing):
                         Loaded.hold([obj])  # store_results gave it its body_digest
         return out
 
     for chunk in map_slices(parse_slice, len(missing), jobs, progress=progress):
-        for index, obj, found in chunk:
+        for index, key, obj, found in chunk:
             results[index] = (obj, found)
+            if key != keys[index]:  # made by the slice
+                keys[index] = stamps[tasks[index][1]][2] = key
     loaded = Loaded(parsed=len(missing), cache=cache)
     if cache is not None:
         if missing or moved:
@@ -178,13 +203,21 @@ def store_results(cache: BuildCache, items: list[tuple[str, Any]],
     the highlighted code blocks of the files parsed, by their key (Highlights.taken())."""
     records: list[tuple[str, Any]] = []
     bodies: list[tuple[str, Any]] = []
+    taken: list[tuple[Briefing, str, list[tuple[int, str, str]]]] = []
     for key, (obj, found) in items:
         if isinstance(obj, Briefing):
             bodies.append((key, (obj.body_html, obj.headings)))
             obj.body_digest = body_digest(obj)
-            obj = replace(obj, body_html=UNLOADED, headings=[])
+            # stored without them: taken out while it is pickled, given back after (a copy
+            # made by dataclasses.replace cost more than the rest of a record's keeping)
+            taken.append((obj, obj.body_html, obj.headings))
+            obj.body_html, obj.headings = UNLOADED, []
         records.append((key, (obj, found)))
-    cache.put_many(records)
-    cache.put_many(bodies, table="body")
+    groups = [("parse", records), ("body", bodies)]
     if blocks:
-        cache.put_many(list(blocks), table="highlight")
+        groups.append(("highlight", list(blocks)))
+    try:
+        cache.put_tables(groups)
+    finally:
+        for obj, html, headings in taken:
+            obj.body_html, obj.headings = html, headings

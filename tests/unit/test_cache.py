@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import io
+import json
 import os
 import pickle
 import shutil
 import sqlite3
 import stat
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +21,15 @@ import pytest
 from click.testing import CliRunner
 
 import briefgen.cache
+import briefgen.loader
+import briefgen.parallel
 from briefgen.build import BuildResult
 from briefgen.cache import CACHE_DIR, KEY_VARIABLE, BuildCache, CacheError, _Unpickler, user_key
 from briefgen.cli import cli
 from briefgen.diagnostics import Diagnostic, Diagnostics
+from briefgen.digests import digest
+from briefgen.loader import content_key, store_results
+from briefgen.models import UNLOADED, Briefing
 from tests.sitekit import build_site
 
 MakeSite = Callable[..., Path]
@@ -444,3 +452,113 @@ def test_build_without_cache_writes_every_file(make_site: MakeSite) -> None:
     second = build_site(root, cache=False)
     assert second.counts["written"] == first.counts["written"] > 0
     assert second.counts["parsed"] == 4
+
+
+def test_put_tables_stores_into_each_table_in_one_write_also_from_a_forked_worker(
+        tmp_path: Path) -> None:
+    root = tmp_path / "site-src"
+    root.mkdir()
+    cache = BuildCache(root, "fingerprint", Diagnostics())
+    try:
+        cache.put_tables([("parse", [("a", ["parsed"])]), ("body", [("a", ("<p>x</p>", []))])])
+        pid = os.fork()
+        if pid == 0:  # a worker writes through a connection of its own
+            try:
+                cache.put_tables([("parse", [("b", {"n": 2})]), ("highlight", [("b", {})])])
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        assert cache.get_many(["a", "b", "c"]) == [["parsed"], {"n": 2}, None]
+        assert cache.bodies(["a"]) == [("<p>x</p>", [])]
+        assert cache.get_many(["b"], table="highlight") == [{}]
+    finally:
+        cache.close()
+
+
+def test_put_tables_writes_nothing_when_a_value_cannot_be_pickled(tmp_path: Path) -> None:
+    root = tmp_path / "site-src"
+    root.mkdir()
+    cache = BuildCache(root, "fingerprint", Diagnostics())
+    try:
+        with pytest.raises((TypeError, AttributeError, pickle.PicklingError)):
+            cache.put_tables([("parse", [("a", 1)]), ("body", [("a", lambda: None)])])
+        assert cache.get_many(["a"]) == [None]
+    finally:
+        cache.close()
+
+
+def stored_stamps(root: Path) -> dict[str, list[Any]]:
+    db = sqlite3.connect(root / CACHE_DIR / "build.sqlite")
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'stamps'").fetchone()
+    finally:
+        db.close()
+    files: dict[str, list[Any]] = json.loads(row[0])["files"]
+    return files
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_cold_build_keys_each_file_where_it_is_parsed_as_a_warm_one_would(
+        make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    monkeypatch.setattr(briefgen.parallel, "map_slices", functools.partial(
+        briefgen.parallel.map_slices, minimum=1))
+    monkeypatch.setattr(briefgen.loader, "map_slices", briefgen.parallel.map_slices)
+    root = make_site(SITE)
+    first = build_site(root, jobs=jobs)
+    stamps = stored_stamps(root)
+    db = sqlite3.connect(root / CACHE_DIR / "build.sqlite")
+    [(stored,)] = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchall()
+    db.close()
+    fingerprint = stored.split(":", 2)[2]  # as the parse step has it
+    for rel, (_size, _mtime, key) in stamps.items():
+        kind = rel.split("/")[1].rstrip("s")
+        assert key == content_key(fingerprint, kind, rel, (root / rel).read_bytes())
+    assert {key for key, _value in parse_rows(root)} == {s[2] for s in stamps.values()}
+    edit_page(root)
+    second = build_site(root, jobs=jobs)
+    assert (first.counts["parsed"], second.counts["parsed"]) == (4, 1)
+    assert cache_warnings(second) == []
+
+
+def test_a_state_without_parse_results_but_with_stamps_parses_every_file_again(
+        make_site: MakeSite) -> None:
+    root = make_site(SITE)
+    build_site(root)
+    stamps = stored_stamps(root)
+    db = sqlite3.connect(root / CACHE_DIR / "build.sqlite")
+    db.execute("DELETE FROM parse")
+    db.commit()
+    db.close()
+    again = build_site(root, output=root / "again")  # (not skipped as up to date)
+    assert again.counts["parsed"] == 4
+    assert stored_stamps(root) == stamps
+    assert {key for key, _value in parse_rows(root)} == {s[2] for s in stamps.values()}
+
+
+def test_store_results_keeps_a_briefing_without_its_body_and_gives_it_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "site-src"
+    root.mkdir()
+    briefing = Briefing(path="content/briefings/a.md", guid="urn:uuid:1", title="A", slug="a",
+                        date=datetime(2026, 2, 4, tzinfo=UTC), body_html="<p>x</p>",
+                        summary="S", headings=[(2, "h", "H")])
+    whole = pickle.dumps(briefing)
+    cache = BuildCache(root, "fingerprint", Diagnostics())
+    try:
+        store_results(cache, [("k", (briefing, []))])
+        [(stored, found)] = cache.get_many(["k"])
+        assert (stored.body_html, stored.headings, found) == (UNLOADED, [], [])
+        assert stored.body_digest == briefing.body_digest == digest("<p>x</p>", [(2, "h", "H")])
+        assert cache.bodies(["k"]) == [("<p>x</p>", [(2, "h", "H")])]
+        briefing.body_digest = ""
+        assert pickle.dumps(briefing) == whole  # as it was given
+
+        def refuse(groups: object) -> None:
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(cache, "put_tables", refuse)
+        with pytest.raises(sqlite3.OperationalError):
+            store_results(cache, [("k", (briefing, []))])
+        assert (briefing.body_html, briefing.headings) == ("<p>x</p>", [(2, "h", "H")])
+    finally:
+        cache.close()
