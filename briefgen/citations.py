@@ -172,8 +172,13 @@ def _unpack(order: tuple[str, ...], quotes: tuple[tuple[str, tuple[str, ...], in
 
 def _parse_items(inner: str) -> list[CiteItem] | None:
     single = _SINGLE.fullmatch(inner)
-    if single is not None:  # '@id', the commonest marker: what the loop below makes of it
+    if single is not None:  # '@id', the commonest marker: what _parse_item_list makes of it
         return [CiteItem(single.group(1))]
+    return _parse_item_list(inner)
+
+
+def _parse_item_list(inner: str) -> list[CiteItem] | None:
+    """The items of a marker's inside ('@a, p. 3; @b'), or None when one is not an item."""
     items = []
     for part in _SEMICOLON.split(inner):
         match = _ITEM.fullmatch(part)

@@ -13,11 +13,9 @@ from hypothesis import strategies as st
 
 from briefgen.citations import (
     _INLINE_QUOTE,
-    _ITEM,
-    _SEMICOLON,
     CitationData,
-    CiteItem,
     _inline_quote,
+    _parse_item_list,
     _parse_items,
     _sentence,
     _sentences,
@@ -325,22 +323,8 @@ def test_sentences_are_those_the_lookbehind_regex_finds(text: str, at: int) -> N
     assert _sentence(text, _sentences(text), at) == _reference_sentence(text, at)
 
 
-def _reference_items(inner: str) -> list[CiteItem] | None:
-    """_parse_items without its shortcut for a single id."""
-    items = []
-    for part in _SEMICOLON.split(inner):
-        match = _ITEM.fullmatch(part)
-        if not match:
-            return None
-        locator = (match.group(2) or "").strip()
-        if locator.startswith('"') and locator.endswith('"') and len(locator) >= 2:
-            locator = locator[1:-1].strip()
-        items.append(CiteItem(match.group(1), locator))
-    return items
-
-
 @settings(max_examples=3000)
 @given(st.lists(st.sampled_from([*"@a9.-_;, \"pA\n", "@src-1", "p. 3"]), max_size=12)
        .map("".join))
 def test_single_id_shortcut_parses_as_the_loop(inner: str) -> None:
-    assert _parse_items(inner) == _reference_items(inner)
+    assert _parse_items(inner) == _parse_item_list(inner)
