@@ -154,11 +154,24 @@ def _share(staged: str, kept: Path, data: bytes) -> None:
     _keep(kept, data)
 
 
+_SCRATCH = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+
+
 def _keep(kept: Path, data: bytes) -> None:
-    """A drawn card into the card cache, whole or not at all."""
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    scratch = kept.with_name(f"{kept.name}.{os.getpid()}")
-    scratch.write_bytes(data)
+    """A drawn card into the card cache, whole or not at all (a scratch file renamed; the
+    folder made only when the first write finds it missing)."""
+    scratch = f"{kept}.{os.getpid()}"
+    try:
+        handle = os.open(scratch, _SCRATCH, 0o666)
+    except FileNotFoundError:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(scratch, _SCRATCH, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+    finally:
+        os.close(handle)
     os.replace(scratch, kept)
 
 
