@@ -165,6 +165,9 @@ def run_jobs(jobs: list[Job], output: Output, theme: Theme | None, previous: Man
         for job in todo[start:end]:
             started = time.perf_counter()
             try:
+                if job.place is not None and not report.incremental:
+                    done.append((job.rel, _stamp(job.key, job.place(output)), True))
+                    continue
                 raw = make_bytes(job)
                 published = os.path.join(out, job.rel)
                 if report.incremental and same_bytes(published, raw):

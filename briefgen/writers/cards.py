@@ -20,6 +20,7 @@ from briefgen.themefolders import bundled_themes_dir
 
 if TYPE_CHECKING:
     from briefgen.config import Config
+    from briefgen.output import Output
     from briefgen.site import Site
 
 __all__ = ["CARD_LABEL", "DrawAhead", "ShareImage", "card_jobs", "card_url", "cards_for",
@@ -92,7 +93,7 @@ def _make(b: Briefing, config: Config, design: Design, cache: Path | None) -> by
     kept = cache / f"{shown(design, text)}.png"
     try:
         data = kept.read_bytes()
-        os.utime(kept)  # in use: kept from pruning (prune_cards)
+        _in_use(kept)
         return data
     except OSError:
         pass
@@ -101,11 +102,76 @@ def _make(b: Briefing, config: Config, design: Design, cache: Path | None) -> by
     return data
 
 
+def _place(b: Briefing, config: Config, design: Design, cache: Path, rel: str,
+           output: Output) -> str:
+    """A whole build's card put into staging (Job.place), its path: the card cache's file
+    hard-linked there when one showing the same was drawn before, else drawn, written once and
+    that file linked into the card cache (Output.link says why sharing the file is sound)."""
+    text = card_text(b, config)
+    kept = cache / f"{shown(design, text)}.png"
+    try:
+        path = output.link(rel, str(kept))
+    except FileNotFoundError:
+        data = draw_card(design, text)
+        path = output.write(rel, data)
+        _share(path, kept, data)
+        return path
+    _in_use(kept)
+    return path
+
+
+# A card cache entry used is touched (kept from prune_cards' 90 days) once a day at most: its
+# file may be the published card too, whose time the build's manifest records.
+TOUCH_AFTER = 86400.0
+
+
+def _in_use(kept: Path) -> None:
+    """Mark a card cache entry as used, when it was last marked more than a day ago."""
+    import time
+
+    try:
+        if os.stat(kept).st_mtime < time.time() - TOUCH_AFTER:
+            os.utime(kept)
+    except OSError:  # pruned meanwhile: drawn again when next wanted
+        pass
+
+
+def _share(staged: str, kept: Path, data: bytes) -> None:
+    """A card drawn into staging, into the card cache too: a hard link to the staged file
+    (written whole before it is linked), else a copy of its own."""
+    for attempt in (1, 2):
+        try:
+            os.link(staged, kept)
+            return
+        except FileExistsError:  # drawn meanwhile (DrawAhead): the same bytes
+            return
+        except FileNotFoundError:  # no card cache folder yet
+            if attempt == 2:
+                break
+            kept.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:  # no hard links there
+            break
+    _keep(kept, data)
+
+
+_SCRATCH = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+
+
 def _keep(kept: Path, data: bytes) -> None:
-    """A drawn card into the card cache, whole or not at all."""
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    scratch = kept.with_name(f"{kept.name}.{os.getpid()}")
-    scratch.write_bytes(data)
+    """A drawn card into the card cache, whole or not at all (a scratch file renamed; the
+    folder made only when the first write finds it missing)."""
+    scratch = f"{kept}.{os.getpid()}"
+    try:
+        handle = os.open(scratch, _SCRATCH, 0o666)
+    except FileNotFoundError:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(scratch, _SCRATCH, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+    finally:
+        os.close(handle)
     os.replace(scratch, kept)
 
 
@@ -126,7 +192,9 @@ def card_jobs(site: Site, design: Design, digests: Digests, cache: Path | None =
         if only is not None and rel not in only:
             continue
         key = digest(CARD_LABEL, design.digest, digests.config, config.title, digests.card(b))
-        jobs.append(Job(rel, key, partial(_make, b, config, design, cache), label=CARD_LABEL))
+        place = partial(_place, b, config, design, cache, rel) if cache is not None else None
+        jobs.append(Job(rel, key, partial(_make, b, config, design, cache), label=CARD_LABEL,
+                        place=place))
     return jobs
 
 
@@ -214,10 +282,15 @@ def _draw_ahead(site: Site, theme_dirs: list[Path], cache: Path, stop: int) -> N
     design = load_design([*theme_dirs, bundled_themes_dir() / "default"], Diagnostics())
     if design is None:
         return
+    try:
+        present = set(os.listdir(cache))  # one listing, not a stat per card
+    except OSError:
+        present = set()
     for config, b in reversed(_carded(site)):
         if select.select([stop], [], [], 0)[0]:
             return
         text = card_text(b, config)
-        kept = cache / f"{shown(design, text)}.png"
-        if not kept.exists():
-            _keep(kept, draw_card(design, text))
+        name = f"{shown(design, text)}.png"
+        if name not in present:
+            present.add(name)
+            _keep(cache / name, draw_card(design, text))

@@ -146,3 +146,69 @@ def test_giving_a_briefing_an_image_removes_its_card_and_taking_it_away_brings_i
     build_site(site)
     assert card(site, ALPHA).exists()
     assert tree(site / "site") == cold_tree(site, tmp_path)
+
+
+def _count_draws(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the cards this process draws from now on."""
+    import briefgen.writers.cards as cards
+
+    drawn = [0]
+    draw = cards.draw_card
+
+    def counting(*args: object) -> bytes:
+        drawn[0] += 1
+        return draw(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cards, "draw_card", counting)
+    return drawn
+
+
+def test_a_drawn_card_is_written_once_and_linked_into_the_cache_then_linked_back(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = _count_draws(monkeypatch)
+    build_site(site, jobs=1)
+    assert drawn == [2]
+    kept = sorted((site / ".briefgen-cache" / "cards").glob("*"))
+    assert len(kept) == 2 and all(path.suffix == ".png" for path in kept)  # no scratch left
+    published = {card(site, page).stat().st_ino for page in (ALPHA, ALPHA_RU)}
+    assert {path.stat().st_ino for path in kept} == published  # the same files
+    shutil.rmtree(site / "site")  # a CI run that restored only .briefgen-cache/
+    build_site(site, jobs=1)
+    assert drawn == [2]  # none drawn again: linked from the cache
+    assert {card(site, page).stat().st_ino for page in (ALPHA, ALPHA_RU)} == published
+    assert tree(site / "site") == cold_tree(site, tmp_path)
+
+
+def test_a_card_cache_where_links_are_refused_is_written_and_copied_from(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr("os.link", refused)
+    drawn = _count_draws(monkeypatch)
+    build_site(site, jobs=1)
+    kept = sorted((site / ".briefgen-cache" / "cards").glob("*"))
+    assert len(kept) == 2 and all(path.suffix == ".png" for path in kept)
+    assert {path.read_bytes() for path in kept} == {card(site, p).read_bytes()
+                                                    for p in (ALPHA, ALPHA_RU)}
+    shutil.rmtree(site / "site")
+    build_site(site, jobs=1)
+    assert drawn == [2]
+    assert card(site, ALPHA).stat().st_nlink == 1  # copies, not links
+    assert tree(site / "site") == cold_tree(site, tmp_path)
+
+
+def test_a_card_used_is_touched_once_a_day_at_most(site: Path) -> None:
+    import os
+    import time
+
+    build_site(site, jobs=1)
+    kept = sorted((site / ".briefgen-cache" / "cards").glob("*.png"))
+    recent = time.time() - 3600
+    old = time.time() - 30 * 86400
+    os.utime(kept[0], (recent, recent))
+    os.utime(kept[1], (old, old))
+    shutil.rmtree(site / "site")
+    build_site(site, jobs=1)
+    assert kept[0].stat().st_mtime == pytest.approx(recent)  # left as it was
+    assert kept[1].stat().st_mtime > time.time() - 600  # kept from pruning

@@ -59,3 +59,41 @@ def test_write_without_a_spare_touches_only_staging(tmp_path: Path) -> None:
     Path(output.write("x/index.html", b"a" * 100_000)).stat()
     assert (output.staging / "x/index.html").read_bytes() == b"a" * 100_000
     assert not output.spare.exists()
+
+
+def test_link_shares_the_file_with_staging_and_the_spare(tmp_path: Path) -> None:
+    output = _output(tmp_path)
+    output.mirror_whole()
+    source = tmp_path / "kept.png"
+    source.write_bytes(b"png")
+    path = output.link("a/b/card.png", str(source))
+    assert os.path.samefile(path, source)
+    assert os.path.samefile(output.spare / "a/b/card.png", source)
+
+
+def test_link_copies_where_links_are_refused(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    output = _output(tmp_path)
+    source = tmp_path / "kept.png"
+    source.write_bytes(b"png")
+    monkeypatch.setattr("os.link", refused)
+    path = output.link("a/card.png", str(source))
+    assert Path(path).read_bytes() == b"png" and not os.path.samefile(path, source)
+
+
+def test_link_of_a_missing_file_raises_file_not_found(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        _output(tmp_path).link("a/card.png", str(tmp_path / "gone.png"))
+
+
+def test_folders_are_made_with_their_missing_parents_and_may_exist(tmp_path: Path) -> None:
+    output = _output(tmp_path)
+    (output.staging / "a/b").mkdir(parents=True)  # made before, by someone else
+    assert Path(output.target("a/b/c/d/index.html")).parent.is_dir()
+    assert Path(output.target("a/b/x.html")).parent.is_dir()
+    (output.staging / "f").write_text("a file")
+    with pytest.raises(FileExistsError):
+        output.target("f/index.html")
