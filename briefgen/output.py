@@ -53,6 +53,16 @@ def check_output_dir(root: Path, out: Path) -> None:
                             "folder ('output:' in briefgen.yaml or --output)")
 
 
+def _make_folder(folder: str) -> None:
+    """os.mkdir, content when the folder is there already: the build's processes share staging
+    and the spare, and a briefing's page and card, made by two of them, share a folder."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        if not os.path.isdir(folder):
+            raise
+
+
 def _same_file(a: Path, b: Path) -> bool:
     """Both paths name one file (hard links): the spare is still the one briefgen keeps."""
     try:
@@ -175,16 +185,13 @@ class Output:
         there (os.makedirs asks whether the parent exists first, in Python: a cold build
         makes 17,000 folders in staging and as many in the spare)."""
         try:
-            os.mkdir(folder)
+            _make_folder(folder)
         except FileNotFoundError:
             parent = folder.rpartition("/")[0]
             if not parent or parent == folder:
                 raise
             self._mkdir(parent)
-            os.mkdir(folder)
-        except FileExistsError:
-            if not os.path.isdir(folder):
-                raise
+            _make_folder(folder)
         self._folders.add(folder)
 
     def prepare(self, changed: set[str] | None = None,

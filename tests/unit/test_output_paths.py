@@ -97,3 +97,28 @@ def test_folders_are_made_with_their_missing_parents_and_may_exist(tmp_path: Pat
     (output.staging / "f").write_text("a file")
     with pytest.raises(FileExistsError):
         output.target("f/index.html")
+
+
+def test_a_folder_another_process_makes_first_is_taken_as_made(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's processes share staging: the folder of a briefing's page and card may be made
+    by the other process between this one making its parent and making it."""
+    output = _output(tmp_path)
+    real = os.mkdir
+    wanted = f"{output.staging}/briefings/2025/a"
+
+    def and_the_other_process(path: str, *args: object) -> None:
+        real(path)
+        if path == wanted.rpartition("/")[0]:
+            real(wanted)  # the other process, just then
+
+    monkeypatch.setattr(os, "mkdir", and_the_other_process)
+    assert output.write("briefings/2025/a/index.html", b"x") == f"{wanted}/index.html"
+    assert Path(wanted, "index.html").read_bytes() == b"x"
+
+
+def test_a_file_where_a_folder_should_be_is_an_error(tmp_path: Path) -> None:
+    output = _output(tmp_path)
+    Path(output.staging, "taken").write_text("a file")
+    with pytest.raises(FileExistsError):
+        output.target("taken/index.html")
