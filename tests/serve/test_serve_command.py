@@ -24,9 +24,16 @@ from tests.serve.kit import BRIEFING, SITE, get, wait_until
 REPO = Path(__file__).resolve().parents[2]
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    # A shell without job control starts a background command with SIGINT ignored, and Python
+    # leaves an ignored SIGINT ignored: under `nohup pytest &` our Ctrl-C would never reach serve.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def serve(root: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "briefgen", "--site", str(root), "serve",
-                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_ctrl_c_as_at_a_terminal)
 
 
 def test_serve_prints_the_url_serves_the_site_and_ctrl_c_exits_0(
