@@ -16,7 +16,8 @@ from markupsafe import Markup, escape
 
 from briefgen.config import Config
 from briefgen.languages import Language
-from briefgen.theme import Theme, output_escape, quick_escape, quick_urlencode, zone_label
+from briefgen.quickjinja import output_escape, quick_escape, quick_urlencode
+from briefgen.theme import Theme, zone_label
 from briefgen.urls import Urls
 
 EN = Language("en", "English")
@@ -234,7 +235,7 @@ def test_the_demo_is_the_same_bytes_with_jinjas_own_template_and_context(
     shutil.copy(repo / "briefgen.yaml", demo)
     when = datetime(2026, 12, 1, tzinfo=UTC)
     quick = cold_tree(demo, tmp_path / "quick", now=when, jobs=1)
-    monkeypatch.setattr("briefgen.theme.QUICK_RUNTIME", False)
+    monkeypatch.setattr("briefgen.quickjinja.QUICK_RUNTIME", False)
     own = cold_tree(demo, tmp_path / "own", now=when, jobs=1)
     assert len(quick) > 100
     assert quick == own
