@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from briefgen.diagnostics import BriefgenError
 from briefgen.swap import clone_tree, exchange, link_or_copy, recover, remove_file
 
-__all__ = ["MARKER", "SPARE_SUFFIX", "Output", "check_output_dir"]
+__all__ = ["MARKER", "SPARE_SUFFIX", "Output", "check_output_dir", "write_file"]
 
 # The previous build, kept beside the published folder: the next incremental build is made
 # complete in it and then exchanged with the published folder.
@@ -51,6 +51,18 @@ def check_output_dir(root: Path, out: Path) -> None:
     if reason:
         raise BriefgenError(f"refusing to publish into {out}: {reason}; choose another output "
                             "folder ('output:' in briefgen.yaml or --output)")
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Write data into the file at path, made or emptied first (os.open and os.write: no file
+    object for a file written once)."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+    finally:
+        os.close(handle)
 
 
 def _make_folder(folder: str) -> None:
@@ -124,13 +136,7 @@ class Output:
         (O_TRUNC, yet never an existing file: staging starts empty and run_jobs writes each
         file once. A staged file may be a hard link to a card cache entry, see link().)"""
         path = self.target(rel)
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view):]
-        finally:
-            os.close(handle)
+        write_file(path, data)
         if self.mirroring:
             self.mirror(path)
         return path

@@ -16,6 +16,7 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.digests import Digests, digest
 from briefgen.jobs import Job
 from briefgen.models import Briefing
+from briefgen.output import write_file
 from briefgen.themefolders import bundled_themes_dir
 
 if TYPE_CHECKING:
@@ -154,24 +155,15 @@ def _share(staged: str, kept: Path, data: bytes) -> None:
     _keep(kept, data)
 
 
-_SCRATCH = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
-
-
 def _keep(kept: Path, data: bytes) -> None:
     """A drawn card into the card cache, whole or not at all (a scratch file renamed; the
     folder made only when the first write finds it missing)."""
     scratch = f"{kept}.{os.getpid()}"
     try:
-        handle = os.open(scratch, _SCRATCH, 0o666)
+        write_file(scratch, data)
     except FileNotFoundError:
         kept.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(scratch, _SCRATCH, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(handle, view):]
-    finally:
-        os.close(handle)
+        write_file(scratch, data)
     os.replace(scratch, kept)
 
 
